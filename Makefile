@@ -1,0 +1,49 @@
+# Two commands set up everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test test-sqlite test-postgres lint train bench migration clean
+
+$(BIN)/yuqing: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(BIN)/yuqing
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/yuqing
+	$(BIN)/yuqing demo
+
+# The whole suite, on SQLite and then on PostgreSQL (127.0.0.1:5432, database `test`).
+test: $(VENV)/.dev
+	@command -v chromium >/dev/null || ([ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true
+	$(BIN)/ruff check .
+	$(MAKE) test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.dev
+	$(BIN)/pytest -n 2 -q
+
+test-postgres: $(VENV)/.dev
+	YUQING_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+train: $(BIN)/yuqing
+	$(BIN)/yuqing train
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/analysis.py
+
+# Regenerates the initial migration from the models (allowed until the first production deployment).
+migration: $(BIN)/yuqing
+	$(BIN)/python -m store.regen_migration
+
+clean:
+	rm -rf $(VENV) var/*.db

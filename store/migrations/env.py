@@ -1,0 +1,30 @@
+"""Alembic environment: the engine comes from `store.db.migrate`, or from the settings."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        from store.db import make_engine
+        from yuqing.config import get_settings
+
+        engine = make_engine(get_settings().database_url)
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        context.run_migrations()
+
+
+run()

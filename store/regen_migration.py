@@ -1,0 +1,29 @@
+"""Regenerate the initial migration from the models.
+
+Only while nothing is deployed: after the first release, add revisions instead
+(`alembic revision --autogenerate`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from alembic import command
+
+from store.db import MIGRATIONS, alembic_config, make_engine
+
+
+def main() -> None:
+    versions = MIGRATIONS / "versions"
+    for old in versions.glob("*.py"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'empty.db'}")
+        cfg = alembic_config(engine)
+        command.revision(cfg, message="initial schema", autogenerate=True, rev_id="0001")
+    print(f"wrote {next(versions.glob('*.py'))}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL when YUQING_TEST_DATABASE_URL says so).
+
+On PostgreSQL each pytest worker gets a database of its own, created and dropped here, so
+parallel runs and several developers never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.db import make_engine, migrate, normalise_url, session_factory
+from store.models import Base
+
+
+def _pg_database(base_url: str) -> Iterator[str]:
+    base_url = normalise_url(base_url)
+    name = f"yuqing_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this test session (this xdist worker)."""
+    base = os.environ.get("YUQING_TEST_DATABASE_URL")
+    if base and base.startswith("postgres"):
+        yield from _pg_database(base)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'yuqing.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session_maker(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the migrated database; every table is emptied after the test."""
+    yield session_factory(engine)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def session(session_maker: sessionmaker[Session]) -> Iterator[Session]:
+    with session_maker() as s:
+        yield s

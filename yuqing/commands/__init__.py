@@ -1,0 +1,1 @@
+"""CLI commands, one module per layer. Heavy imports stay inside the commands."""
