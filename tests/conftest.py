@@ -46,6 +46,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'yuqing.db'}"
 
 
+@pytest.fixture
+def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of this test's own, for tests that start whole yuqing processes on it."""
+    base = os.environ.get("YUQING_TEST_DATABASE_URL")
+    if base and base.startswith("postgres"):
+        yield from _pg_database(base)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'yuqing.db'}"
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     eng = make_engine(database_url)

@@ -1,9 +1,44 @@
-"""CLI commands of this layer (being written)."""
+"""`yuqing serve` and `yuqing demo`."""
 
 from __future__ import annotations
+
+import logging
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to bind."),
+        port: int = typer.Option(8000, help="Port of the API and dashboard."),
+        scheduler: bool = typer.Option(True, help="Run crawls, analysis, alerts and delivery here."),
+    ) -> None:
+        """Run the API and dashboard, with the scheduler, on the configured database."""
+        from yuqing.config import get_settings
+        from yuqing.service import ServeOptions
+        from yuqing.service import serve as run
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler))
+
+    @app.command()
+    def demo(
+        port: int = typer.Option(8000, help="Port of the dashboard."),
+        world_port: int = typer.Option(8765, help="Port of the simulated sources."),
+        speed: float = typer.Option(240, help="Scenario seconds per real second."),
+        crawl_interval: int = typer.Option(30, help="Seconds between crawls of each simulated source."),
+        job_interval: float = typer.Option(5, help="Seconds between analysis/alert/delivery runs."),
+        database_url: str = typer.Option("", help="Database (default: a fresh var/demo.db)."),
+        keep: bool = typer.Option(False, help="Keep the demo database of the last run."),
+    ) -> None:
+        """Start the demo world and the whole service on it (a fresh SQLite database)."""
+        from yuqing.demo_launcher import DemoOptions, run_demo
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        run_demo(
+            DemoOptions(
+                port=port, world_port=world_port, speed=speed, crawl_interval=crawl_interval,
+                job_interval=job_interval, database_url=database_url or None, keep=keep,
+            )
+        )
