@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "yuqing.commands.alerts",
     "yuqing.commands.serve",
     "yuqing.commands.demo",
+    "yuqing.commands.users",
+    "yuqing.commands.reports",
 )
 
 

@@ -1,0 +1,220 @@
+"""Rows to response bodies, and the board's ordering. Plain functions taking `now` explicitly."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
+from yuqing.clock import SHANGHAI, as_utc, local_iso
+
+from . import labels as L
+from . import schemas as S
+
+ACTIVE_DEADLINE_STATES = ("pending", "due_soon", "breached")
+GRADE_RANK = {"I": 0, "II": 1, "III": 2, "IV": 3}
+
+
+def parse_local(value: str) -> datetime:
+    """An ISO 8601 time from a user; one without an offset is Beijing time. Returns aware UTC."""
+    try:
+        dt = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"无法识别的时间 {value!r}，请用 ISO 8601，如 2026-11-10T09:30") from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=SHANGHAI)
+    return as_utc(dt)
+
+
+def deadline_out(d: Deadline, now: datetime) -> S.DeadlineOut:
+    seconds_left = None
+    if d.state in ACTIVE_DEADLINE_STATES:
+        seconds_left = int((as_utc(d.due_at) - now).total_seconds())
+    return S.DeadlineOut(
+        id=d.id,
+        incident_id=d.incident_id,
+        case_id=d.case_id,
+        kind=d.kind,
+        kind_label=L.label(L.KIND_NAMES, d.kind),
+        starts_at=local_iso(d.starts_at),
+        due_at=local_iso(d.due_at),
+        state=d.state,
+        state_label=L.label(L.DEADLINE_STATES, d.state),
+        provisional=d.provisional,
+        met_at=local_iso(d.met_at),
+        breached_at=local_iso(d.breached_at),
+        waived_reason=d.waived_reason,
+        seconds_left=seconds_left,
+    )
+
+
+def release_ref(r: Release | None) -> S.ReleaseRef | None:
+    if r is None:
+        return None
+    return S.ReleaseRef(
+        id=r.id,
+        title=r.title,
+        indicator=r.indicator,
+        indicator_name=r.indicator_name,
+        period_label=r.period_label,
+        published_at=local_iso(r.published_at),
+    )
+
+
+def incident_fields(
+    i: Incident, release: Release | None, deadlines: list[Deadline], now: datetime
+) -> dict[str, Any]:
+    ordered = sorted(deadlines, key=lambda d: (as_utc(d.due_at), d.id))
+    return dict(
+        id=i.id,
+        grade=i.grade,
+        grade_label=L.label(L.GRADE_NAMES, i.grade),
+        category=i.category,
+        category_label=L.label(L.CATEGORY_NAMES, i.category),
+        status=i.status,
+        status_label=L.label(L.INCIDENT_STATUSES, i.status),
+        title=i.title,
+        summary=i.summary,
+        owner=i.owner,
+        opened_by=i.opened_by,
+        opened_at=local_iso(i.opened_at),
+        acknowledged_at=local_iso(i.acknowledged_at),
+        closed_at=local_iso(i.closed_at),
+        first_mention_at=local_iso(i.first_mention_at),
+        last_mention_at=local_iso(i.last_mention_at),
+        risk=round(i.risk, 1),
+        mention_count=i.mention_count,
+        release=release_ref(release),
+        deadlines=[deadline_out(d, now) for d in ordered],
+    )
+
+
+def event_out(e: IncidentEvent) -> S.EventOut:
+    return S.EventOut(
+        id=e.id, at=local_iso(e.at), actor=e.actor, kind=e.kind, message=e.message, data=e.data or {}
+    )
+
+
+def action_out(a: Action) -> S.ActionOut:
+    return S.ActionOut(
+        id=a.id,
+        incident_id=a.incident_id,
+        case_id=a.case_id,
+        kind=a.kind,
+        kind_label=L.label(L.ACTION_KINDS, a.kind),
+        at=local_iso(a.at),
+        actor=a.actor,
+        evidence_url=a.evidence_url,
+        place=a.place,
+        description=a.description,
+    )
+
+
+def risk_factors(raw: list[Any] | None) -> list[S.RiskFactorOut]:
+    out = []
+    for f in raw or []:
+        if isinstance(f, dict) and "label" in f:
+            out.append(
+                S.RiskFactorOut(
+                    key=str(f.get("key", "")),
+                    label=str(f["label"]),
+                    value=f.get("value"),
+                    contribution=f.get("contribution"),
+                )
+            )
+    return out
+
+
+def mention_out(m: Mention) -> S.MentionOut:
+    topics = list(m.sensitive_topics or [])
+    return S.MentionOut(
+        id=m.id,
+        platform=m.platform,
+        platform_label=L.label(L.PLATFORMS, m.platform),
+        published_at=local_iso(m.published_at),
+        analysed_at=local_iso(m.analysed_at),
+        title=m.title,
+        text=m.text,
+        author=m.author,
+        url=m.url,
+        sentiment=m.sentiment,
+        sentiment_label=L.label(L.SENTIMENTS, m.sentiment),
+        p_negative=m.p_negative,
+        p_neutral=m.p_neutral,
+        p_positive=m.p_positive,
+        risk=round(m.risk, 1),
+        risk_factors=risk_factors(m.risk_factors),
+        sensitive_topics=topics,
+        sensitive_topic_labels=[L.label(L.SENSITIVE_TOPICS, t) for t in topics],
+        topics=list(m.topics or []),
+        story_id=m.story_id,
+        event_key=m.event_key,
+    )
+
+
+def story_out(s: Story) -> S.StoryOut:
+    return S.StoryOut(
+        id=s.id,
+        title=s.title,
+        size=s.size,
+        platforms=s.platforms or {},
+        risk=round(s.risk, 1),
+        risk_factors=risk_factors(s.risk_factors),
+        earliest_published_at=local_iso(s.earliest_published_at),
+        earliest_publisher=s.earliest_publisher,
+        updated_at=local_iso(s.updated_at),
+    )
+
+
+def case_out(c: Case, deadlines: list[Deadline], now: datetime) -> S.CaseOut:
+    return S.CaseOut(
+        id=c.id,
+        kind=c.kind,
+        title=c.title,
+        body=c.body,
+        complex=c.complex,
+        channel=c.channel,
+        contact=c.contact,
+        external_ref=c.external_ref,
+        received_at=local_iso(c.received_at),
+        status=c.status,
+        closed_at=local_iso(c.closed_at),
+        deadlines=[deadline_out(d, now) for d in sorted(deadlines, key=lambda d: d.id)],
+    )
+
+
+def urgency_key(grade: str, deadlines: list[Deadline], now: datetime) -> tuple[int, float, int]:
+    """Sort key of the board: breached clocks first, then the nearest due time, then the grade.
+
+    An incident without a running clock goes after every incident with one.
+    """
+    active = [as_utc(d.due_at) for d in deadlines if d.state in ACTIVE_DEADLINE_STATES]
+    if not active:
+        return (2, 0.0, GRADE_RANK.get(grade, 9))
+    nearest = min(active)
+    breached = 0 if nearest <= now else 1
+    return (breached, (nearest - now).total_seconds(), GRADE_RANK.get(grade, 9))
+
+
+def source_warnings(s: Source, interval_seconds: int | None, now: datetime) -> list[str]:
+    """Why the duty officer should look at this source (Chinese sentences; empty when healthy)."""
+    warnings: list[str] = []
+    if not s.enabled:
+        return ["已停用"]
+    if s.status == "blocked":
+        until = f"，退避至 {local_iso(s.backoff_until)[11:16]}" if s.backoff_until else ""
+        warnings.append(f"被目标站点封禁或要求验证{until}")
+    elif s.status == "error":
+        warnings.append("最近一次采集出错" + (f"：{s.last_error[:80]}" if s.last_error else ""))
+    elif s.status == "warning":
+        warnings.append("采集异常" + (f"：{s.last_error[:80]}" if s.last_error else ""))
+    if s.backoff_until is not None and as_utc(s.backoff_until) > now and s.status != "blocked":
+        warnings.append(f"退避中，至 {local_iso(s.backoff_until)[11:16]} 恢复")
+    if interval_seconds and s.last_run_at is not None:
+        stale_after = timedelta(seconds=max(3 * interval_seconds, 600))
+        last_ok = s.last_success_at
+        if last_ok is None or now - as_utc(last_ok) > stale_after:
+            warnings.append("长时间没有成功采集")
+    if s.last_run_at is not None and s.status == "ok" and s.items_last_run == 0 and s.total_items == 0:
+        warnings.append("尚未采集到任何条目")
+    return warnings

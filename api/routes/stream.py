@@ -1,0 +1,47 @@
+"""Server-Sent Events for the live board (/api/v1/stream)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends, Query, Request
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from yuqing.clock import now as clock_now
+
+from .. import live
+from ..deps import Principal, current_principal
+
+router = APIRouter(prefix="/api/v1", tags=["live"])
+
+
+@router.get("/stream", summary="实时推送（SSE）：新事件、时限状态变化、新的高风险信息")
+async def stream(
+    request: Request,
+    min_risk: float = Query(60.0, ge=0, le=100, description="推送风险不低于此值的新信息"),
+    _: Principal = Depends(current_principal),
+) -> EventSourceResponse:
+    factory = request.app.state.session_factory
+    interval: float = request.app.state.stream_interval_s
+
+    def first() -> live.Watermark:
+        with factory() as session:
+            return live.start(session)
+
+    def step(wm: live.Watermark) -> tuple[list[tuple[str, dict]], live.Watermark]:
+        with factory() as session:
+            return live.poll(session, wm, min_risk=min_risk)
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        wm = await run_in_threadpool(first)
+        yield {"event": "hello", "data": json.dumps(live.hello(clock_now()))}
+        while not await request.is_disconnected():
+            await asyncio.sleep(interval)
+            found, wm = await run_in_threadpool(step, wm)
+            for name, data in found:
+                yield {"event": name, "data": json.dumps(data, ensure_ascii=False)}
+
+    return EventSourceResponse(events(), ping=15)

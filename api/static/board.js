@@ -1,0 +1,92 @@
+/* The duty board: open incidents by urgency with live countdowns, latest mentions, source health. */
+"use strict";
+
+(() => {
+  const { api, el, time, gradeBadge, mentionCard, countdownNode } = YQ;
+  const openAction = YQ.actionDialog(() => refreshIncidents());
+
+  function deadlineRow(d) {
+    return el("li", { class: "deadline", dataset: { deadlineId: d.id } }, [
+      el("span", { class: "d-kind", text: d.kind_label }),
+      el("span", { class: "muted small", text: "截止 " + time(d.due_at) + (d.provisional ? "（暂定）" : "") }),
+      countdownNode(d),
+    ]);
+  }
+
+  function incidentCard(i) {
+    const ack = i.status === "detected"
+      ? el("button", { class: "primary", text: "确认接警", onclick: async (ev) => {
+          ev.target.disabled = true;
+          try { await api("POST", "/api/v1/incidents/" + i.id + "/acknowledge"); } catch (e) { alert(e.message); }
+          refreshIncidents();
+        } })
+      : null;
+    const release = i.release
+      ? el("span", { class: "chip", text: "关联发布：" + (i.release.indicator_name || i.release.indicator) +
+          (i.release.period_label ? " " + i.release.period_label : "") })
+      : null;
+    return el("article", { class: "incident grade-edge-" + i.grade, dataset: { incidentId: i.id } }, [
+      el("div", { class: "i-head" }, [
+        gradeBadge(i.grade, i.grade_label),
+        el("span", { class: "chip", text: i.category_label }),
+        el("span", { class: "status status-" + i.status, text: i.status_label }),
+        el("a", { class: "i-title", href: "/incidents/" + i.id, text: i.title }),
+      ]),
+      el("div", { class: "muted small" }, [
+        el("span", { text: "发现 " + time(i.opened_at) + " · 风险 " + i.risk.toFixed(0) + " · 信息 " + i.mention_count + " 条" +
+          (i.owner ? " · 负责人 " + i.owner : "") }),
+        release,
+      ]),
+      i.deadlines.length ? el("ul", { class: "deadlines" }, i.deadlines.map(deadlineRow))
+        : el("p", { class: "muted small", text: "无回应时限" }),
+      el("div", { class: "buttons" }, [
+        ack,
+        el("button", { text: "登记回应", onclick: () => openAction(i) }),
+        el("a", { class: "button", href: "/incidents/" + i.id, text: "详情" }),
+      ]),
+    ]);
+  }
+
+  async function refreshIncidents() {
+    const list = await api("GET", "/api/v1/incidents");
+    if (!list) return;
+    const box = document.getElementById("incidents");
+    box.replaceChildren(...(list.length ? list.map(incidentCard) : [el("p", { class: "muted", text: "当前没有待处置事件" })]));
+    document.getElementById("incident-count").textContent = list.length ? "（" + list.length + "）" : "";
+  }
+
+  async function refreshMentions() {
+    const f = document.getElementById("mention-filter").value;
+    const q = f === "negative" ? "&sentiment=negative" : f === "risk50" ? "&min_risk=50" : "";
+    const list = await api("GET", "/api/v1/mentions?limit=30" + q);
+    if (!list) return;
+    document.getElementById("mentions").replaceChildren(
+      ...(list.length ? list.map(mentionCard) : [el("p", { class: "muted", text: "暂无信息" })]));
+  }
+
+  async function refreshSources() {
+    const list = await api("GET", "/api/v1/sources");
+    if (!list) return;
+    const rows = list.map((s) => el("div", { class: "source" + (s.warnings.length ? " warn" : "") }, [
+      el("span", { class: "src-status src-" + s.status, text: s.status_label }),
+      el("span", { class: "src-name", text: s.name }),
+      el("span", { class: "muted small", text: "上次成功 " + time(s.last_success_at) + " · 本轮 " + s.items_last_run +
+        " 条 · 错误 " + s.error_count + " · 隔离 " + s.quarantined_count }),
+      ...s.warnings.map((w) => el("div", { class: "warning small", text: "⚠ " + w })),
+    ]));
+    document.getElementById("sources").replaceChildren(
+      ...(rows.length ? rows : [el("p", { class: "muted", text: "未配置采集源" })]));
+  }
+
+  async function refresh(kind) {
+    const jobs = [];
+    if (kind !== "mention") jobs.push(refreshIncidents());
+    if (kind !== "deadline") jobs.push(refreshMentions());
+    if (kind === "poll" || kind === "init") jobs.push(refreshSources());
+    await Promise.allSettled(jobs);
+  }
+
+  document.getElementById("mention-filter").addEventListener("change", refreshMentions);
+  refresh("init");
+  YQ.live(refresh);
+})();

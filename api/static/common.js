@@ -1,0 +1,174 @@
+/* Shared by every page: API calls, Beijing-time formatting, countdowns, the live feed.
+   Crawled text only ever goes into the page through textContent (el() below). */
+"use strict";
+
+const YQ = (() => {
+  const CSRF = document.querySelector('meta[name="csrf-header"]')?.content || "X-Yuqing-Request";
+  let offsetMs = 0; // server clock minus browser clock
+
+  async function api(method, path, body) {
+    const headers = { Accept: "application/json", [CSRF]: "1" };
+    const init = { method, headers, credentials: "same-origin" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch(path, init);
+    if (res.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); return null; }
+    const data = res.headers.get("content-type")?.includes("json") ? await res.json() : null;
+    if (!res.ok) {
+      let msg = data && data.detail;
+      if (Array.isArray(msg)) msg = msg.map((d) => (d.loc || []).slice(-1)[0] + "：" + d.msg).join("；");
+      throw new Error(msg || "请求失败（" + res.status + "）");
+    }
+    return data;
+  }
+
+  /** el("div", {class: "x", text: untrusted}, [children]) — never innerHTML. */
+  function el(tag, attrs = {}, children = []) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "text") node.textContent = String(v);
+      else if (k === "class") node.className = v;
+      else if (k === "dataset") Object.assign(node.dataset, v);
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of [].concat(children)) if (c) node.append(c);
+    return node;
+  }
+
+  const fmt = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  });
+  const fmtClock = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+  });
+  const time = (iso) => (iso ? fmt.format(new Date(iso)).replace(/\//g, "-") : "—");
+  const serverNow = () => Date.now() + offsetMs;
+
+  function hms(totalSeconds) {
+    const s = Math.max(0, Math.floor(totalSeconds));
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    if (h >= 48) return Math.floor(h / 24) + "天 " + pad(h % 24) + ":" + pad(m) + ":" + pad(sec);
+    return pad(h) + ":" + pad(m) + ":" + pad(sec);
+  }
+
+  /** Text and class of one countdown, from its deadline's state and due time. */
+  function countdown(state, dueIso, dueSoonSeconds = 3600) {
+    if (state === "met") return ["已完成", "met"];
+    if (state === "waived") return ["已豁免", "waived"];
+    const left = (new Date(dueIso).getTime() - serverNow()) / 1000;
+    if (left <= 0 || state === "breached") return ["已超时 " + hms(-left), "breached"];
+    if (left <= dueSoonSeconds || state === "due_soon") return ["剩余 " + hms(left), "due-soon"];
+    return ["剩余 " + hms(left), "running"];
+  }
+
+  function countdownNode(d) {
+    const node = el("span", { class: "countdown", dataset: { due: d.due_at, state: d.state } });
+    paint(node);
+    return node;
+  }
+
+  function paint(node) {
+    const [text, cls] = countdown(node.dataset.state, node.dataset.due);
+    if (node.textContent !== text) node.textContent = text;
+    node.className = "countdown " + cls;
+  }
+
+  function tick() {
+    document.querySelectorAll(".countdown[data-due]").forEach(paint);
+    const clock = document.getElementById("clock");
+    if (clock) clock.textContent = "北京时间 " + fmtClock.format(new Date(serverNow()));
+  }
+
+  async function syncClock() {
+    try {
+      const t0 = Date.now();
+      const h = await api("GET", "/api/v1/health");
+      const t1 = Date.now();
+      offsetMs = new Date(h.now).getTime() - (t0 + t1) / 2;
+    } catch (e) { /* keep the browser's clock */ }
+  }
+
+  /** Calls refresh() on every pushed change; polls every 30 s as well, in case the stream is cut. */
+  function live(refresh) {
+    const status = document.getElementById("live-status");
+    const set = (text, cls) => { if (status) { status.textContent = text; status.className = "live " + cls; } };
+    let timer = null;
+    const schedule = () => { clearTimeout(timer); timer = setTimeout(() => refresh("poll").finally(schedule), 30000); };
+    schedule();
+    if (!window.EventSource) { set("轮询", "poll"); return; }
+    const es = new EventSource("/api/v1/stream");
+    es.addEventListener("hello", () => set("实时", "ok"));
+    for (const name of ["incident", "deadline", "mention"]) {
+      es.addEventListener(name, (ev) => { refresh(name, JSON.parse(ev.data)); schedule(); });
+    }
+    es.onerror = () => set("重连中（轮询）", "poll");
+    es.onopen = () => set("实时", "ok");
+  }
+
+  function gradeBadge(grade, label) {
+    return el("span", { class: "grade grade-" + grade, text: label || grade, title: "事件等级" });
+  }
+
+  function chips(labels, cls = "chip") {
+    return el("span", { class: "chips" }, labels.map((t) => el("span", { class: cls, text: t })));
+  }
+
+  function mentionCard(m) {
+    const head = el("div", { class: "m-head" }, [
+      el("span", { class: "sent sent-" + m.sentiment, text: m.sentiment_label }),
+      el("span", { class: "risk", text: "风险 " + m.risk.toFixed(0) }),
+      el("span", { class: "muted", text: m.platform_label + (m.author ? " · " + m.author : "") }),
+      el("span", { class: "muted", text: time(m.published_at || m.analysed_at) }),
+    ]);
+    const title = m.title ? el("div", { class: "m-title", text: m.title }) : null;
+    const body = el("div", { class: "m-text", text: m.text.length > 160 ? m.text.slice(0, 160) + "…" : m.text });
+    const probs = el("div", { class: "muted small", text:
+      "负面 " + m.p_negative.toFixed(2) + " · 中性 " + m.p_neutral.toFixed(2) + " · 正面 " + m.p_positive.toFixed(2) });
+    const link = m.url && /^https?:\/\//.test(m.url)
+      ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "原文" }) : null;
+    return el("article", { class: "mention", dataset: { id: m.id } }, [
+      head, title, body, chips(m.risk_factors.map((f) => f.label), "chip factor"),
+      chips(m.sensitive_topic_labels, "chip topic"), probs, link,
+    ]);
+  }
+
+  /** The record-response dialog, shared by the board and the incident page. */
+  function actionDialog(onDone) {
+    const dialog = document.getElementById("action-dialog");
+    const form = document.getElementById("action-form");
+    const error = document.getElementById("action-error");
+    document.getElementById("action-cancel").addEventListener("click", () => dialog.close());
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = new FormData(form);
+      const body = { kind: f.get("kind"), at: f.get("at") };
+      for (const k of ["evidence_url", "place", "description"]) if (f.get(k)) body[k] = f.get(k);
+      try {
+        await api("POST", "/api/v1/incidents/" + f.get("incident_id") + "/actions", body);
+        dialog.close();
+        onDone();
+      } catch (e) { error.textContent = e.message; }
+    });
+    return (incident) => {
+      form.reset();
+      error.textContent = "";
+      form.elements.incident_id.value = incident.id;
+      document.getElementById("action-incident-title").textContent = incident.title;
+      const local = new Date(serverNow() + 8 * 3600 * 1000).toISOString().slice(0, 16); // Beijing wall time
+      form.elements.at.value = local;
+      form.elements.at.max = local;
+      const next = incident.deadlines.find((d) => ["pending", "due_soon", "breached"].includes(d.state));
+      if (next && [...form.elements.kind.options].some((o) => o.value === next.kind)) form.elements.kind.value = next.kind;
+      dialog.showModal();
+    };
+  }
+
+  syncClock().then(tick);
+  setInterval(tick, 1000);
+  return { api, el, time, hms, countdown, countdownNode, tick, live, gradeBadge, chips, mentionCard, actionDialog };
+})();

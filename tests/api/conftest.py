@@ -1,0 +1,166 @@
+"""API fixtures: the app on the real migrated database, users, and row factories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from itertools import count
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from api.auth import create_token, ensure_user
+from store.models import Document, Mention, MentionRelease, Release, Source
+from yuqing.clock import now as clock_now
+from yuqing.config import Settings
+
+_seq = count(1)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(env="test", database_url=database_url, secret_key="test-secret-key-0123456789")
+
+
+@pytest.fixture
+def app(settings: Settings, session_maker: sessionmaker[Session]):  # type: ignore[no-untyped-def]
+    return create_app(settings, session_maker, stream_interval_s=0.05)
+
+
+@pytest.fixture
+def anon(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as client:
+        yield client
+
+
+def _token(session_maker: sessionmaker[Session], username: str, role: str) -> str:
+    with session_maker() as session:
+        user = ensure_user(session, username, "pw-" + username, role, username.upper())
+        token = create_token(session, user=user, name="tests", actor="tests")
+        session.commit()
+    return token
+
+
+@pytest.fixture
+def client(app, session_maker: sessionmaker[Session]) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """A press officer's client authenticated with a Bearer token."""
+    token = _token(session_maker, "duty", "press")
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
+        yield c
+
+
+@pytest.fixture
+def client_as(app, session_maker: sessionmaker[Session]):  # type: ignore[no-untyped-def]
+    """Factory: a Bearer-authenticated client for a user of `role`."""
+    opened: list[TestClient] = []
+
+    def make(role: str) -> TestClient:
+        c = TestClient(
+            app, headers={"Authorization": f"Bearer {_token(session_maker, role + '-user', role)}"}
+        )
+        opened.append(c)
+        return c
+
+    yield make
+    for c in opened:
+        c.close()
+
+
+def add_source(session: Session, **fields: Any) -> Source:
+    n = next(_seq)
+    values = {"name": f"src{n}", "kind": "news_rss", "url": f"http://127.0.0.1/{n}", **fields}
+    src = Source(**values)
+    session.add(src)
+    session.flush()
+    return src
+
+
+def add_mention(session: Session, text: str = "一条信息", **fields: Any) -> Mention:
+    n = next(_seq)
+    published = fields.pop("published_at", clock_now() - timedelta(minutes=5))
+    platform = fields.pop("platform", "weibo")
+    doc = Document(
+        platform=platform,
+        dedup_key=f"k{n}",
+        url=f"http://127.0.0.1/d/{n}",
+        text=text,
+        published_at=published,
+        status="analysed",
+    )
+    session.add(doc)
+    session.flush()
+    values: dict[str, Any] = dict(
+        document_id=doc.id,
+        platform=platform,
+        published_at=published,
+        text=text,
+        sentiment="neutral",
+        p_negative=0.2,
+        p_neutral=0.6,
+        p_positive=0.2,
+        model_version="test",
+        risk=10.0,
+        risk_factors=[],
+        sensitive_topics=[],
+        topics=[],
+        url=doc.url,
+    )
+    values.update(fields)
+    m = Mention(**values)
+    session.add(m)
+    session.flush()
+    return m
+
+
+def add_release(session: Session, indicator: str = "CPI", published_at: datetime | None = None) -> Release:
+    r = Release(
+        title=f"2026年10月份居民消费价格 {next(_seq)}",
+        indicator=indicator,
+        indicator_name="居民消费价格指数",
+        period_label="2026年10月",
+        published_at=published_at or clock_now() - timedelta(hours=2),
+    )
+    session.add(r)
+    session.flush()
+    return r
+
+
+def link(session: Session, mention: Mention, release: Release) -> None:
+    session.add(MentionRelease(mention_id=mention.id, release_id=release.id, confidence=0.9, reasons=[]))
+    session.flush()
+
+
+@pytest.fixture
+def make():  # type: ignore[no-untyped-def]
+    """Row factories (tests import nothing from conftest under --import-mode=importlib)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(source=add_source, mention=add_mention, release=add_release, link=link)
+
+
+@pytest.fixture
+def server(app):  # type: ignore[no-untyped-def]
+    """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)

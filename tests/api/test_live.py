@@ -1,0 +1,75 @@
+"""The live feed: watermark polling, and the SSE stream over a real server."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts import service
+from api import live
+from api.auth import create_token, ensure_user
+from store.models import Deadline
+
+T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
+
+
+def test_poll_reports_each_change_once(session: Session, make) -> None:  # type: ignore[no-untyped-def]
+    make.mention(session, "旧信息", risk=90.0)
+    session.commit()
+    wm = live.start(session)
+    assert live.poll(session, wm, min_risk=60)[0] == []  # nothing new since the start
+
+    inc = service.open_incident(
+        session, title="新事件", grade="I", category="data_credibility", actor="t", now=T0
+    )
+    make.mention(session, "低风险", risk=10.0)
+    hot = make.mention(session, "高风险", risk=75.0)
+    session.commit()
+    events, wm = live.poll(session, wm, min_risk=60)
+    names = [(n, d.get("type")) for n, d in events]
+    assert ("incident", "new") in names and ("mention", None) in names
+    assert [d["id"] for n, d in events if n == "mention"] == [hot.id]
+    assert {d["kind"] for n, d in events if n == "deadline"} == {"authoritative_info", "press_conference"}
+    assert live.poll(session, wm, min_risk=60)[0] == []  # seen once only
+
+    service.acknowledge(session, incident_id=inc.id, actor="t", now=T0)
+    deadline = session.scalars(select(Deadline).where(Deadline.kind == "press_conference")).one()
+    deadline.state = "breached"
+    session.commit()
+    events, wm = live.poll(session, wm, min_risk=60)
+    assert ("incident", {"type": "updated", "id": inc.id, "status": "acknowledged", "grade": "I"}) in events
+    changed = [d for n, d in events if n == "deadline"]
+    assert [(d["id"], d["state"], d["state_label"]) for d in changed] == [(deadline.id, "breached", "已超时")]
+
+
+def test_sse_stream_pushes_a_new_incident(server: str, session_maker: sessionmaker[Session]) -> None:
+    with session_maker() as s:
+        token = create_token(s, user=ensure_user(s, "duty", "pw", "press", "值班"), name="t", actor="t")
+        s.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    seen: list[tuple[str, dict]] = []
+    with (
+        httpx.Client(base_url=server, headers=headers, timeout=10) as client,
+        client.stream("GET", "/api/v1/stream") as stream,
+    ):
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        event = None
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and event:
+                seen.append((event, json.loads(line.split(":", 1)[1])))
+                if event == "hello":
+                    with session_maker() as s:
+                        service.open_incident(
+                            s, title="推送测试", grade="II", category="other", actor="t", now=T0
+                        )
+                        s.commit()
+                if event == "incident":
+                    break
+    assert seen[0][0] == "hello" and seen[0][1]["now"].endswith("+08:00")
+    assert seen[-1] == ("incident", {**seen[-1][1], "type": "new", "title": "推送测试", "grade": "II"})
