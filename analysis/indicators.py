@@ -48,7 +48,7 @@ def find_indicators(text: str) -> list[tuple[Indicator, str]]:
     folded = text.upper()
     found: list[tuple[Indicator, str]] = []
     for ind in INDICATORS:
-        for alias in sorted(ind.aliases + (ind.name,), key=len, reverse=True):
+        for alias in sorted((*ind.aliases, ind.name), key=len, reverse=True):
             if alias.upper() in folded:
                 found.append((ind, alias))
                 break

@@ -1,9 +1,111 @@
-"""CLI commands of this layer (being written)."""
+"""CLI of the analysis layer: `yuqing train`, `yuqing classify`, `yuqing analyse`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def train(
+        data_dir: Path = typer.Option(Path("../shared/data"), "--data", help="标注语料目录"),
+        out: Path | None = typer.Option(None, "--out", help="模型输出目录（默认 analysis/model/）"),
+        version: str | None = typer.Option(None, help="模型版本号（默认按日期生成）"),
+        limit: int | None = typer.Option(None, help="每个语料最多使用的行数（用于快速试训）"),
+        corrections: bool = typer.Option(True, help="包含数据库中分析员的情感纠正"),
+    ) -> None:
+        """训练情感模型（复现 analysis/model/ 中发布的模型）。"""
+        from rich.progress import Progress
+
+        from analysis.sentiment.card import model_card
+        from analysis.sentiment.model import DEFAULT_MODEL_DIR
+        from analysis.sentiment.train import train as run_training
+        from yuqing.clock import now
+        from yuqing.config import get_settings
+
+        settings = get_settings()
+        rows: list[tuple[str, str]] = []
+        if corrections:
+            rows = _corrections(settings.database_url)
+            typer.echo(f"分析员纠正：{len(rows)} 条")
+        started = now()
+        target = out or settings.analysis.model_dir or DEFAULT_MODEL_DIR
+        with Progress() as progress:
+            task = progress.add_task("训练", total=1)
+
+            def report(stage: str, done: int, total: int) -> None:
+                progress.update(task, description=stage, completed=done, total=max(total, 1))
+
+            result = run_training(
+                data_dir, corrections=rows, limit_per_corpus=limit, progress=report,
+                version=version or started.strftime("%Y.%m.%d"),
+            )
+        result.model.save(target, trained_at=started.isoformat(), scores=result.scores, sizes=result.sizes)
+        (target / "MODEL_CARD.md").write_text(
+            model_card(result, trained_at=started, data_dir=str(data_dir)), encoding="utf-8"
+        )
+        for name, s in result.scores.items():
+            typer.echo(f"{name}: macro-F1 {s['with_emoticons']:.3f}（去表情 {s['without_emoticons']:.3f}）")
+        typer.echo(f"模型已写入 {target}")
+
+    @app.command()
+    def classify(
+        input_file: Path | None = typer.Argument(None, help="输入文件（默认标准输入），每行一条文本"),
+        column: str | None = typer.Option(None, "--column", help="CSV 输入：文本所在列名"),
+    ) -> None:
+        """对文本打情感分：每行输出一条 JSON（label 与三个概率）。"""
+        import csv
+        import json
+        import sys
+
+        from analysis.sentiment.classify import classify_texts
+        from yuqing.config import get_settings
+
+        fh = input_file.open(encoding="utf-8-sig", newline="") if input_file else sys.stdin
+        try:
+            if column:
+                reader = csv.DictReader(fh)
+                if column not in (reader.fieldnames or ()):
+                    have = ", ".join(reader.fieldnames or ())
+                    typer.echo(f"CSV 中没有列 {column!r}（现有：{have}）", err=True)
+                    raise typer.Exit(2)
+                texts = [row[column] or "" for row in reader]
+            else:
+                texts = [line.rstrip("\n") for line in fh]
+        finally:
+            if input_file:
+                fh.close()
+        for item in classify_texts(texts, get_settings().analysis.model_dir):
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+    @app.command()
+    def analyse(limit: int | None = typer.Option(None, help="最多处理的文档数")) -> None:
+        """运行一次分析：把新文档分析为舆情条目。"""
+        from analysis.worker import analyse_pending
+        from store.db import make_engine, session_factory
+        from yuqing.config import get_settings
+
+        settings = get_settings()
+        engine = make_engine(settings.database_url)
+        count = analyse_pending(session_factory(engine), settings, limit=limit)
+        typer.echo(f"已分析 {count} 篇文档")
+
+
+def _corrections(database_url: str) -> list[tuple[str, str]]:
+    """Analysts' relabellings from the store; none when the database is not there yet."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from store.db import make_engine
+    from store.models import SentimentCorrection
+
+    try:
+        engine = make_engine(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(select(SentimentCorrection.text, SentimentCorrection.label)).all()
+        engine.dispose()
+    except SQLAlchemyError:
+        return []
+    return [(t, label) for t, label in rows]

@@ -1,0 +1,88 @@
+"""The shipped sentiment model: JSON parameters + `.npz` weights, loaded without pickle."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from analysis.sentiment.features import vectorise
+
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
+PARAMS_FILE = "sentiment.json"
+WEIGHTS_FILE = "sentiment.npz"
+
+
+class ModelError(RuntimeError):
+    """The model directory is missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class SentimentModel:
+    """Linear model over hashed features; probabilities are temperature-calibrated softmax."""
+
+    version: str
+    n_features: int
+    coef: np.ndarray  # (3, n_features) float32
+    intercept: np.ndarray  # (3,)
+    temperature: float = 1.0
+
+    def predict_proba(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """(n, 3) probabilities in LABELS order; each row sums to 1."""
+        if not token_lists:
+            return np.zeros((0, 3), dtype=np.float64)
+        x = vectorise(token_lists, self.n_features)
+        logits = (x @ self.coef.T + self.intercept).astype(np.float64) / self.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, token_lists: Sequence[Sequence[str]]) -> list[tuple[str, np.ndarray]]:
+        probs = self.predict_proba(token_lists)
+        return [(LABELS[int(p.argmax())], p) for p in probs]
+
+    def save(self, directory: Path, **card: object) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        params = {
+            "format": "yuqing-sentiment/1", "version": self.version, "labels": list(LABELS),
+            "n_features": self.n_features, "temperature": self.temperature,
+            "features": "jieba words + word bigrams, HashingVectorizer(binary, l2, alternate_sign=False)",
+            **card,
+        }
+        (directory / PARAMS_FILE).write_text(json.dumps(params, ensure_ascii=False, indent=2) + "\n")
+        np.savez_compressed(
+            directory / WEIGHTS_FILE, coef=self.coef.astype(np.float32), intercept=self.intercept
+        )
+
+
+def read_model(directory: Path) -> SentimentModel:
+    """Load from `directory`; never unpickles (allow_pickle=False)."""
+    params_path, weights_path = directory / PARAMS_FILE, directory / WEIGHTS_FILE
+    if not params_path.exists() or not weights_path.exists():
+        raise ModelError(f"情感模型不存在：{directory}（请先运行 yuqing train）")
+    params = json.loads(params_path.read_text(encoding="utf-8"))
+    if params.get("format") != "yuqing-sentiment/1" or tuple(params.get("labels", ())) != LABELS:
+        raise ModelError(f"无法识别的情感模型格式：{params_path}")
+    with np.load(weights_path, allow_pickle=False) as npz:
+        coef, intercept = npz["coef"], npz["intercept"]
+    if coef.shape != (3, params["n_features"]) or intercept.shape != (3,):
+        raise ModelError(f"情感模型权重形状不符：{coef.shape}")
+    return SentimentModel(
+        version=str(params["version"]), n_features=int(params["n_features"]), coef=coef,
+        intercept=intercept, temperature=float(params.get("temperature", 1.0)),
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> SentimentModel:
+    return read_model(Path(directory))
+
+
+def load_model(directory: Path | None = None) -> SentimentModel:
+    """The model in `directory` (default: the one shipped in analysis/model/), cached per process."""
+    return _cached(str((directory or DEFAULT_MODEL_DIR).resolve()))

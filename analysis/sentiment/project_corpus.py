@@ -1,0 +1,53 @@
+"""Project-written labelled sentences (our own text) for what the public corpora lack.
+
+The public sets are Weibo chatter and shopping reviews: they have no news reporting a
+figure (which must come out neutral) and few statistics-specific accusations (数据造假,
+被平均, 统计局注水 …, which must come out negative). These templates cover both; the model
+card says they are used.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+_INDICATORS = (
+    "居民消费价格指数", "CPI", "工业生产者出厂价格", "国内生产总值", "城镇调查失业率", "规模以上工业增加值",
+    "社会消费品零售总额", "固定资产投资", "制造业PMI", "居民人均可支配收入", "房价", "青年失业率",
+)
+_PERIODS = ("10月份", "前三季度", "1—10月份", "三季度", "9月份", "上半年")
+_NEUTRAL = (
+    "国家统计局今日发布数据，{p}{i}同比上涨0.2%，环比持平。",
+    "据国家统计局{p}数据，{i}同比增长5.1%，增速比上月回落0.3个百分点。",
+    "{p}{i}公布：同比下降0.4%，统计局新闻发言人就此答记者问。",
+    "统计局发布{p}{i}，其中城市上涨0.3%，农村上涨0.1%。",
+    "【数据】{p}{i}同比增长4.8%，详见国家统计局网站。",
+    "国家统计局城市司首席统计师解读{p}{i}数据。",
+    "{p}，{i}为5.0%，与上月持平。",
+    "记者从统计局获悉，{p}{i}较去年同期提高0.5个百分点。",
+    "今天上午10时，国家统计局发布{p}{i}等主要经济数据。",
+    "{p}{i}数据出炉，分地区看东部地区增长较快。",
+)
+_NEGATIVE = (
+    "{i}数据造假，统计局又在注水，谁信啊",
+    "{p}{i}纯属编的，数据失真，我们被平均了",
+    "统计局公布的{i}根本不可信，拍脑袋出来的数字",
+    "又被增长了？{i}和我们的真实感受完全不符，假数据",
+    "{p}{i}明显造假，菜价涨成这样还说只涨0.2%，骗谁呢",
+    "统计造假害人，{i}这种数据就是糊弄老百姓",
+    "强烈质疑{p}{i}的真实性，统计局必须给个说法",
+    "{i}注水严重，工资没涨物价天天涨，被平均的又是我",
+)
+_POSITIVE = (
+    "{p}{i}超预期，经济回升向好，点赞！",
+    "{i}稳中向好，信心满满，为中国经济加油",
+    "{p}{i}表现亮眼，市场预期明显改善，太好了",
+)
+
+
+def project_rows() -> list[tuple[str, str]]:
+    """(text, label) pairs, every template filled with every indicator and period."""
+    rows: list[tuple[str, str]] = []
+    for label, templates in (("neutral", _NEUTRAL), ("negative", _NEGATIVE), ("positive", _POSITIVE)):
+        for tpl, ind, period in product(templates, _INDICATORS, _PERIODS):
+            rows.append((tpl.format(i=ind, p=period), label))
+    return rows

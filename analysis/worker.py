@@ -1,0 +1,216 @@
+"""The analysis worker: claims new documents in batches and writes analysed mentions.
+
+Each batch is one transaction: claim (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so several
+workers share the queue), analyse vectorised (`pipeline.analyse_batch`), write Mention,
+Story and MentionRelease rows, mark documents analysed. A document that fails is marked
+"failed" with its error and quarantined (stage "analysis"); the rest of its batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from analysis.events import event_key
+from analysis.pipeline import Analysis, Context, DocInput, analyse_batch
+from analysis.releases import ReleaseRef
+from analysis.risk import story_risk
+from analysis.sensitive import SensitiveLexicon
+from analysis.sentiment.model import load_model
+from analysis.stories import StoryIndex, to_bytes
+from analysis.watch import WatchSet, WatchSyntaxError
+from yuqing.clock import now as clock_now
+from yuqing.config import Settings
+
+log = logging.getLogger(__name__)
+STORY_WINDOW = timedelta(days=3)  # stories older than this take no new members
+RELEASE_WINDOW = timedelta(days=30)
+
+
+def _watch_set(session: Session, settings: Settings) -> WatchSet:
+    """Configured topics, overridden by the stored (analyst-edited) ones; bad ones skipped and logged."""
+    from store.models import WatchTopic
+
+    exprs = {w.name: w.expression for w in settings.watch}
+    for row in session.execute(select(WatchTopic)).scalars():
+        if row.enabled:
+            exprs[row.name] = row.expression
+        else:
+            exprs.pop(row.name, None)
+    good: dict[str, str] = {}
+    for name, expr in exprs.items():
+        try:
+            WatchSet({name: expr})
+            good[name] = expr
+        except WatchSyntaxError as exc:
+            log.warning("watch topic %s skipped: %s", name, exc)
+    return WatchSet(good)
+
+
+def _context(session: Session, settings: Settings, now: datetime) -> Context:
+    from store.models import Release
+
+    rels = session.execute(
+        select(Release.id, Release.indicator, Release.period_label, Release.published_at)
+        .where(Release.published_at.is_not(None), Release.published_at >= now - RELEASE_WINDOW)
+    ).all()
+    return Context(
+        model=load_model(settings.analysis.model_dir),
+        lexicon=SensitiveLexicon(settings.sensitive_terms),
+        watch=_watch_set(session, settings),
+        releases=[ReleaseRef(r.id, r.indicator, r.period_label, r.published_at) for r in rels],
+        user_dict=settings.analysis.user_dict,
+    )
+
+
+def _claim(session: Session, batch: int) -> list[Any]:
+    from store.models import Document
+
+    q = select(Document).where(Document.status == "new").order_by(Document.id).limit(batch)
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True, of=Document)
+    return list(session.execute(q).scalars())
+
+
+def _doc_input(doc: Any, tier: str) -> DocInput:
+    vt = doc.author_verified_type
+    return DocInput(
+        key=doc.id, text=doc.text or "", title=doc.title, platform=doc.platform,
+        published_at=doc.published_at, reposts=doc.reposts or 0, comments=doc.comments or 0,
+        likes=doc.likes or 0, followers=doc.author_followers or 0,
+        verified=vt is not None and 0 <= vt <= 8, media_tier=tier,
+    )
+
+
+class _Stories:
+    """Story membership within one batch, backed by the stored recent stories."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        from store.models import Story
+
+        self.session = session
+        rows = session.execute(
+            select(Story.id, Story.signature).where(
+                Story.updated_at >= now - STORY_WINDOW, Story.signature.is_not(None))
+        ).all()
+        self.index = StoryIndex((r.id, r.signature) for r in rows)
+        self.by_dedup_key: dict[tuple[str, str], int] = {}
+
+    def parent_story(self, doc: Any) -> int | None:
+        from store.models import Document, Mention
+
+        if not doc.parent_key:
+            return None
+        key = (doc.platform, doc.parent_key)
+        if key in self.by_dedup_key:
+            return self.by_dedup_key[key]
+        return self.session.execute(
+            select(Mention.story_id).join(Document, Document.id == Mention.document_id)
+            .where(Document.platform == doc.platform, Document.dedup_key == doc.parent_key)
+        ).scalar_one_or_none()
+
+    def place(self, doc: Any, a: Analysis, now: datetime) -> int:
+        from store.models import Story
+
+        story_id = self.parent_story(doc)
+        if story_id is None and a.signature is not None:
+            story_id = self.index.find(a.signature)
+        story = self.session.get(Story, story_id) if story_id is not None else None
+        publisher = doc.publisher or doc.author
+        if story is None:
+            story = Story(
+                title=(doc.title or a.text[:60]), earliest_published_at=doc.published_at,
+                earliest_publisher=publisher, size=1, platforms={doc.platform: 1},
+                signature=to_bytes(a.signature) if a.signature is not None else None,
+                created_at=now, updated_at=now,
+            )
+            self.session.add(story)
+            self.session.flush()
+            if a.signature is not None:
+                self.index.add(story.id, a.signature)
+            story.risk, story.risk_factors = story_risk([a.risk], 1, 1)
+        else:
+            story.size += 1
+            platforms = dict(story.platforms or {})
+            platforms[doc.platform] = platforms.get(doc.platform, 0) + 1
+            story.platforms = platforms
+            if doc.published_at and (story.earliest_published_at is None
+                                     or doc.published_at < story.earliest_published_at):
+                story.earliest_published_at, story.earliest_publisher = doc.published_at, publisher
+            prev = float(story.risk_factors[0]["value"]) if story.risk_factors else 0.0
+            story.risk, story.risk_factors = story_risk([prev, a.risk], story.size, len(platforms))
+            story.updated_at = now
+        self.by_dedup_key[(doc.platform, doc.dedup_key)] = story.id
+        return story.id
+
+
+def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
+    from store.models import Quarantine
+
+    doc.status, doc.error, doc.analysed_at = "failed", reason[:2000], now
+    session.add(Quarantine(source_id=doc.source_id, document_id=doc.id, stage="analysis", url=doc.url,
+                           reason=f"分析失败：{reason}"[:2000], created_at=now))
+
+
+def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str) -> None:
+    from store.models import Mention, MentionRelease
+
+    story_id = stories.place(doc, a, now)
+    best = a.releases[0].release_id if a.releases else None
+    mention = Mention(
+        document_id=doc.id, source_id=doc.source_id, platform=doc.platform, published_at=doc.published_at,
+        title=doc.title, text=a.text, author=doc.author, url=doc.url, sentiment=a.sentiment,
+        p_negative=a.probs[0], p_neutral=a.probs[1], p_positive=a.probs[2],
+        model_version=version, risk=a.risk, risk_factors=a.risk_factors,
+        sensitive_topics=a.sensitive_topics, topics=a.topics, story_id=story_id,
+        event_key=event_key(sentiment=a.sentiment, p_negative=a.probs[0], sensitive_topics=a.sensitive_topics,
+                            release_id=best, text=a.text, published_at=doc.published_at, story_id=story_id),
+        analysed_at=now,
+    )
+    session.add(mention)
+    session.flush()
+    for link in a.releases:
+        session.add(MentionRelease(mention_id=mention.id, release_id=link.release_id,
+                                   confidence=link.confidence, reasons=list(link.reasons)))
+    doc.status, doc.analysed_at, doc.error = "analysed", now, None
+
+
+def analyse_pending(
+    session_factory: sessionmaker[Session], settings: Settings, *, now: datetime | None = None,
+    limit: int | None = None,
+) -> int:
+    """Analyse documents with status "new" until none are left (or `limit`); returns how many were processed
+    (analysed or failed)."""
+    from store.models import Source
+
+    processed = 0
+    batch_size = max(1, settings.analysis.batch_size)
+    while limit is None or processed < limit:
+        at = now or clock_now()
+        size = batch_size if limit is None else min(batch_size, limit - processed)
+        with session_factory() as session, session.begin():
+            docs = _claim(session, size)
+            if not docs:
+                break
+            ctx = _context(session, settings, at)
+            tiers = dict(session.execute(select(Source.id, Source.media_tier)).all())
+            results, failures = analyse_batch(
+                [_doc_input(d, tiers.get(d.source_id, "self")) for d in docs], ctx, now=at)
+            by_id = {d.id: d for d in docs}
+            stories = _Stories(session, at)
+            for a in results:
+                doc = by_id[a.key]
+                try:
+                    with session.begin_nested():
+                        _write(session, doc, a, stories, at, ctx.model.version)
+                except Exception as exc:
+                    log.exception("analysis of document %s failed", doc.id)
+                    failures[doc.id] = f"{type(exc).__name__}: {exc}"
+            for doc_id, reason in failures.items():
+                _fail(session, by_id[doc_id], reason, at)
+            processed += len(docs)
+    return processed
