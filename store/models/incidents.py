@@ -137,7 +137,9 @@ class Notification(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sent|dead|silenced
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|sent|dead|silenced
+    # Set when claimed for sending: the idempotency key of the (grouped) message, reused on a resend.
+    batch_key: Mapped[str | None] = mapped_column(String(200), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

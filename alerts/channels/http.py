@@ -1,0 +1,41 @@
+"""The one HTTP POST every robot/webhook channel makes, with the idempotency header."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from ..outbox import DeliveryError
+
+TIMEOUT_SECONDS = 10.0
+IDEMPOTENCY_HEADER = "X-Yuqing-Idempotency-Key"
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def post_json(
+    url: str, body: bytes, *, key: str, headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+) -> httpx.Response:
+    """POST a JSON body; any non-2xx answer is a DeliveryError so the outbox retries."""
+    all_headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: key,
+                   **(headers or {})}
+    target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)  # keep access_token
+    response = httpx.post(target, content=body, headers=all_headers, timeout=TIMEOUT_SECONDS)
+    if response.status_code // 100 != 2:
+        raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return response
+
+
+def check_robot_reply(response: httpx.Response) -> None:
+    """WeCom and DingTalk answer 200 with {"errcode": n}; anything but 0 is a failure."""
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise DeliveryError(f"机器人返回非 JSON：{response.text[:200]}") from exc
+    if data.get("errcode", 0) != 0:
+        raise DeliveryError(f"机器人返回错误 {data.get('errcode')}: {data.get('errmsg')}")

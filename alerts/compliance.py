@@ -1,0 +1,57 @@
+"""考核: windows that fell due in a period, met on time / late / missed / waived, by kind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Deadline
+from yuqing.clock import local_iso
+
+from .policy import KIND_NAMES
+
+OUTCOMES = ("on_time", "late", "missed", "waived", "open")
+
+
+def outcome(deadline: Deadline) -> str:
+    """on_time: met by due; late: met after due; missed: breached and never met; open: not due/met yet."""
+    if deadline.state == "met" and deadline.met_at is not None:
+        return "on_time" if deadline.met_at <= deadline.due_at else "late"
+    if deadline.state == "waived":
+        return "waived"
+    if deadline.state == "breached":
+        return "missed"
+    return "open"
+
+
+def _rates(counts: dict[str, int]) -> dict[str, Any]:
+    judged = counts["on_time"] + counts["late"] + counts["missed"]
+    return {**counts, "total": sum(counts.values()),
+            "on_time_rate": round(counts["on_time"] / judged, 4) if judged else None}
+
+
+def compliance_report(session: Session, *, start: datetime, end: datetime) -> dict[str, Any]:
+    """Deadlines due in [start, end): the counts the annual assessment asks for."""
+    rows = session.scalars(select(Deadline).where(Deadline.due_at >= start, Deadline.due_at < end)
+                           .order_by(Deadline.due_at, Deadline.id))
+    by_kind: dict[str, dict[str, int]] = {}
+    total = dict.fromkeys(OUTCOMES, 0)
+    late_or_missed = []
+    for deadline in rows:
+        result = outcome(deadline)
+        by_kind.setdefault(deadline.kind, dict.fromkeys(OUTCOMES, 0))[result] += 1
+        total[result] += 1
+        if result in ("late", "missed"):
+            late_or_missed.append({
+                "deadline_id": deadline.id, "kind": deadline.kind, "incident_id": deadline.incident_id,
+                "case_id": deadline.case_id, "due_at": local_iso(deadline.due_at),
+                "met_at": local_iso(deadline.met_at), "outcome": result})
+    return {
+        "start": local_iso(start), "end": local_iso(end),
+        "by_kind": {k: {"label": KIND_NAMES.get(k, k), **_rates(v)} for k, v in sorted(by_kind.items())},
+        "total": _rates(total),
+        "late_or_missed": late_or_missed,
+    }

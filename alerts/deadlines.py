@@ -1,0 +1,72 @@
+"""Deadline rows: opening a window with its frozen policy, and meeting windows with an action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Action, Deadline
+
+from .calendar import WorkingDayCalendar
+from .policy import ACTION_MEETS, WindowSpec
+from .windows import hour_window, working_day_window
+
+OPEN_STATES = ("pending", "due_soon", "breached")
+
+
+def open_window(
+    session: Session,
+    *,
+    spec: WindowSpec,
+    starts_at: datetime,
+    policy: dict[str, Any],
+    now: datetime,
+    calendar: WorkingDayCalendar | None = None,
+    incident_id: int | None = None,
+    case_id: int | None = None,
+) -> Deadline:
+    """Insert a pending deadline; its window definition is frozen into `Deadline.policy`."""
+    if spec.hours is not None:
+        due = hour_window(starts_at, spec.hours)
+    else:
+        assert spec.working_days is not None
+        due = working_day_window(
+            starts_at, spec.working_days, calendar or WorkingDayCalendar(), policy.get("office_close")
+        )
+    frozen = {
+        "kind": spec.kind, "hours": spec.hours, "working_days": spec.working_days,
+        "office_close": policy.get("office_close"),
+        "reminder_lead_minutes": list(policy.get("reminder_lead_minutes", [60, 15])),
+        "breach_repeat_minutes": policy.get("breach_repeat_minutes", 60),
+        "due_soon_minutes": policy.get("due_soon_minutes", 60),
+    }
+    deadline = Deadline(
+        incident_id=incident_id, case_id=case_id, kind=spec.kind, starts_at=starts_at, due_at=due.due_at,
+        state="pending", provisional=due.provisional, policy=frozen, reminders_sent=[], created_at=now,
+    )
+    session.add(deadline)
+    session.flush()
+    return deadline
+
+
+def meet_with_action(session: Session, action: Action) -> list[Deadline]:
+    """Mark the open deadlines this action answers as met (late if after due; compliance tells)."""
+    kinds = ACTION_MEETS.get(action.kind, frozenset({action.kind}))
+    query = select(Deadline).where(Deadline.state.in_(OPEN_STATES), Deadline.kind.in_(kinds))
+    if action.incident_id is not None:
+        query = query.where(Deadline.incident_id == action.incident_id)
+    else:
+        query = query.where(Deadline.case_id == action.case_id)
+    met = []
+    for deadline in session.scalars(query.order_by(Deadline.due_at, Deadline.id)):
+        if deadline.starts_at > action.at:
+            continue  # a window opened after the action is answered by a later one
+        deadline.state = "met"
+        deadline.met_at = action.at
+        deadline.met_by_action_id = action.id
+        met.append(deadline)
+    session.flush()
+    return met

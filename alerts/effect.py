@@ -1,0 +1,48 @@
+"""评估: volume and negativity of an incident's mentions before and after each response action."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Action, IncidentMention, Mention
+from yuqing.clock import as_utc, local_iso
+
+WINDOW_HOURS = 24
+
+
+def _summary(points: list[tuple[datetime, str, float]]) -> dict[str, Any]:
+    if not points:
+        return {"mentions": 0, "negative_share": None, "mean_p_negative": None}
+    negative = sum(1 for _, s, _ in points if s == "negative")
+    return {"mentions": len(points), "negative_share": round(negative / len(points), 4),
+            "mean_p_negative": round(sum(p for _, _, p in points) / len(points), 4)}
+
+
+def measure(points: list[tuple[datetime, str, float]], at: datetime, hours: float) -> dict[str, Any]:
+    """Pure: mentions (time, sentiment, p_negative) in the `hours` before and after `at`."""
+    span = timedelta(hours=hours)
+    before = [p for p in points if at - span <= p[0] < at]
+    after = [p for p in points if at <= p[0] < at + span]
+    b, a = _summary(before), _summary(after)
+    change: dict[str, Any] = {"mentions": a["mentions"] - b["mentions"]}
+    if b["negative_share"] is not None and a["negative_share"] is not None:
+        change["negative_share"] = round(a["negative_share"] - b["negative_share"], 4)
+    return {"window_hours": hours, "before": b, "after": a, "change": change}
+
+
+def incident_effect(
+    session: Session, *, incident_id: int, hours: float = WINDOW_HOURS
+) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Mention.published_at, Mention.analysed_at, Mention.sentiment, Mention.p_negative)
+        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+        .where(IncidentMention.incident_id == incident_id)).all()
+    points = [(as_utc(pub or analysed), sentiment, p_neg) for pub, analysed, sentiment, p_neg in rows]
+    actions = session.scalars(select(Action).where(Action.incident_id == incident_id)
+                              .order_by(Action.at, Action.id))
+    return [{"action_id": a.id, "kind": a.kind, "at": local_iso(a.at), **measure(points, as_utc(a.at), hours)}
+            for a in actions]

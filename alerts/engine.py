@@ -1,0 +1,222 @@
+"""The alert engine's two scheduler jobs: `process_mentions` (new analysed mentions → incidents) and
+`tick` (deadline states, reminders, escalation, update windows). Both flush; the caller commits, so every
+state change and its outbox rows land in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import (
+    Action,
+    Case,
+    Deadline,
+    Incident,
+    IncidentEvent,
+    IncidentMention,
+    Mention,
+    MentionRelease,
+    Source,
+)
+from yuqing.clock import as_utc
+from yuqing.config import Settings
+
+from . import outbox, service
+from .deadlines import open_window
+from .escalation import plan
+from .grading import GRADE_ORDER, MentionFacts, assess
+from .policy import WindowSpec
+from .templates import deadline_notice, incident_link
+
+RULE = "rule:grade-threshold"
+BATCH = 2000
+UPDATE_ANCHORS = ("authoritative_info", "press_conference", "update", "statement")
+
+
+def _facts(session: Session, mentions: list[Mention], settings: Settings) -> list[MentionFacts]:
+    tiers = dict(session.execute(select(Source.id, Source.media_tier)).all())
+    return [MentionFacts(risk=m.risk, at=m.published_at or m.analysed_at,
+                         sensitive_topics=tuple(m.sensitive_topics or ()),
+                         media_tier=tiers.get(m.source_id, "self") if m.source_id else "self")
+            for m in mentions]
+
+
+def _release_of(session: Session, mention_ids: list[int]) -> int | None:
+    """The release most linked by the event's mentions (count, then summed confidence)."""
+    if not mention_ids:
+        return None
+    row = session.execute(
+        select(MentionRelease.release_id, func.count(), func.sum(MentionRelease.confidence))
+        .where(MentionRelease.mention_id.in_(mention_ids))
+        .group_by(MentionRelease.release_id)
+        .order_by(func.count().desc(), func.sum(MentionRelease.confidence).desc(), MentionRelease.release_id)
+        .limit(1)
+    ).first()
+    return row[0] if row else None
+
+
+def _title(mentions: list[Mention]) -> str:
+    top = max(mentions, key=lambda m: (m.risk, -m.id))
+    text = (top.title or top.text or "").strip()
+    text = " ".join(text.split())
+    return (text[:60] + "…") if len(text) > 60 else (text or "未命名舆情事件")
+
+
+def process_mentions(session: Session, settings: Settings, *, now: datetime) -> list[int]:
+    """Open or update one incident per event_key from mentions not yet alerted; returns incident ids."""
+    now = as_utc(now)
+    touched: list[int] = []
+    while True:
+        batch = list(session.scalars(
+            select(Mention).where(Mention.alerted.is_(False)).order_by(Mention.id).limit(BATCH)))
+        if not batch:
+            break
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for mention in batch:
+            if mention.event_key:
+                groups[mention.event_key].append(mention)
+        for event_key, new in groups.items():
+            incident_id = _process_event(session, settings, event_key, new, now)
+            if incident_id is not None and incident_id not in touched:
+                touched.append(incident_id)
+        for mention in batch:
+            mention.alerted = True
+        session.flush()
+    return touched
+
+
+def _process_event(
+    session: Session, settings: Settings, event_key: str, new: list[Mention], now: datetime
+) -> int | None:
+    incident = session.scalar(
+        select(Incident).where(Incident.event_key == event_key).order_by(Incident.id).limit(1))
+    if incident is None:
+        # Earlier mentions of the event (below threshold then) count now that it has grown.
+        mentions = list(session.scalars(select(Mention).where(Mention.event_key == event_key)))
+        verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
+                         min_mentions=settings.risk.min_mentions, now=now)
+        if verdict.grade is None:
+            return None
+        ids = [m.id for m in mentions]
+        incident = service.open_incident(
+            session, title=_title(mentions), grade=verdict.grade, category=verdict.category, actor=RULE,
+            now=now, mention_ids=ids, release_id=_release_of(session, ids), event_key=event_key,
+            summary="；".join(verdict.reasons), settings=settings)
+        return incident.id
+    attached = set(session.scalars(
+        select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)))
+    fresh = [m for m in new if m.id not in attached]
+    for mention in fresh:
+        session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, attached_at=now))
+    session.flush()
+    mentions = list(session.scalars(
+        select(Mention).join(IncidentMention, IncidentMention.mention_id == Mention.id)
+        .where(IncidentMention.incident_id == incident.id)))
+    times = [m.published_at or m.analysed_at for m in mentions]
+    incident.mention_count = len(mentions)
+    incident.first_mention_at, incident.last_mention_at = min(times), max(times)
+    incident.risk = max(m.risk for m in mentions)
+    if incident.release_id is None:
+        incident.release_id = _release_of(session, [m.id for m in mentions])
+    if fresh:
+        session.add(IncidentEvent(incident_id=incident.id, at=now, actor=RULE, kind="mentions_attached",
+                                  message=f"新增相关信息 {len(fresh)} 条，累计 {len(mentions)} 条",
+                                  data={"mention_ids": [m.id for m in fresh]}))
+    verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
+                     min_mentions=settings.risk.min_mentions, now=now)
+    if (incident.status != "closed" and verdict.grade is not None
+            and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
+        service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,
+                             reason="事件扩大：" + "；".join(verdict.reasons), settings=settings)
+    session.flush()
+    return incident.id
+
+
+def tick(session: Session, settings: Settings, *, now: datetime) -> None:
+    """Advance every open deadline to `now`: states, reminders, escalation; open the next update window."""
+    now = as_utc(now)
+    _open_update_windows(session, now)
+    deadlines = list(session.scalars(
+        select(Deadline).where(Deadline.state.in_(("pending", "due_soon", "breached")))
+        .order_by(Deadline.due_at, Deadline.id)))
+    for deadline in deadlines:
+        _advance(session, settings, deadline, now)
+    session.flush()
+
+
+def _open_update_windows(session: Session, now: datetime) -> None:
+    """Grade I/II incidents owe an authoritative update every N hours after their last publication."""
+    incidents = session.scalars(select(Incident).where(Incident.status != "closed",
+                                                       Incident.grade.in_(("I", "II"))))
+    for incident in incidents:
+        hours = float(incident.policy.get("update_every_hours") or 0)
+        if hours <= 0:
+            continue
+        open_update = session.scalar(select(Deadline.id).where(
+            Deadline.incident_id == incident.id, Deadline.kind == "update",
+            Deadline.state.in_(("pending", "due_soon", "breached"))).limit(1))
+        if open_update is not None:
+            continue
+        anchor = session.scalar(select(func.max(Action.at)).where(
+            Action.incident_id == incident.id, Action.kind.in_(UPDATE_ANCHORS), Action.at <= now))
+        if anchor is None:
+            continue
+        anchor = as_utc(anchor)
+        exists = session.scalar(select(Deadline.id).where(
+            Deadline.incident_id == incident.id, Deadline.kind == "update", Deadline.starts_at == anchor))
+        if exists is None:
+            open_window(session, spec=WindowSpec("update", hours=hours), starts_at=anchor,
+                        policy=incident.policy, now=now, incident_id=incident.id)
+
+
+def _advance(session: Session, settings: Settings, deadline: Deadline, now: datetime) -> None:
+    steps = plan(state=deadline.state, due_at=deadline.due_at, policy=deadline.policy,
+                 sent=list(deadline.reminders_sent or []), now=now,
+                 escalate_minutes=settings.notify.escalate_to_leadership_minutes)
+    if steps.state != deadline.state:
+        if steps.state == "breached":
+            deadline.breached_at = deadline.due_at
+        deadline.state = steps.state
+    if not steps.mark:
+        return
+    incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
+    case = session.get(Case, deadline.case_id) if deadline.case_id else None
+    quiet = (incident is not None and incident.status == "closed") or (
+        case is not None and case.status != "open")
+    if not quiet:
+        if incident is not None:
+            title, grade, link = incident.title, incident.grade, incident_link(settings.base_url, incident.id)
+            fields = {"incident_id": incident.id, "grade": incident.grade, "category": incident.category}
+        else:
+            assert case is not None
+            title, grade = case.title, None
+            link = f"{settings.base_url.rstrip('/')}/cases/{case.id}"
+            fields = {"case_id": case.id}
+        for step in steps.send:
+            text = deadline_notice(step=step.name, deadline_kind=deadline.kind, due_at=deadline.due_at,
+                                   now=now, subject_title=title, grade=grade, link=link,
+                                   audience=step.audience)
+            outbox.enqueue(session, key=f"deadline:{deadline.id}:{step.name}", text=text,
+                           fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
+                                   "kind": "deadline", "step": step.name},
+                           audience=step.audience, settings=settings, now=now,
+                           incident_id=deadline.incident_id, deadline_id=deadline.id)
+        if steps.send:
+            deadline.last_reminder_at = now
+    deadline.reminders_sent = [*(deadline.reminders_sent or []), *steps.mark]
+
+
+def due_within(session: Session, *, now: datetime, hours: float = 24) -> list[Deadline]:
+    """Open deadlines falling due within `hours` (for dashboards and briefings)."""
+    return list(session.scalars(select(Deadline).where(
+        Deadline.state.in_(("pending", "due_soon", "breached")),
+        Deadline.due_at <= now + timedelta(hours=hours)).order_by(Deadline.due_at)))
+
+
+def counts_by_state(session: Session) -> dict[str, int]:
+    return dict(Counter(dict(session.execute(
+        select(Deadline.state, func.count()).group_by(Deadline.state)).all())))

@@ -1,0 +1,62 @@
+"""Alerts figures: working-day windows per second, process_mentions and tick on a few thousand rows.
+
+Run: .venv/bin/python bench/alerts_bench.py  (temporary SQLite file; prints figures, asserts nothing)
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from alerts.calendar import WorkingDayCalendar
+from alerts.engine import process_mentions, tick
+from alerts.windows import working_day_window
+from store.db import make_engine, migrate, session_factory
+from store.models import Document, Mention
+from yuqing.config import Settings
+
+
+def main() -> None:
+    rng = random.Random(1)
+    cal = WorkingDayCalendar()
+    base = datetime(2020, 1, 1, tzinfo=UTC)
+    starts = [base + timedelta(minutes=rng.randrange(60 * 24 * 365 * 6)) for _ in range(20000)]
+    t = time.perf_counter()
+    for s in starts:
+        working_day_window(s, 15, cal)
+    print(f"working_day_window(15 days): {len(starts) / (time.perf_counter() - t):,.0f} per second")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        migrate(engine)
+        factory = session_factory(engine)
+        settings = Settings(_env_file=None)
+        now = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
+        with factory() as s, s.begin():
+            for i in range(5000):
+                doc = Document(platform="weibo", dedup_key=f"b{i}", url=f"http://127.0.0.1/{i}", text="x",
+                               published_at=now, status="analysed")
+                s.add(doc)
+                s.flush()
+                s.add(Mention(document_id=doc.id, platform="weibo", published_at=now, title="t", text="t",
+                              sentiment="negative", p_negative=0.8, p_neutral=0.1, p_positive=0.1,
+                              model_version="b", risk=rng.uniform(20, 95), event_key=f"ev{i % 300}"))
+        with factory() as s, s.begin():
+            t = time.perf_counter()
+            ids = process_mentions(s, settings, now=now)
+            took = time.perf_counter() - t
+        print(f"process_mentions: 5,000 mentions, 300 events -> {len(ids)} incidents in {took:.2f} s")
+        for hours in (1, 4.5, 6):
+            with factory() as s, s.begin():
+                t = time.perf_counter()
+                tick(s, settings, now=now + timedelta(hours=hours))
+                took = time.perf_counter() - t
+            print(f"tick at +{hours} h over the open deadlines: {took * 1000:.0f} ms")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
