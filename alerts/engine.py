@@ -45,15 +45,19 @@ def _facts(session: Session, mentions: list[Mention], settings: Settings) -> lis
             for m in mentions]
 
 
-def _release_of(session: Session, mention_ids: list[int]) -> int | None:
-    """The release most linked by the event's mentions (count, then summed confidence)."""
+def _release_of(session: Session, mention_ids: list[int], event_key: str | None = None) -> int | None:
+    """The event's release: the one its key names ("release:N", set by analysis from each
+    mention's best link); otherwise the one its mentions link with the most summed confidence
+    (a weak link by generic words such as 统计局 counts for little against named indicators)."""
+    if event_key and event_key.startswith("release:"):
+        return int(event_key.split(":")[1])
     if not mention_ids:
         return None
     row = session.execute(
-        select(MentionRelease.release_id, func.count(), func.sum(MentionRelease.confidence))
+        select(MentionRelease.release_id, func.sum(MentionRelease.confidence))
         .where(MentionRelease.mention_id.in_(mention_ids))
         .group_by(MentionRelease.release_id)
-        .order_by(func.count().desc(), func.sum(MentionRelease.confidence).desc(), MentionRelease.release_id)
+        .order_by(func.sum(MentionRelease.confidence).desc(), MentionRelease.release_id)
         .limit(1)
     ).first()
     return row[0] if row else None
@@ -89,9 +93,59 @@ def process_mentions(session: Session, settings: Settings, *, now: datetime) -> 
     return touched
 
 
+def _merge_moved(
+    session: Session, settings: Settings, event_key: str, new: list[Mention], now: datetime
+) -> None:
+    """Mentions relinked to another event (their release became known) bring their incidents along.
+
+    Every open incident holding such a mention, and the event's own incident if it has one,
+    become one: the earliest opened survives (its clocks started first, which is what the
+    assessment counts), takes the event's key and the highest grade; the others are closed
+    as merged, their pending windows waived with the reason, their mentions moved over.
+    """
+    prior = list(session.scalars(
+        select(Incident).join(IncidentMention, IncidentMention.incident_id == Incident.id)
+        .where(IncidentMention.mention_id.in_([m.id for m in new]),
+               Incident.event_key != event_key, Incident.status != "closed")
+        .distinct()))
+    if not prior:
+        return
+    own = session.scalar(select(Incident).where(Incident.event_key == event_key, Incident.status != "closed")
+                         .order_by(Incident.id).limit(1))
+    group = prior + ([own] if own is not None and own not in prior else [])
+    survivor = min(group, key=lambda i: (i.opened_at, i.id))
+    top_grade = min((i.grade for i in group), key=GRADE_ORDER.index)
+    for other in group:
+        if other is survivor:
+            continue
+        held = set(session.scalars(
+            select(IncidentMention.mention_id).where(IncidentMention.incident_id == survivor.id)))
+        for link in session.scalars(select(IncidentMention).where(IncidentMention.incident_id == other.id)):
+            if link.mention_id not in held:
+                session.add(IncidentMention(incident_id=survivor.id, mention_id=link.mention_id,
+                                            attached_at=now))
+        reason = f"并入事件 #{survivor.id}"
+        for deadline in session.scalars(select(Deadline).where(
+                Deadline.incident_id == other.id, Deadline.state.in_(("pending", "due_soon")))):
+            deadline.state, deadline.waived_reason = "waived", reason
+        other.status, other.closed_at, other.event_key = "closed", now, f"merged:{survivor.id}"
+        session.add(IncidentEvent(incident_id=other.id, at=now, actor=RULE, kind="merged",
+                                  message=f"同一事件的信息已关联到同一数据发布：{reason}",
+                                  data={"into": survivor.id}))
+        session.add(IncidentEvent(incident_id=survivor.id, at=now, actor=RULE, kind="merged",
+                                  message=f"并入事件 #{other.id}（{other.grade} 级）的信息",
+                                  data={"from": other.id}))
+    survivor.event_key = event_key
+    session.flush()
+    if GRADE_ORDER.index(top_grade) < GRADE_ORDER.index(survivor.grade):
+        service.change_grade(session, incident_id=survivor.id, grade=top_grade, actor=RULE, now=now,
+                             reason="合并同一事件", settings=settings)
+
+
 def _process_event(
     session: Session, settings: Settings, event_key: str, new: list[Mention], now: datetime
 ) -> int | None:
+    _merge_moved(session, settings, event_key, new, now)
     incident = session.scalar(
         select(Incident).where(Incident.event_key == event_key).order_by(Incident.id).limit(1))
     if incident is None:
@@ -104,7 +158,7 @@ def _process_event(
         ids = [m.id for m in mentions]
         incident = service.open_incident(
             session, title=_title(mentions), grade=verdict.grade, category=verdict.category, actor=RULE,
-            now=now, mention_ids=ids, release_id=_release_of(session, ids), event_key=event_key,
+            now=now, mention_ids=ids, release_id=_release_of(session, ids, event_key), event_key=event_key,
             summary="；".join(verdict.reasons), settings=settings)
         return incident.id
     attached = set(session.scalars(
@@ -120,8 +174,8 @@ def _process_event(
     incident.mention_count = len(mentions)
     incident.first_mention_at, incident.last_mention_at = min(times), max(times)
     incident.risk = max(m.risk for m in mentions)
-    if incident.release_id is None:
-        incident.release_id = _release_of(session, [m.id for m in mentions])
+    if incident.release_id is None or event_key.startswith("release:"):
+        incident.release_id = _release_of(session, [m.id for m in mentions], event_key)
     if fresh:
         session.add(IncidentEvent(incident_id=incident.id, at=now, actor=RULE, kind="mentions_attached",
                                   message=f"新增相关信息 {len(fresh)} 条，累计 {len(mentions)} 条",

@@ -43,12 +43,20 @@ class Assessment:
 
 
 def category_of(facts: Iterable[MentionFacts]) -> str:
-    """The most frequent sensitive topic's category; ties go to the order of TOPIC_CATEGORY."""
-    counts = Counter(t for f in facts for t in f.sensitive_topics if t in TOPIC_CATEGORY)
-    if not counts:
+    """The sensitive topic carrying the most risk; ties go to the order of TOPIC_CATEGORY.
+
+    Weighted by each mention's risk, not counted: a dozen viral accusations of fake figures
+    outweigh forty low-reach complaints about vegetable prices in the same wave.
+    """
+    weight: Counter[str] = Counter()
+    for f in facts:
+        for t in f.sensitive_topics:
+            if t in TOPIC_CATEGORY:
+                weight[t] += max(f.risk, 1.0)
+    if not weight:
         return "other"
     order = list(TOPIC_CATEGORY)
-    topic = max(counts, key=lambda t: (counts[t], -order.index(t)))
+    topic = max(weight, key=lambda t: (weight[t], -order.index(t)))
     return TOPIC_CATEGORY[topic]
 
 

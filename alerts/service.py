@@ -122,13 +122,25 @@ def open_incident(
     _event(session, actor=actor, now=now, kind="opened", incident_id=incident.id,
            message=f"{actor} 于 {now.isoformat()} 开立事件，级别 {grade}",
            data={"grade": grade, "category": category, "mention_ids": ids})
-    starts = now
-    if incident.policy.get("clock_starts") == "first_mention" and incident.first_mention_at:
-        starts = min(now, incident.first_mention_at)
-    deadlines = open_windows_for_grade(session, incident, starts_at=starts, now=now)
+    deadlines = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     outbox.notify_incident(session, incident=incident, kind="opened", settings=settings, now=now,
                            deadlines=deadlines)
     return incident
+
+
+def clock_anchor(incident: Incident, now: datetime) -> datetime:
+    """When an incident's response windows start, per its frozen policy `clock_starts`.
+
+    "opened" (default): when the incident was opened, even if a later upgrade brings it to
+    grade I/II: the bureau knew of the event from then, and timeliness is assessed on it.
+    "first_mention": the event's first mention. "graded": the moment the grade was reached.
+    """
+    mode = incident.policy.get("clock_starts", "opened")
+    if mode == "graded":
+        return now
+    if mode == "first_mention" and incident.first_mention_at:
+        return min(now, incident.first_mention_at)
+    return min(now, incident.opened_at)
 
 
 def acknowledge(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
@@ -172,7 +184,8 @@ def change_grade(
     session: Session, *, incident_id: int, grade: str, actor: str, now: datetime, reason: str,
     settings: Settings | None = None,
 ) -> Incident:
-    """Regrade; reaching I/II opens the 5 h / 24 h windows from now, under the incident's frozen policy."""
+    """Regrade; reaching I/II opens the 5 h / 24 h windows under the incident's frozen policy,
+    counted from its clock anchor (see `clock_anchor`)."""
     actor = _require_actor(actor)
     now = _aware(now, "now")
     incident = _get_incident(session, incident_id)
@@ -190,7 +203,7 @@ def change_grade(
     _event(session, actor=actor, now=now, kind=kind, incident_id=incident.id,
            message=f"级别：{old} → {grade}（{reason.strip()}）",
            data={"from": old, "to": grade, "reason": reason})
-    created = open_windows_for_grade(session, incident, starts_at=now, now=now)
+    created = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     if kind == "grade_upgraded":
         outbox.notify_incident(session, incident=incident, kind=f"upgraded-{grade}",
                                settings=settings or get_settings(), now=now, deadlines=created)

@@ -53,7 +53,9 @@ def event_key(
         return None
     topic = main_topic(sensitive_topics)
     if release_id is not None:
-        return f"release:{release_id}:{topic or 'negative'}"
+        # One event per release's reaction: complaints about prices, accusations of fake
+        # figures and misreadings of one CPI release are one incident, graded by its worst.
+        return f"release:{release_id}"
     if topic is not None:
         found = find_indicators(text)
         subject = found[0][0].code if found else "general"

@@ -40,6 +40,13 @@ def dictionary_terms() -> list[str]:
     return sorted(terms)
 
 
+# Per indicator, its alias and name spellings upper-cased, longest first (computed once).
+_SEARCH: tuple[tuple[Indicator, tuple[tuple[str, str], ...]], ...] = tuple(
+    (ind, tuple((a.upper(), a) for a in sorted((*ind.aliases, ind.name), key=len, reverse=True)))
+    for ind in INDICATORS
+)
+
+
 def find_indicators(text: str) -> list[tuple[Indicator, str]]:
     """Indicators named in `text`, each with the alias that matched (longest alias first).
 
@@ -47,9 +54,9 @@ def find_indicators(text: str) -> list[tuple[Indicator, str]]:
     """
     folded = text.upper()
     found: list[tuple[Indicator, str]] = []
-    for ind in INDICATORS:
-        for alias in sorted((*ind.aliases, ind.name), key=len, reverse=True):
-            if alias.upper() in folded:
+    for ind, spellings in _SEARCH:
+        for upper, alias in spellings:
+            if upper in folded:
                 found.append((ind, alias))
                 break
     return found

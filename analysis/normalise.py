@@ -63,8 +63,7 @@ def strip_html(text: str) -> str:
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified; skips the (slow) converter when no Traditional character occurs."""
-    trad = _traditional_chars()
-    if not any(ch in trad for ch in text):
+    if _traditional_chars().isdisjoint(text):
         return text
     return _converter().convert(text)
 

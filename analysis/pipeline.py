@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from datasketch import MinHash
+import numpy as np
 
 from analysis.normalise import normalise
 from analysis.releases import ReleaseLink, ReleaseRef, link_releases
@@ -52,7 +52,7 @@ class Analysis:
     releases: list[ReleaseLink]
     risk: float
     risk_factors: list[dict[str, object]]
-    signature: MinHash | None = field(repr=False, default=None)
+    signature: np.ndarray | None = field(repr=False, default=None)  # MinHash values (stories.py)
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,16 @@ _HEADLINE = re.compile(
 )
 _DOWN = {"下降", "回落", "减少"}
 _QUARTER_MONTHS = {
-    "一季度": (1, 3), "第一季度": (1, 3), "二季度": (4, 6), "第二季度": (4, 6),
-    "三季度": (7, 9), "第三季度": (7, 9), "四季度": (10, 12), "第四季度": (10, 12),
-    "上半年": (1, 6), "前三季度": (1, 9),
+    "一季度": (1, 3),
+    "第一季度": (1, 3),
+    "二季度": (4, 6),
+    "第二季度": (4, 6),
+    "三季度": (7, 9),
+    "第三季度": (7, 9),
+    "四季度": (10, 12),
+    "第四季度": (10, 12),
+    "上半年": (1, 6),
+    "前三季度": (1, 9),
 }
 
 
@@ -108,7 +115,7 @@ def parse_period(title: str, url: str | None = None) -> tuple[str | None, dateti
 def parse_headline(title: str) -> tuple[float | None, str | None, str | None]:
     """(signed value, unit, matched words) of the first figure the title states."""
     for m in _HEADLINE.finditer(title):
-        comparison, verb, number, unit = m.groups()
+        _comparison, verb, number, unit = m.groups()
         if unit is None and verb in {"为", "达", "达到"}:
             continue  # "为2026年" and the like: not a figure
         value = float(number)

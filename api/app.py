@@ -16,7 +16,19 @@ from store.db import make_engine
 from store.db import session_factory as make_session_factory
 from yuqing.config import Settings
 
-from .routes import cases, incidents, mentions, outbox, pages, reports, session, sources, stream
+from .routes import (
+    cases,
+    incidents,
+    mentions,
+    office,
+    outbox,
+    pages,
+    pages_office,
+    reports,
+    session,
+    sources,
+    stream,
+)
 
 HERE = Path(__file__).parent
 DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))  # Swagger UI and ReDoc, no CDN
@@ -44,7 +56,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
-    for module in (session, incidents, mentions, sources, cases, outbox, stream, reports, pages):
+    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, pages,
+                   pages_office):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

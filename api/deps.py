@@ -7,16 +7,20 @@ cannot set it, so a hostile page cannot act with the duty officer's cookie (CSRF
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import User
 from yuqing.config import Settings
 
 from .auth import SESSION_COOKIE, user_for_session, user_for_token
+
+log = logging.getLogger("yuqing.api")
 
 CSRF_HEADER = "X-Yuqing-Request"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,8 +31,12 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """A session per request. Changes (POST, PUT…) on SQLite take the write lock up front and
+    wait for it, rather than fail when the crawler or the worker wrote in between."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     session = factory()
+    if request.method not in SAFE_METHODS and session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     try:
         yield session
     finally:
@@ -57,11 +65,17 @@ def optional_principal(request: Request, session: Session = Depends(get_session)
         user = user_for_token(session, header[7:].strip())
         if user is None:
             return None
-        session.commit()  # last_used_at
+        try:
+            session.commit()  # last_used_at: best effort, never worth failing the request for
+        except OperationalError:
+            session.rollback()
+            log.warning("could not note when an API token was last used (database busy)")
         return Principal(user, "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         user = user_for_session(session, request.app.state.settings.secret_key, cookie)
+        # End the read: the SSE stream keeps this session until the browser leaves.
+        session.commit()
         if user is not None:
             return Principal(user, "cookie")
     return None

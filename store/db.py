@@ -40,13 +40,26 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            # A deferred transaction that reads and then writes fails at once with "database is
+            # locked" when another writer committed in between (WAL: the busy timeout does not
+            # apply). Background writers ask for IMMEDIATE, which waits for the write lock.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, *, writer: bool = False) -> sessionmaker[Session]:
+    """Sessions on `engine`. `writer=True` for background jobs whose transactions read then
+    write (the analysis worker, the alert engine): on SQLite they take the write lock up
+    front and wait for it; request handlers keep deferred transactions and never hold it idle."""
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if writer else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 @contextmanager

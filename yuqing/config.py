@@ -100,7 +100,7 @@ class PolicyConfig(BaseModel):
     complaint_working_days: int = 15
     repost_working_days: int = 1
     office_close: str | None = None  # "17:30": working-day periods end then instead of 24:00
-    clock_starts: Literal["opened", "first_mention"] = "opened"
+    clock_starts: Literal["opened", "first_mention", "graded"] = "opened"  # see alerts.service.clock_anchor
     reminder_lead_minutes: list[int] = Field(default_factory=lambda: [60, 15])
     breach_repeat_minutes: int = 60
     due_soon_minutes: int = 60

@@ -51,7 +51,6 @@ def _fresh_sqlite(url: str) -> None:
 
 def run_demo(opts: DemoOptions) -> None:
     from api.auth import ensure_user
-
     from store.db import session_scope
     from yuqing.demo.world import start_world
     from yuqing.scheduler import Intervals
@@ -63,6 +62,7 @@ def run_demo(opts: DemoOptions) -> None:
     os.environ["YUQING_SOURCES"] = json.dumps(
         demo_sources(config, opts.world_port, opts.crawl_interval), ensure_ascii=False
     )
+    os.environ["YUQING_BASE_URL"] = f"http://127.0.0.1:{opts.port}"
     if opts.database_url:
         os.environ["YUQING_DATABASE_URL"] = opts.database_url
     get_settings.cache_clear()

@@ -23,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
 from yuqing.config import Settings
 
@@ -101,7 +102,8 @@ class Scheduler:
         crawl_runner: Callable[[str], int] = run_crawl_subprocess,
     ) -> None:
         self.settings = settings
-        self.factory = factory
+        # Jobs read then write: on SQLite they wait for the write lock rather than fail.
+        self.factory = session_factory(engine, writer=True) if engine.dialect.name == "sqlite" else factory
         self.intervals = intervals or Intervals()
         self.crawl = crawl
         self.crawl_runner = crawl_runner
@@ -114,10 +116,16 @@ class Scheduler:
         return self.lock.acquire()
 
     def analyse(self) -> None:
+        from analysis.relink import inherit_story_links, relink_recent
         from analysis.worker import analyse_pending
 
-        if self._leader():
-            analyse_pending(self.factory, self.settings, now=now())
+        if not self._leader():
+            return
+        analyse_pending(self.factory, self.settings, now=now())
+        with self.factory() as session:
+            relink_recent(session, now=now())
+            inherit_story_links(session, now=now())
+            session.commit()
 
     def alert(self) -> None:
         from alerts.engine import process_mentions, tick

@@ -15,6 +15,12 @@ from yuqing.scheduler import Intervals, Scheduler
 log = logging.getLogger("yuqing")
 
 
+def configure_logging(level: int = logging.INFO) -> None:
+    """Our logs at `level`; APScheduler's per-run chatter and overlap notices only on error."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+
+
 @dataclass
 class ServeOptions:
     host: str = "127.0.0.1"

@@ -45,14 +45,42 @@
     ]));
   }
 
-  function effect(rows) {
+  const share = (v) => (v === null || v === undefined ? "—" : (v * 100).toFixed(0) + "%");
+  const signed = (v, fmt) => (v === null || v === undefined ? "—" : (v > 0 ? "+" : v < 0 ? "−" : "±") + fmt(Math.abs(v)));
+  const trend = (v) => (v > 0 ? "up" : v < 0 ? "down" : "");
+
+  /** Volume and negative share in the window before and after each response, as a table. */
+  function effect(rows, actions) {
     if (!rows.length) return [el("p", { class: "muted", text: "暂无回应" })];
-    return rows.map((r) => el("pre", { class: "small", text: JSON.stringify(r, null, 1) }));
+    const kinds = Object.fromEntries(actions.map((a) => [a.id, a.kind_label]));
+    const hours = rows[0].window_hours;
+    const table = el("table", { class: "data-table effect-table" }, [
+      el("thead", {}, el("tr", {}, ["回应", "声量 前→后", "变化", "负面占比 前→后", "变化"].map((t) => el("th", { text: t })))),
+      el("tbody", {}, rows.map((r) => {
+        const elapsedH = (Date.now() - new Date(r.at).getTime()) / 3600000;
+        const watching = elapsedH < r.window_hours;
+        return el("tr", { dataset: { actionId: r.action_id } }, [
+          el("td", {}, [el("div", { text: kinds[r.action_id] || r.kind }), el("div", { class: "muted small", text: time(r.at) +
+            (watching ? "（观察中，已过 " + Math.max(0, elapsedH).toFixed(1) + " 小时）" : "") })]),
+          el("td", { class: "num", text: r.before.mentions + " → " + r.after.mentions }),
+          el("td", { class: "num " + trend(r.change.mentions), text: signed(r.change.mentions, String) }),
+          el("td", { class: "num", text: share(r.before.negative_share) + " → " + share(r.after.negative_share) }),
+          el("td", { class: "num " + trend(r.change.negative_share), text: signed(r.change.negative_share, (v) => (v * 100).toFixed(0) + " 个百分点") }),
+        ]);
+      })),
+    ]);
+    return [table, el("p", { class: "muted small", text: "按回应前后各 " + hours + " 小时内的相关信息统计；观察中的回应，\"后\"的窗口尚未走完。" })];
   }
 
+  // Refreshes overlap (a recorded response, the live feed, the 30 s poll): only the latest may paint,
+  // or an answer fetched before the response committed would put "暂无回应" back on the page.
+  let generation = 0;
+
   async function refresh() {
+    const mine = ++generation;
+    const effectRows = api("GET", base + "/effect").then((rows) => ({ rows }), (error) => ({ error }));
     const [i, mentions] = await Promise.all([api("GET", base), api("GET", base + "/mentions?limit=100")]);
-    if (!i) return;
+    if (!i || mine !== generation) return;
     current = i;
     document.getElementById("incident-head").replaceChildren(...head(i).filter(Boolean));
     document.getElementById("deadlines").replaceChildren(...deadlines(i.deadlines));
@@ -61,9 +89,11 @@
       ...(mentions.length ? mentions.map(mentionCard) : [el("p", { class: "muted", text: "暂无关联信息" })]));
     document.getElementById("btn-ack").hidden = i.status !== "detected";
     document.getElementById("status-form").elements.status.value = i.status;
-    try {
-      document.getElementById("effect").replaceChildren(...effect(await api("GET", base + "/effect")));
-    } catch (e) { /* effect is optional on the page */ }
+    const got = await effectRows;
+    if (mine !== generation) return;
+    document.getElementById("effect").replaceChildren(...(got.error
+      ? [el("p", { class: "error", text: "回应效果加载失败：" + got.error.message })]
+      : effect(got.rows || [], i.actions)));
   }
 
   async function submit(path, body) {

@@ -78,7 +78,20 @@ def test_growing_event_attaches_and_upgrades_with_a_timeline_entry(session, add_
     kinds = [e.kind for e in session.scalars(select(IncidentEvent).where(
         IncidentEvent.incident_id == incident.id).order_by(IncidentEvent.id))]
     assert kinds == ["opened", "mentions_attached", "grade_upgraded"]
-    # the 5 h / 24 h clocks start at the upgrade, under the policy frozen at opening
+    # the 5 h / 24 h clocks count from the opening (policy clock_starts = "opened", frozen then)
+    due = due_times(session, incident.id)
+    assert due["authoritative_info"] == T0 + timedelta(hours=5)
+    assert due["press_conference"] == T0 + timedelta(hours=24)
+
+
+def test_graded_policy_starts_the_clocks_at_the_upgrade(session, add_mentions, make_settings):
+    settings = make_settings()
+    settings.policy.clock_starts = "graded"
+    add_mentions(1, event_key="ev", risk=40, at=T0)
+    incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
+    later = T0 + timedelta(hours=2)
+    add_mentions(3, event_key="ev", risk=70, at=later)
+    process_mentions(session, settings, now=later)
     due = due_times(session, incident.id)
     assert due["authoritative_info"] == later + timedelta(hours=5)
     assert due["press_conference"] == later + timedelta(hours=24)

@@ -22,3 +22,21 @@ def test_statistical_terms_stay_single_tokens() -> None:
     tokens = tokenise("10月城镇调查失业率和规模以上工业增加值公布，数据造假[怒]")
     assert "城镇调查失业率" in tokens and "规模以上工业增加值" in tokens
     assert "数据造假" in tokens and "[怒]" in tokens
+
+
+def test_fast_segmenter_gives_jieba_tokens() -> None:
+    """The shipped segmenter (jieba-rs over jieba's dictionary) agrees with the pure-Python jieba."""
+    from analysis.tokenise import python_jieba_tokens
+
+    texts = [
+        "国家统计局今日发布数据，10月份居民消费价格指数同比上涨0.2%，环比持平。",
+        "统计局又注水了，CPI数据造假，谁信啊，我们又被平均了[怒][怒]",
+        "今天去超市买菜，猪肉价格比上个月便宜了不少，开心[哈哈]",
+        "前三季度国内生产总值同比增长5.2%，规模以上工业增加值增长5.8%。",
+        "青年失业率这么高，工资也不涨，房租年年涨，日子怎么过？",
+        "Weibo上有人说GDP是拍脑袋编的，新闻发言人回应称统计数据真实可靠。",
+        "外卖送得很快，味道也不错，下次还会再点",
+        "这家店的服务态度太差了，等了一个多小时才上菜，再也不来了！",
+    ]
+    for text in texts:
+        assert tokenise(text) == python_jieba_tokens(text), text

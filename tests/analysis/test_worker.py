@@ -62,7 +62,7 @@ def test_scenario_news_low_risk_accusations_one_event(session_maker):  # type: i
         story = s.get(Story, m["n1"].story_id)
         assert story.size == 2 and story.earliest_publisher == "新华社" and story.platforms == {"news": 2}
         keys = {m[k].event_key for k in ("w0", "w1", "w2", "w9")}
-        assert keys == {f"release:{rel_id}:data_credibility"}
+        assert keys == {f"release:{rel_id}"}
         assert m["w0"].story_id == m["w9"].story_id
         assert max(m[k].risk for k in ("w0", "w1", "w2")) >= 80
         assert all(m[k].sentiment == "negative" for k in ("w0", "w1", "w2"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 
@@ -16,10 +14,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the API and dashboard, with the scheduler, on the configured database."""
         from yuqing.config import get_settings
-        from yuqing.service import ServeOptions
+        from yuqing.service import ServeOptions, configure_logging
         from yuqing.service import serve as run
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging()
         run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler))
 
     @app.command()
@@ -34,8 +32,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the demo world and the whole service on it (a fresh SQLite database)."""
         from yuqing.demo_launcher import DemoOptions, run_demo
+        from yuqing.service import configure_logging
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging()
         run_demo(
             DemoOptions(
                 port=port, world_port=world_port, speed=speed, crawl_interval=crawl_interval,

@@ -1,0 +1,190 @@
+"""The press office's extra endpoints: CSV case import, compliance as CSV, silence expiry, dead-letter resend.
+
+Each calls the alerts functions that own the logic (case_import, compliance_report, outbox.retry_dead);
+only expiring a silence is done here, because alerts.service offers no function for it yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Response, UploadFile
+from sqlalchemy.orm import Session
+
+from alerts import outbox as alerts_outbox
+from alerts import service
+from alerts.case_import import import_rows, read_rows
+from store.models import Silence
+from yuqing.clock import as_utc, local_iso
+from yuqing.clock import now as clock_now
+from yuqing.config import Settings
+
+from ..audit import record
+from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..present import parse_local
+from ..service_calls import refusals_as_http
+
+router = APIRouter(prefix="/api/v1", tags=["office"])
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a year of a bureau's 台账 is far smaller
+
+
+@router.post("/cases/import", status_code=201, summary="从 CSV 导入事项（先校验全部行，有错则一行也不导入）")
+def import_cases(
+    file: UploadFile = File(..., description="UTF-8 CSV，列：kind,title,received_at[,complex,body,…]"),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    who: Principal = Depends(require("case.manage")),
+) -> dict[str, Any]:
+    data = file.file.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise HTTPException(status_code=413, detail="文件过大（上限 5 MB）")
+    if not data.strip():
+        raise HTTPException(status_code=422, detail="文件为空")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cases.csv"
+        path.write_bytes(data)
+        try:
+            rows, errors = read_rows(path)
+        except UnicodeDecodeError as exc:
+            raise HTTPException(status_code=422, detail="文件不是 UTF-8 编码的 CSV") from exc
+    if errors:
+        raise HTTPException(
+            status_code=422,
+            detail={
+                "message": f"{len(errors)} 行有误，未导入任何事项",
+                "errors": [{"line": e.line, "message": e.message} for e in errors],
+            },
+        )
+    created, refused = import_rows(session, rows, actor=who.name, now=clock_now(), settings=settings)
+    record(
+        session,
+        actor=who.name,
+        action="case.import",
+        target=None,
+        data={"filename": file.filename, "created": created, "refused": len(refused)},
+    )
+    session.commit()
+    return {
+        "created": created,
+        "refused": [{"line": e.line, "message": e.message} for e in refused],
+    }
+
+
+def _period(start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    try:
+        end_at = parse_local(end) if end else clock_now()
+        start_at = parse_local(start) if start else end_at - timedelta(days=30)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    if start_at >= end_at:
+        raise HTTPException(status_code=422, detail="开始时间必须早于结束时间")
+    return start_at, end_at
+
+
+OUTCOME_NAMES = {
+    "on_time": "按时",
+    "late": "逾期完成",
+    "missed": "未回应",
+    "waived": "豁免",
+    "open": "未到期",
+}
+
+
+def compliance_csv(report: dict[str, Any]) -> str:
+    """The report as one CSV: a row per kind plus the total, then every late or missed window."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["考核期", report["start"], report["end"]])
+    w.writerow([])
+    w.writerow(["类型", "代码", *OUTCOME_NAMES.values(), "合计", "按时率"])
+    lines = [(v["label"], k, v) for k, v in report["by_kind"].items()]
+    lines.append(("合计", "total", report["total"]))
+    for label, code, v in lines:
+        rate = "" if v["on_time_rate"] is None else f"{v['on_time_rate']:.4f}"
+        w.writerow([label, code, *(v[k] for k in OUTCOME_NAMES), v["total"], rate])
+    w.writerow([])
+    w.writerow(["时限编号", "类型", "事件", "事项", "截止", "完成", "结果"])
+    for r in report["late_or_missed"]:
+        w.writerow(
+            [
+                r["deadline_id"],
+                r["kind"],
+                r["incident_id"] or "",
+                r["case_id"] or "",
+                r["due_at"],
+                r["met_at"] or "",
+                OUTCOME_NAMES.get(r["outcome"], r["outcome"]),
+            ]
+        )
+    return out.getvalue()
+
+
+@router.get("/compliance.csv", summary="时限执行情况（CSV 下载）")
+def compliance_download(
+    start: str | None = Query(None, description="默认 30 天前"),
+    end: str | None = Query(None, description="默认现在"),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> Response:
+    start_at, end_at = _period(start, end)
+    with refusals_as_http():
+        report = service.compliance_report(session, start=start_at, end=end_at)
+    name = quote(f"时限考核-{local_iso(start_at)[:10]}-{local_iso(end_at)[:10]}.csv")
+    # BOM: Excel, which the office opens it with, needs it to read UTF-8.
+    return Response(
+        "\ufeff" + compliance_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@router.post("/silences/{silence_id}/expire", summary="提前结束静默")
+def expire_silence(
+    silence_id: int,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("silence.manage")),
+) -> dict[str, Any]:
+    silence = session.get(Silence, silence_id)
+    if silence is None:
+        raise HTTPException(status_code=404, detail=f"静默 {silence_id} 不存在")
+    now = clock_now()
+    if as_utc(silence.ends_at) <= now:
+        raise HTTPException(status_code=409, detail="该静默已结束")
+    old_end = silence.ends_at
+    # A silence that has not started yet ends where it starts: it never mutes anything.
+    silence.ends_at = max(now, as_utc(silence.starts_at))
+    record(
+        session,
+        actor=who.name,
+        action="silence.expire",
+        target=f"silence:{silence.id}",
+        data={"ends_at_was": local_iso(old_end)},
+    )
+    session.commit()
+    return {"id": silence.id, "ends_at": local_iso(silence.ends_at), "active": False}
+
+
+@router.post("/notifications/{notification_id}/retry", summary="重发失败的通知（死信）")
+def retry_notification(
+    notification_id: int,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("silence.manage")),
+) -> dict[str, Any]:
+    with refusals_as_http():
+        row = alerts_outbox.retry_dead(session, notification_id=notification_id, now=clock_now())
+    record(
+        session,
+        actor=who.name,
+        action="notification.retry",
+        target=f"notification:{notification_id}",
+        data={},
+    )
+    session.commit()
+    return {"id": row.id, "status": row.status}

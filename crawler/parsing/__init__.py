@@ -1,0 +1,1 @@
+"""Pure parsers: bytes and strings in, plain values out. No Scrapy, no database."""

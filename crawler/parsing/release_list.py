@@ -1,0 +1,100 @@
+"""The statistics bureau's release list (stats.gov.cn /sj/zxfb/ layout) and release pages (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+_PAGE_COUNT = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)")
+_DATE_TIME = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s*(\d{1,2}:\d{2}))?")
+
+
+class ReleaseFormatError(ValueError):
+    """The page is not the release-list layout we know."""
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    url: str
+    title: str
+    date: str | None  # "2026-11-15" as listed
+
+
+@dataclass(frozen=True)
+class Layout:
+    """CSS selectors of a bureau's list and release pages; defaults are stats.gov.cn's.
+
+    Provincial bureaus that use another template set these in the source's `options`.
+    """
+
+    list_container: str = "div.list-content"
+    row: str = "div.list-content ul li"
+    title: str = "div.detail-title h1"
+    date: str = "div.detail-title-des"
+    body: str = ".TRS_Editor, .TRS_UEDITOR"
+
+    @classmethod
+    def from_options(cls, options: dict[str, object]) -> Layout:
+        names = cls.__dataclass_fields__
+        return cls(**{k: str(v) for k, v in options.items() if k in names})
+
+
+STATS_GOV_CN = Layout()
+
+
+def list_page(html: str, page_url: str, layout: Layout = STATS_GOV_CN) -> tuple[list[ReleaseRow], int | None]:
+    """Rows (deduplicated by href; the full `title` attribute wins) and the page count."""
+    sel = Selector(text=html)
+    rows: dict[str, ReleaseRow] = {}
+    for li in sel.css(layout.row):
+        date = li.css("span::text").get()
+        for a in li.css("a[href]"):
+            url = urljoin(page_url, a.attrib["href"])
+            title = (a.attrib.get("title") or " ".join(a.css("::text").getall())).strip()
+            known = rows.get(url)
+            if title and (known is None or len(title) > len(known.title)):
+                rows[url] = ReleaseRow(url, title, date.strip() if date else None)
+    m = _PAGE_COUNT.search(html)
+    if not rows and not sel.css(layout.list_container):
+        raise ReleaseFormatError(f"不是发布列表页（缺少 {layout.list_container}）")
+    return list(rows.values()), int(m.group(1)) if m else None
+
+
+def page_url(index_url: str, n: int) -> str:
+    """Page n (0-based) of a list: index.html, index_1.html, …"""
+    base = index_url if index_url.endswith("/") else index_url.rsplit("/", 1)[0] + "/"
+    return base if n == 0 else f"{base}index_{n}.html"
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    title: str | None
+    published_raw: str | None  # "2026-11-15 09:30" when the page states it
+    body: str
+
+
+def detail_page(html: str, layout: Layout = STATS_GOV_CN) -> ReleasePage:
+    sel = Selector(text=html)
+    title = " ".join(sel.css(f"{layout.title} ::text").getall()).strip() or None
+    # `h2 > p` is invalid HTML: parsers move the <p> out of the <h2>, so read the whole block
+    date_text = " ".join(sel.css(f"{layout.date} ::text").getall())
+    m = _DATE_TIME.search(date_text)
+    raw = None
+    if m:
+        raw = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" + (
+            f" {m.group(4)}" if m.group(4) else ""
+        )
+    body_sel = sel.css(layout.body)
+    body = (
+        re.sub(
+            r"[ \t\r\f\v]+", " ", "\n".join(t.strip() for t in body_sel.css("::text").getall() if t.strip())
+        )
+        if body_sel
+        else ""
+    )
+    if not title and not body:
+        raise ReleaseFormatError("发布详情页缺少标题和正文")
+    return ReleasePage(title, raw, body)

@@ -1,0 +1,60 @@
+"""Publication times as sources print them, read in Asia/Shanghai relative to the crawl time.
+
+Forms (sources.md): "Sun Nov 20 10:00:00 +0800 2022", 刚刚, N秒前, N分钟前, N小时前, N天前,
+今天 HH:MM, 昨天 HH:MM, 前天 HH:MM, MM-DD, MM-DD HH:MM, MM月DD日 HH:MM, YYYY年MM月DD日 HH:MM,
+YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD[ HH:MM], optionally prefixed by "发表于".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from yuqing.clock import SHANGHAI
+
+_AGO = re.compile(r"^(\d+)\s*(秒|分钟|小时|天)前$")
+_AGO_UNIT = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
+_DAY_WORD = re.compile(r"^(今天|昨天|前天)\s*(\d{1,2}):(\d{2})$")
+_FULL = re.compile(
+    r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+_NO_YEAR = re.compile(r"^(\d{1,2})\s*[-月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2}))?$")
+
+
+def parse_time(raw: str | None, now: datetime) -> datetime | None:
+    """Aware UTC for a printed time, or None if the form is unknown. `now` is the crawl time."""
+    if not raw:
+        return None
+    text = raw.strip().removeprefix("发表于").strip()
+    local_now = now.astimezone(SHANGHAI)
+    if text == "刚刚":
+        return now.astimezone(UTC)
+    try:
+        return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
+    except ValueError:
+        pass
+    if m := _AGO.match(text):
+        return (now - timedelta(**{_AGO_UNIT[m.group(2)]: int(m.group(1))})).astimezone(UTC)
+    if m := _DAY_WORD.match(text):
+        back = {"今天": 0, "昨天": 1, "前天": 2}[m.group(1)]
+        day = local_now - timedelta(days=back)
+        return _local(day.year, day.month, day.day, int(m.group(2)), int(m.group(3)))
+    if m := _FULL.match(text):
+        y, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
+        return _local(y, mo, d, hh, mm, ss)
+    if m := _NO_YEAR.match(text):
+        mo, d, hh, mm = (int(g) if g else 0 for g in m.groups())
+        found = _local(local_now.year, mo, d, hh, mm)
+        # "MM-DD" in January may mean last December: a post is never from the future.
+        if found is not None and found > now + timedelta(days=1):
+            found = _local(local_now.year - 1, mo, d, hh, mm)
+        return found
+    return None
+
+
+def _local(y: int, mo: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> datetime | None:
+    try:
+        return datetime(y, mo, d, hh, mm, ss, tzinfo=SHANGHAI).astimezone(UTC)
+    except ValueError:
+        return None

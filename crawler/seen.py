@@ -1,0 +1,73 @@
+"""What a source already holds, so an incremental crawl fetches and stores nothing twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import CrawlCursor, Document, Quarantine, Release
+
+PLATFORM_OF_KIND = {
+    "news_rss": "news",
+    "news_site": "news",
+    "weibo_search": "weibo",
+    "tieba": "tieba",
+    "discuz": "discuz",
+    "releases": "release",
+}
+
+
+@dataclass
+class Seen:
+    """Keys already stored (document dedup keys, or release URLs) and the source's cursors."""
+
+    keys: set[str] = field(default_factory=set)
+    cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+    def add(self, key: str) -> bool:
+        """Remember `key`; True when it was new."""
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        return True
+
+
+def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, horizon_days: int = 60) -> Seen:
+    """Keys fetched in the last `horizon_days` (older items no longer appear on first pages)."""
+    platform = PLATFORM_OF_KIND[kind]
+    if platform == "release":
+        keys = set(session.scalars(select(Release.url).where(Release.url.is_not(None))))
+    else:
+        keys = set(
+            session.scalars(
+                select(Document.dedup_key).where(
+                    Document.platform == platform, Document.fetched_at >= now - timedelta(days=horizon_days)
+                )
+            )
+        )
+    if platform == "news":
+        # an article page already quarantined is not fetched again: its raw bytes await review
+        from w3lib.url import canonicalize_url
+
+        keys |= {
+            canonicalize_url(u)[:500]
+            for u in session.scalars(
+                select(Quarantine.url).where(
+                    Quarantine.source_id == source_id,
+                    Quarantine.url.is_not(None),
+                    Quarantine.created_at >= now - timedelta(days=horizon_days),
+                )
+            )
+        }
+    cursors = {
+        c.key: dict(c.value)
+        for c in session.scalars(select(CrawlCursor).where(CrawlCursor.source_id == source_id))
+    }
+    return Seen(keys=keys, cursors=cursors)

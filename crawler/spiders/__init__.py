@@ -1,0 +1,28 @@
+"""One spider per source kind; the spider's name is the kind (interfaces.md).
+
+Imported lazily by name, so a Weibo crawl never pays for the article extractor's import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.spiders.base import SourceSpider
+
+_CLASSES = {
+    "news_rss": "crawler.spiders.news_rss:NewsRssSpider",
+    "news_site": "crawler.spiders.news_site:NewsSiteSpider",
+    "weibo_search": "crawler.spiders.weibo_search:WeiboSearchSpider",
+    "tieba": "crawler.spiders.tieba:TiebaSpider",
+    "discuz": "crawler.spiders.discuz:DiscuzSpider",
+    "releases": "crawler.spiders.releases:ReleasesSpider",
+}
+SPIDER_NAMES = tuple(_CLASSES)
+
+
+def spider_class(name: str) -> type[SourceSpider]:
+    """The spider class for a source kind. Raises KeyError for an unknown name."""
+    module, _, cls = _CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)

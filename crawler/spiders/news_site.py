@@ -1,0 +1,46 @@
+"""news_site: sites without feeds, read through list-page selectors from configuration.
+
+options: item_selector (CSS of article links, default "a"), next_selector (CSS of the next-page link),
+max_pages (default 5). Paging stops at the first list page holding no unseen article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy.http import Response
+
+from crawler.spiders.news import ArticleSpider, article_key
+
+
+class NewsSiteSpider(ArticleSpider):
+    name = "news_site"
+
+    async def start(self) -> AsyncIterator[Any]:
+        yield self.request(self.source.url, self.parse_list, cb_kwargs={"page": 1})
+
+    def parse_list(self, response: Response, page: int) -> Iterator[Any]:
+        html, bad = self.decode_or_quarantine(response)
+        if bad is not None:
+            yield bad
+            return
+        selection = response.replace(body=html.encode("utf-8"), encoding="utf-8") if html else response
+        links = selection.css(f"{self.options.get('item_selector', 'a')}::attr(href)").getall()
+        if not links:
+            yield self.quarantine(response, "列表页没有匹配 item_selector 的链接")
+            return
+        self.ok()
+        new = 0
+        for href in dict.fromkeys(links):
+            url = response.urljoin(href.strip())
+            key = article_key(url)
+            if not self.seen.add(key):
+                self.crawler.stats.inc_value("yuqing/skipped_known")
+                continue
+            new += 1
+            yield self.article_request(url, {"key": key, "list_url": response.url})
+        next_sel = self.options.get("next_selector")
+        nxt = selection.css(f"{next_sel}::attr(href)").get() if next_sel else None
+        if new and nxt and page < int(self.options.get("max_pages", 5)):
+            yield self.request(response.urljoin(nxt), self.parse_list, cb_kwargs={"page": page + 1})

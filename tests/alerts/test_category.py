@@ -1,0 +1,25 @@
+"""The category of an event follows the topic carrying the most risk, not the most posts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alerts.grading import MentionFacts, category_of
+
+AT = datetime(2026, 11, 9, 3, 0, tzinfo=UTC)
+
+
+def test_viral_accusations_outweigh_many_low_reach_complaints() -> None:
+    complaints = [MentionFacts(risk=20, at=AT, sensitive_topics=("livelihood",)) for _ in range(40)]
+    accusations = [MentionFacts(risk=90, at=AT, sensitive_topics=("data_credibility",)) for _ in range(12)]
+    assert category_of(complaints + accusations) == "data_credibility"
+
+
+def test_the_heavier_topic_wins_either_way() -> None:
+    complaints = [MentionFacts(risk=60, at=AT, sensitive_topics=("livelihood",)) for _ in range(40)]
+    accusations = [MentionFacts(risk=30, at=AT, sensitive_topics=("data_credibility",)) for _ in range(3)]
+    assert category_of(complaints + accusations) == "vital_interests"
+
+
+def test_no_sensitive_topic_is_other() -> None:
+    assert category_of([MentionFacts(risk=50, at=AT)]) == "other"

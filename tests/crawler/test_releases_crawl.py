@@ -1,0 +1,102 @@
+"""The release list spider against a recorded stats.gov.cn layout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from store.models import Quarantine, Release, Source
+
+from .conftest import SITES, MockSite, Reply
+
+BASE = "stats/sj/zxfb"
+
+
+def serve_stats(site: MockSite) -> None:
+    site.route("/sj/zxfb/", Reply.file(f"{BASE}/index.html"))
+    site.route("/sj/zxfb/index_1.html", Reply.file(f"{BASE}/index_1.html"))
+    for rel in (
+        "202611/t20261115_1957001.html",
+        "202611/t20261115_1957002.html",
+        "202611/t20261114_1957003.html",
+        "202611/t20261114_1957004.html",
+        "202610/t20261020_1956001.html",
+        "202610/t20261031_1956002.html",
+    ):
+        site.route(f"/sj/zxfb/{rel}", Reply.file(f"{BASE}/{rel}"))
+
+
+def source(site: MockSite) -> dict:
+    return {"name": "国家统计局发布", "kind": "releases", "url": f"{site.url}/sj/zxfb/", "obey_robots": True}
+
+
+def test_release_list_becomes_release_records_once(site, crawl, session) -> None:
+    serve_stats(site)
+    run = crawl([source(site)], "releases", "--source", "国家统计局发布")
+    assert run.returncode == 0, run.stderr
+    rows = {r.url.rsplit("/", 1)[1]: r for r in session.scalars(select(Release))}
+    assert len(rows) == 6  # two links per row on the list: deduplicated by href
+
+    cpi = rows["t20261115_1957001.html"]
+    assert (cpi.indicator, cpi.period_label, cpi.headline_value, cpi.headline_unit) == (
+        "CPI",
+        "2026年10月",
+        0.2,
+        "%",
+    )
+    assert cpi.published_at == datetime(2026, 11, 15, 1, 30, tzinfo=UTC)  # 09:30 Beijing
+    assert "城市上涨0.3%" in (cpi.body or "")
+    assert rows["t20261115_1957002.html"].headline_value == -2.1
+    fai = rows["t20261114_1957003.html"]
+    assert (fai.indicator, fai.period_label) == ("FAI", "2026年1—10月")  # year from the URL
+    assert fai.published_at == datetime(2026, 11, 14, 2, 0, tzinfo=UTC)
+    gdp = rows["t20261020_1956001.html"]
+    assert (gdp.indicator, gdp.period_label, gdp.headline_value) == ("GDP", "2026年前三季度", 5.2)
+
+    # a detail page that cannot be parsed: the release is kept from the list, the page quarantined
+    broken = rows["t20261114_1957004.html"]
+    assert (broken.indicator, broken.headline_value, broken.body) == ("UNEMPLOYMENT", 5.1, None)
+    assert broken.published_at == datetime(2026, 11, 14, 1, 30, tzinfo=UTC)  # list date, default 09:30
+    q = session.scalars(select(Quarantine)).all()
+    assert [x.url.rsplit("/", 1)[1] for x in q] == ["t20261114_1957004.html"]
+    assert q[0].body.startswith(b"<html><body>") and "无法解析" in q[0].reason
+
+    src = session.scalar(select(Source))
+    assert (src.status, src.items_last_run, src.quarantined_count) == ("warning", 6, 1)
+    assert src.last_success_at is not None
+
+    # second run: nothing new on the first page, so no detail page and no second page is fetched
+    detail_hits = site.hits("/sj/zxfb/2026")
+    run = crawl([source(site)], "releases", "--source", "国家统计局发布")
+    assert run.returncode == 0, run.stderr
+    assert site.hits("/sj/zxfb/2026") == detail_hits
+    assert site.hits("index_1.html") == 1
+    session.expire_all()
+    assert session.query(Release).count() == 6
+    assert session.scalar(select(Source)).items_last_run == 0
+
+
+def test_a_crawled_release_fills_in_its_calendar_entry(site, crawl, session) -> None:
+    serve_stats(site)
+    calendar = str(SITES / "calendar/calendar.csv")
+    run = crawl([source(site)], calendar, command="import-calendar")
+    assert run.returncode == 0, run.stderr
+    assert "新增 3 条" in run.stdout
+    session.rollback()
+    october_cpi = session.scalar(select(Release).where(Release.period_label == "2026年10月"))
+    assert october_cpi.scheduled and october_cpi.url is None
+
+    assert crawl([source(site)], "releases").returncode == 0
+    session.expire_all()
+    assert session.query(Release).count() == 6 + 2  # the crawled six, two still scheduled
+    filled = session.get(Release, october_cpi.id)
+    assert not filled.scheduled and filled.url.endswith("t20261115_1957001.html")
+    assert filled.headline_value == 0.2
+
+
+def test_unknown_source_or_spider_is_a_clear_error(site, crawl) -> None:
+    run = crawl([source(site)], "--source", "没有这个来源")
+    assert run.returncode == 2 and "没有名为" in run.stdout
+    run = crawl([source(site)], "weibo_search", "--source", "国家统计局发布")
+    assert run.returncode == 2 and "不能用爬虫" in run.stdout
