@@ -29,6 +29,7 @@ class ReleaseRef:
     indicator: str
     period_label: str | None
     published_at: datetime | None
+    salience: int = 0  # mentions naming it lately: tells apart releases published the same morning
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def link_releases(
         words = [w for w in GENERIC_WORDS if w in text]
         recent = [(rel, age) for rel, age in live if age <= generic_hours]
         if words and recent:
-            rel, age_h = min(recent, key=lambda ra: ra[1])
+            # CPI and PPI come out at the same 09:30: a post that names neither is about the
+            # one people are naming, not whichever row happens to sort first.
+            rel, age_h = min(recent, key=lambda ra: (round(ra[1]), -ra[0].salience, ra[1]))
             conf = 0.25 + 0.25 * math.exp(-age_h / 24)
             reasons = (f"提及「{words[0]}」", f"最近发布 {age_h:.0f} 小时")
             links.append(ReleaseLink(rel.id, round(conf, 3), reasons))

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.events import event_key
@@ -52,17 +52,23 @@ def _watch_set(session: Session, settings: Settings) -> WatchSet:
 
 
 def _context(session: Session, settings: Settings, now: datetime) -> Context:
-    from store.models import Release
+    from store.models import MentionRelease, Release
 
     rels = session.execute(
         select(Release.id, Release.indicator, Release.period_label, Release.published_at)
         .where(Release.published_at.is_not(None), Release.published_at >= now - RELEASE_WINDOW)
     ).all()
+    named = dict(session.execute(
+        select(MentionRelease.release_id, func.count())
+        .where(MentionRelease.confidence >= 0.5, MentionRelease.release_id.in_([r.id for r in rels]))
+        .group_by(MentionRelease.release_id)
+    ).all()) if rels else {}
     return Context(
         model=load_model(settings.analysis.model_dir),
         lexicon=SensitiveLexicon(settings.sensitive_terms),
         watch=_watch_set(session, settings),
-        releases=[ReleaseRef(r.id, r.indicator, r.period_label, r.published_at) for r in rels],
+        releases=[ReleaseRef(r.id, r.indicator, r.period_label, r.published_at, named.get(r.id, 0))
+                  for r in rels],
         user_dict=settings.analysis.user_dict,
     )
 

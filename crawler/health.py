@@ -22,6 +22,7 @@ class RunOutcome:
     pages_ok: int  # responses parsed successfully
     blocked_reason: str | None  # 418/432/403 or captcha
     last_error: str | None
+    disallowed: int = 0  # requests robots.txt forbade
 
 
 def run_status(outcome: RunOutcome) -> str:
@@ -30,7 +31,7 @@ def run_status(outcome: RunOutcome) -> str:
         return "blocked"
     if outcome.pages_ok == 0 and (outcome.errors or outcome.quarantined):
         return "error"
-    if outcome.errors or outcome.quarantined:
+    if outcome.errors or outcome.quarantined or outcome.disallowed:
         return "warning"
     return "ok"
 

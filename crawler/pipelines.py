@@ -143,6 +143,7 @@ class StorePipeline:
                 pages_ok=stats.get_value("yuqing/pages_ok", 0),
                 blocked_reason=stats.get_value("yuqing/blocked"),
                 last_error=stats.get_value("yuqing/last_error"),
+                disallowed=stats.get_value("yuqing/disallowed", 0),
             )
             with session_scope(self.sessions) as session:
                 self._save_cursors(session)

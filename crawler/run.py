@@ -128,6 +128,7 @@ def run_crawls(
                     c["pages_ok"],
                     c["blocked"],
                     None,
+                    stats.get("yuqing/disallowed", 0),
                 )
             )
             results[name] = CrawlResult(

@@ -78,7 +78,12 @@ class SourceSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
         """A request that failed after retries: counted; its response, if any, quarantined."""
         if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
-            return  # blocked or disallowed by robots.txt: counted elsewhere
+            if not self.crawler.stats.get_value("yuqing/blocked"):  # robots.txt said no
+                self.crawler.stats.inc_value("yuqing/disallowed")
+                self.crawler.stats.set_value(
+                    "yuqing/last_error", f"robots.txt 禁止抓取：{failure.request.url}"
+                )
+            return
         stats = self.crawler.stats
         stats.inc_value("yuqing/errors")
         request = failure.request  # type: ignore[attr-defined]

@@ -72,3 +72,13 @@ def test_a_repost_inherits_its_storys_release(session: Session) -> None:
     assert repost.event_key == f"release:{release.id}" and repost.alerted is False
     assert loner.event_key.startswith("topic:")  # no story, nothing to inherit
     assert inherit_story_links(session, now=T0 + timedelta(minutes=6)) == 0
+
+
+def test_a_generic_accusation_goes_to_the_release_people_are_naming() -> None:
+    from analysis.releases import ReleaseRef, link_releases
+
+    cpi = ReleaseRef(1, "CPI", "2026年10月", T0, salience=40)
+    ppi = ReleaseRef(2, "PPI", "2026年10月", T0, salience=3)
+    for order in ([cpi, ppi], [ppi, cpi]):
+        links = link_releases("统计局又在数据造假", T0 + timedelta(hours=2), order)
+        assert [lk.release_id for lk in links] == [1]

@@ -119,5 +119,7 @@ def test_robots_txt_is_obeyed_unless_the_source_says_otherwise(site, crawl, sess
     src = {"name": "私有", "kind": "news_rss", "url": f"{site.url}/private/feed.xml"}
     assert crawl([src], "news_rss").returncode == 0
     assert site.hits("/private/") == 0 and session.query(Document).count() == 0
+    row = session.scalar(select(Source))
+    assert row.status == "warning" and "robots.txt" in row.last_error
     assert crawl([{**src, "obey_robots": False}], "news_rss").returncode == 0
     assert site.hits("/private/feed.xml") == 1 and session.query(Document).count() == 2
