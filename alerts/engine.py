@@ -103,11 +103,15 @@ def _merge_moved(
     assessment counts), takes the event's key and the highest grade; the others are closed
     as merged, their pending windows waived with the reason, their mentions moved over.
     """
+    prior_ids = (
+        select(IncidentMention.incident_id)
+        .where(IncidentMention.mention_id.in_([m.id for m in new]))
+        .distinct()
+    )
     prior = list(session.scalars(
-        select(Incident).join(IncidentMention, IncidentMention.incident_id == Incident.id)
-        .where(IncidentMention.mention_id.in_([m.id for m in new]),
-               Incident.event_key != event_key, Incident.status != "closed")
-        .distinct()))
+        select(Incident).where(Incident.id.in_(prior_ids), Incident.event_key != event_key,
+                               Incident.status != "closed")
+        .order_by(Incident.id)))
     if not prior:
         return
     own = session.scalar(select(Incident).where(Incident.event_key == event_key, Incident.status != "closed")
