@@ -49,7 +49,8 @@ def create_app(
         description="统计局舆情监测、研判与回应。时间均为北京时间（+08:00）。认证：会话或 Bearer 令牌。",
     )
     app.state.settings = settings
-    app.state.session_factory = session_factory or make_session_factory(make_engine(settings.database_url))
+    app.state.session_factory = session_factory or make_session_factory(
+        make_engine(settings.database_url), writer=False)
     app.state.stream_interval_s = stream_interval_s
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
 

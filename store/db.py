@@ -54,10 +54,10 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def session_factory(engine: Engine, *, writer: bool = False) -> sessionmaker[Session]:
-    """Sessions on `engine`. `writer=True` for background jobs whose transactions read then
-    write (the analysis worker, the alert engine): on SQLite they take the write lock up
-    front and wait for it; request handlers keep deferred transactions and never hold it idle."""
+def session_factory(engine: Engine, *, writer: bool = True) -> sessionmaker[Session]:
+    """Sessions on `engine`. Writers (the default: crawls, the worker, the alert engine, the
+    CLI) read then write, so on SQLite they take the write lock up front and wait for it.
+    Request handlers pass `writer=False`: reads never hold the lock while a page streams."""
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if writer else engine
     return sessionmaker(bind, expire_on_commit=False)
 

@@ -67,7 +67,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def session_maker(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions on the migrated database; every table is emptied after the test."""
-    yield session_factory(engine)
+    yield session_factory(engine, writer=False)  # tests hold sessions open across API calls
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
@@ -47,25 +46,40 @@ class LeaderLock:
 
     engine: Engine
     _conn: object | None = field(default=None, repr=False)
+    _mutex: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closed: bool = field(default=False, repr=False)
 
     def acquire(self) -> bool:
         if self.engine.dialect.name != "postgresql":
-            return True
-        if self._conn is not None:
-            return True
-        conn = self.engine.connect()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar()
-        conn.commit()
-        if got:
-            self._conn = conn
-            return True
-        conn.close()
-        return False
+            return not self._closed
+        with self._mutex:  # jobs run on several threads
+            if self._closed:
+                return False
+            if self._conn is not None:
+                return True
+            conn = self.engine.connect()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar()
+            conn.commit()
+            if got:
+                self._conn = conn
+                return True
+            conn.close()
+            return False
 
-    def release(self) -> None:
-        if self._conn is not None:
-            self._conn.close()  # type: ignore[attr-defined]
-            self._conn = None
+    def release(self, *, final: bool = False) -> None:
+        """Give up leadership; with `final`, never take it again (the scheduler is stopping)."""
+        with self._mutex:
+            self._closed = self._closed or final
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                # Closing only returns the connection to the pool, where the session-level
+                # lock would live on: unlock first, and drop the connection if that fails.
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LEADER_LOCK_KEY})  # type: ignore[attr-defined]
+                    conn.commit()  # type: ignore[attr-defined]
+                except Exception:
+                    conn.invalidate()  # type: ignore[attr-defined]
+                conn.close()  # type: ignore[attr-defined]
 
 
 def crawl_command(source_name: str) -> list[str]:
@@ -95,7 +109,6 @@ class Scheduler:
         self,
         settings: Settings,
         engine: Engine,
-        factory: sessionmaker[Session],
         *,
         intervals: Intervals | None = None,
         crawl: bool = True,
@@ -103,7 +116,7 @@ class Scheduler:
     ) -> None:
         self.settings = settings
         # Jobs read then write: on SQLite they wait for the write lock rather than fail.
-        self.factory = session_factory(engine, writer=True) if engine.dialect.name == "sqlite" else factory
+        self.factory = session_factory(engine, writer=True)
         self.intervals = intervals or Intervals()
         self.crawl = crawl
         self.crawl_runner = crawl_runner
@@ -180,7 +193,7 @@ class Scheduler:
     def stop(self) -> None:
         self._stopping.set()
         self.aps.shutdown(wait=False)
-        self.lock.release()
+        self.lock.release(final=True)  # a job still running cannot take the lock back
 
     @staticmethod
     def _guard(fn: Callable[..., None], *args: str) -> Callable[[], None]:

@@ -34,7 +34,7 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
     """Migrate to head and mirror the configured sources; returns (engine, sessionmaker)."""
     engine = make_engine(settings.database_url)
     migrate(engine)
-    factory = session_factory(engine)
+    factory = session_factory(engine, writer=False)  # the API's: see store.db.session_factory
     with session_scope(factory) as session:
         sync_config(session, settings)
     return engine, factory
@@ -46,7 +46,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
     engine, factory = prepare_database(settings)
     scheduler = None
     if options.scheduler:
-        scheduler = Scheduler(settings, engine, factory, intervals=options.intervals, crawl=options.crawl)
+        scheduler = Scheduler(settings, engine, intervals=options.intervals, crawl=options.crawl)
         scheduler.start()
     app = create_app(settings, factory)
     try:
