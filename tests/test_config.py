@@ -1,0 +1,66 @@
+"""Settings resolve in ranked layers: defaults < TOML file < environment < explicit arguments."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from yuqing.config import DEV_SECRET, Settings
+from yuqing.demo_launcher import demo_sources
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "yuqing.toml"
+    path.write_text(
+        'database_url = "sqlite:///from-file.db"\n'
+        "[policy]\nauthoritative_hours = 4\npress_conference_hours = 20\n"
+        '[[sources]]\nname = "w"\nkind = "weibo_search"\nurl = "https://m.weibo.cn"\nkeywords = ["CPI"]\n',
+        encoding="utf-8",
+    )
+    for key in list(os.environ):
+        if key.startswith("YUQING_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("YUQING_CONFIG", str(path))
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return path
+
+
+def test_file_overrides_defaults_and_environment_overrides_file(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = Settings()
+    assert s.database_url == "sqlite:///from-file.db"
+    assert (s.policy.authoritative_hours, s.policy.press_conference_hours) == (4, 20)
+    assert s.policy.complaint_working_days == 15  # untouched default
+    assert s.source("w").keywords == ["CPI"]
+
+    monkeypatch.setenv("YUQING_POLICY__AUTHORITATIVE_HOURS", "3")
+    monkeypatch.setenv("YUQING_DATABASE_URL", "postgresql://db/yuqing")
+    s = Settings()
+    assert s.policy.authoritative_hours == 3 and s.policy.press_conference_hours == 20
+    assert s.database_url == "postgresql://db/yuqing"
+    assert Settings(database_url="sqlite:///arg.db").database_url == "sqlite:///arg.db"
+
+
+def test_production_refuses_the_development_secret(config_file: Path) -> None:
+    with pytest.raises(ValueError, match="YUQING_SECRET_KEY"):
+        Settings(env="production")
+    assert Settings(env="production", secret_key="s" * 32).secret_key != DEV_SECRET
+
+
+def test_unknown_source_is_a_clear_error(config_file: Path) -> None:
+    with pytest.raises(KeyError, match="no source named 'nope'"):
+        Settings().source("nope")
+
+
+def test_demo_sources_point_at_the_worlds_port() -> None:
+    config = {"sources": [
+        {"name": "w", "kind": "weibo_search", "url": "http://127.0.0.1:8765", "interval_seconds": 30},
+        {"name": "r", "kind": "releases", "url": "http://127.0.0.1:8765/sj/zxfb/"},
+    ]}
+    got = demo_sources(config, world_port=9001, crawl_interval=5)
+    assert [s["url"] for s in got] == ["http://127.0.0.1:9001", "http://127.0.0.1:9001/sj/zxfb/"]
+    assert {s["interval_seconds"] for s in got} == {5}
