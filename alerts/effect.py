@@ -1,4 +1,8 @@
-"""评估: volume and negativity of an incident's mentions before and after each response action."""
+"""评估: volume and negativity of an incident's mentions before and after each response action.
+
+An effect read while the "after" window is still running is provisional (观察中): each row says how
+much of that window has elapsed at `now`, so the UI does not present half a day as the final effect.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +38,16 @@ def measure(points: list[tuple[datetime, str, float]], at: datetime, hours: floa
     return {"window_hours": hours, "before": b, "after": a, "change": change}
 
 
+def observation(at: datetime, now: datetime, hours: float) -> dict[str, Any]:
+    """Pure: how much of the `hours` after `at` has elapsed at `now` (hours, fraction, still observing)."""
+    elapsed = min(max((now - at).total_seconds() / 3600, 0.0), hours)
+    fraction = elapsed / hours if hours > 0 else 1.0
+    return {"elapsed_hours": round(elapsed, 2), "elapsed_fraction": round(fraction, 4),
+            "observing": fraction < 1.0, "complete_at": local_iso(at + timedelta(hours=hours))}
+
+
 def incident_effect(
-    session: Session, *, incident_id: int, hours: float = WINDOW_HOURS
+    session: Session, *, incident_id: int, now: datetime, hours: float = WINDOW_HOURS
 ) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Mention.published_at, Mention.analysed_at, Mention.sentiment, Mention.p_negative)
@@ -44,5 +56,7 @@ def incident_effect(
     points = [(as_utc(pub or analysed), sentiment, p_neg) for pub, analysed, sentiment, p_neg in rows]
     actions = session.scalars(select(Action).where(Action.incident_id == incident_id)
                               .order_by(Action.at, Action.id))
-    return [{"action_id": a.id, "kind": a.kind, "at": local_iso(a.at), **measure(points, as_utc(a.at), hours)}
+    now = as_utc(now)
+    return [{"action_id": a.id, "kind": a.kind, "at": local_iso(a.at), **measure(points, as_utc(a.at), hours),
+             "after_window": observation(as_utc(a.at), now, hours)}
             for a in actions]

@@ -20,6 +20,7 @@ from store.models import (
     IncidentMention,
     Mention,
     MentionRelease,
+    Notification,
     Source,
 )
 from yuqing.clock import as_utc
@@ -27,10 +28,10 @@ from yuqing.config import Settings
 
 from . import outbox, service
 from .deadlines import open_window
-from .escalation import plan
+from .escalation import SKIPPED, Step, plan, skipped
 from .grading import GRADE_ORDER, MentionFacts, assess
 from .policy import WindowSpec
-from .templates import deadline_notice, incident_link
+from .templates import Text, deadline_notice, incident_link
 
 RULE = "rule:grade-threshold"
 BATCH = 2000
@@ -241,31 +242,52 @@ def _advance(session: Session, settings: Settings, deadline: Deadline, now: date
         deadline.state = steps.state
     if not steps.mark:
         return
-    incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
-    case = session.get(Case, deadline.case_id) if deadline.case_id else None
-    quiet = (incident is not None and incident.status == "closed") or (
-        case is not None and case.status != "open")
-    if not quiet:
-        if incident is not None:
-            title, grade, link = incident.title, incident.grade, incident_link(settings.base_url, incident.id)
-            fields = {"incident_id": incident.id, "grade": incident.grade, "category": incident.category}
-        else:
-            assert case is not None
-            title, grade = case.title, None
-            link = f"{settings.base_url.rstrip('/')}/cases/{case.id}"
-            fields = {"case_id": case.id}
-        for step in steps.send:
-            text = deadline_notice(step=step.name, deadline_kind=deadline.kind, due_at=deadline.due_at,
-                                   now=now, subject_title=title, grade=grade, link=link,
-                                   audience=step.audience)
-            outbox.enqueue(session, key=f"deadline:{deadline.id}:{step.name}", text=text,
-                           fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
-                                   "kind": "deadline", "step": step.name},
-                           audience=step.audience, settings=settings, now=now,
-                           incident_id=deadline.incident_id, deadline_id=deadline.id)
+    marks = steps.mark
+    if is_quiet(session, deadline):
+        marks = [m if m.startswith(SKIPPED) else skipped(m) for m in marks]
+    else:
+        write_notices(session, settings, deadline, steps.send, now)
         if steps.send:
             deadline.last_reminder_at = now
-    deadline.reminders_sent = [*(deadline.reminders_sent or []), *steps.mark]
+    deadline.reminders_sent = [*(deadline.reminders_sent or []), *marks]
+
+
+def is_quiet(session: Session, deadline: Deadline) -> bool:
+    """A closed incident or an answered case gets no more reminders (its windows still count)."""
+    incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
+    case = session.get(Case, deadline.case_id) if deadline.case_id else None
+    return (incident is not None and incident.status == "closed") or (
+        case is not None and case.status != "open")
+
+
+def write_notices(
+    session: Session, settings: Settings, deadline: Deadline, steps: list[Step], now: datetime,
+    note: str | None = None,
+) -> list[Notification]:
+    """Write the outbox rows of these steps (key: deadline + step + channel, so never twice)."""
+    incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
+    if incident is not None:
+        title, grade, link = incident.title, incident.grade, incident_link(settings.base_url, incident.id)
+        fields: dict[str, object] = {"incident_id": incident.id, "grade": incident.grade,
+                                     "category": incident.category}
+    else:
+        case = session.get(Case, deadline.case_id)
+        assert case is not None
+        title, grade = case.title, None
+        link = f"{settings.base_url.rstrip('/')}/cases/{case.id}"
+        fields = {"case_id": case.id}
+    rows: list[Notification] = []
+    for step in steps:
+        text = deadline_notice(step=step.name, deadline_kind=deadline.kind, due_at=deadline.due_at,
+                               now=now, subject_title=title, grade=grade, link=link, audience=step.audience)
+        if note:
+            text = Text(text.subject, f"{text.body}\n- {note}")
+        rows += outbox.enqueue(session, key=f"deadline:{deadline.id}:{step.name}", text=text,
+                               fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
+                                       "kind": "deadline", "step": step.name},
+                               audience=step.audience, settings=settings, now=now,
+                               incident_id=deadline.incident_id, deadline_id=deadline.id)
+    return rows
 
 
 def due_within(session: Session, *, now: datetime, hours: float = 24) -> list[Deadline]:

@@ -5,6 +5,9 @@ idempotency key before anything leaves the process; a crash after the send leave
 when the lease runs out they are re-sent with the SAME key, which receivers use to drop the repeat.
 Failures back off exponentially (settings.notify) and end in "dead" after max_attempts.
 Related due notifications for one incident on one channel go out as one grouped message.
+A silenced row is muted for good; an inhibited one ("inhibited": a higher-grade incident fires on the
+same subject, see inhibition.py) is held and goes out after all if the higher incident closes while
+its deadline is still open.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.models import Incident, Notification, Silence
+from store.models import Deadline, Incident, IncidentEvent, IncidentMention, Mention, Notification, Silence
 from yuqing.clock import now as clock_now
 from yuqing.config import ChannelConfig, Settings
 
+from .inhibition import Subject, inhibitor
 from .templates import Text, incident_link, incident_notice
 
 log = logging.getLogger(__name__)
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 SILENCE_FIELDS = ("incident_id", "case_id", "deadline_id", "kind", "step", "grade", "category",
                   "deadline_kind", "channel", "audience", "rule")
 LEASE_SECONDS = 300
+INHIBITION_RULE = "rule:inhibition"
+OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
 
 
 class DeliveryError(Exception):
@@ -130,6 +136,76 @@ def _message(rows: list[Notification], key: str) -> OutgoingMessage:
                            notification_ids=[r.id for r in rows])
 
 
+def _subjects(session: Session, targets: set[int]) -> dict[int, Subject]:
+    """Every firing incident and the target incidents, with their release and watch topics."""
+    incidents = list(session.scalars(select(Incident).where(
+        or_(Incident.status != "closed", Incident.id.in_(targets)))))
+    topics: dict[int, set[str]] = {i.id: set() for i in incidents}
+    for incident_id, names in session.execute(
+            select(IncidentMention.incident_id, Mention.topics)
+            .join(Mention, Mention.id == IncidentMention.mention_id)
+            .where(IncidentMention.incident_id.in_(list(topics)))):
+        topics[incident_id].update(names or ())
+    return {i.id: Subject(i.id, i.grade, i.release_id, frozenset(topics[i.id]), i.status != "closed")
+            for i in incidents}
+
+
+def _inhibitable(row: Notification) -> bool:
+    """Reminders, escalation and breach notices of an incident's deadlines (not new-incident notices)."""
+    return row.incident_id is not None and row.payload.get("kind") == "deadline"
+
+
+def _timeline(session: Session, rows: list[Notification], kind: str, now: datetime, message: str) -> None:
+    by_incident: dict[int, list[Notification]] = {}
+    for row in rows:
+        assert row.incident_id is not None
+        by_incident.setdefault(row.incident_id, []).append(row)
+    for incident_id, held in by_incident.items():
+        steps = "、".join(sorted({str(r.payload.get("step")) for r in held}))
+        session.add(IncidentEvent(incident_id=incident_id, at=now, actor=INHIBITION_RULE, kind=kind,
+                                  message=f"{message.format(reason=held[0].last_error or '')}（{steps}）",
+                                  data={"notification_ids": [r.id for r in held]}))
+
+
+def _apply_inhibition(session: Session, rows: list[Notification], now: datetime) -> list[Notification]:
+    """Hold due reminders a higher incident inhibits; release held ones it no longer does.
+
+    Returns the released rows (now pending and due). A held reminder whose deadline was met or
+    waived, or whose incident closed, stays held: sending it late would only mislead.
+    """
+    held = list(session.scalars(select(Notification).where(Notification.status == "inhibited")
+                                .order_by(Notification.id).with_for_update(skip_locked=True)))
+    fresh = [r for r in rows if r.status == "pending" and _inhibitable(r)]
+    if not held and not fresh:
+        return []
+    subjects = _subjects(session, {r.incident_id for r in held + fresh if r.incident_id is not None})
+    others = list(subjects.values())
+    inhibited, released = [], []
+    for row in fresh:
+        assert row.incident_id is not None
+        verdict = inhibitor(subjects[row.incident_id], others)
+        if verdict is not None:
+            row.status, row.last_error = "inhibited", verdict.reason
+            inhibited.append(row)
+    for row in held:
+        assert row.incident_id is not None
+        target = subjects[row.incident_id]
+        verdict = inhibitor(target, others)
+        if verdict is not None:
+            row.last_error = verdict.reason
+            continue
+        deadline = session.get(Deadline, row.deadline_id) if row.deadline_id else None
+        if not target.firing or deadline is None or deadline.state not in OPEN_DEADLINE_STATES:
+            continue
+        row.status, row.next_attempt_at = "pending", now
+        row.last_error = f"抑制已解除（{row.last_error}）"
+        row.body = f"{row.body}\n- 更高级别事件已关闭，抑制解除后补发"
+        released.append(row)
+    _timeline(session, inhibited, "notifications_inhibited", now, "提醒暂不发送：{reason}")
+    _timeline(session, released, "notifications_released", now, "更高级别事件已关闭，补发被抑制的提醒")
+    return released
+
+
 def claim(session: Session, settings: Settings, now: datetime) -> list[tuple[ChannelConfig, OutgoingMessage]]:
     """Claim every due notification (and expired leases) into batches; the caller commits."""
     rows = list(session.scalars(
@@ -138,17 +214,26 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[tuple[Cha
         .order_by(Notification.id)
         .with_for_update(skip_locked=True)
     ))
-    if not rows:
-        return []
     silences = list(session.scalars(select(Silence).where(Silence.starts_at <= now, Silence.ends_at > now)))
-    channels = {c.name: c for c in settings.notify.channels}
-    groups: dict[tuple[str, str], list[Notification]] = {}
     for row in rows:
         if row.status == "pending":
             hit = silenced(row.payload, silences)
             if hit is not None:
                 row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
-                continue
+    rows = [r for r in rows if r.status != "silenced"]
+    released = _apply_inhibition(session, rows, now)
+    for row in released:
+        hit = silenced(row.payload, silences)
+        if hit is not None:
+            row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
+    released = [r for r in released if r.status == "pending"]
+    rows = sorted([r for r in rows if r.status != "inhibited"] + released, key=lambda r: r.id)
+    if not rows:
+        session.flush()
+        return []
+    channels = {c.name: c for c in settings.notify.channels}
+    groups: dict[tuple[str, str], list[Notification]] = {}
+    for row in rows:
         if row.channel not in channels:
             row.status, row.last_error = "dead", f"通道 {row.channel} 已不在配置中"
             continue

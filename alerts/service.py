@@ -347,14 +347,33 @@ def create_silence(
     return silence
 
 
+def expire_silence(session: Session, *, silence_id: int, actor: str, now: datetime) -> Silence:
+    """End a silence now (提前结束静默). One not started yet ends where it starts: it never mutes."""
+    _require_actor(actor)
+    now = _aware(now, "now")
+    silence = session.get(Silence, silence_id)
+    if silence is None:
+        raise NotFound(f"静默 {silence_id} 不存在")
+    if as_utc(silence.ends_at) <= now:
+        raise InvalidTransition("该静默已结束")
+    silence.ends_at = max(now, as_utc(silence.starts_at))
+    session.flush()
+    return silence
+
+
 def compliance_report(session: Session, *, start: datetime, end: datetime) -> dict[str, Any]:
     from .compliance import compliance_report as report
 
     return report(session, start=_aware(start, "start"), end=_aware(end, "end"))
 
 
-def incident_effect(session: Session, *, incident_id: int) -> list[dict[str, Any]]:
+def incident_effect(
+    session: Session, *, incident_id: int, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Per response: volume and negativity before/after, and how much of the after window has passed."""
+    from yuqing.clock import now as clock_now
+
     from .effect import incident_effect as effect
 
     _get_incident(session, incident_id)
-    return effect(session, incident_id=incident_id)
+    return effect(session, incident_id=incident_id, now=_aware(now, "now") if now else clock_now())

@@ -1,7 +1,7 @@
 """The press office's extra endpoints: CSV case import, compliance as CSV, silence expiry, dead-letter resend.
 
-Each calls the alerts functions that own the logic (case_import, compliance_report, outbox.retry_dead);
-only expiring a silence is done here, because alerts.service offers no function for it yet.
+Each calls the alerts functions that own the logic (case_import, compliance_report, expire_silence,
+outbox.retry_dead).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alerts import outbox as alerts_outbox
 from alerts import service
 from alerts.case_import import import_rows, read_rows
 from store.models import Silence
-from yuqing.clock import as_utc, local_iso
+from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
@@ -151,15 +151,9 @@ def expire_silence(
     session: Session = Depends(get_session),
     who: Principal = Depends(require("silence.manage")),
 ) -> dict[str, Any]:
-    silence = session.get(Silence, silence_id)
-    if silence is None:
-        raise HTTPException(status_code=404, detail=f"静默 {silence_id} 不存在")
-    now = clock_now()
-    if as_utc(silence.ends_at) <= now:
-        raise HTTPException(status_code=409, detail="该静默已结束")
-    old_end = silence.ends_at
-    # A silence that has not started yet ends where it starts: it never mutes anything.
-    silence.ends_at = max(now, as_utc(silence.starts_at))
+    old_end = getattr(session.get(Silence, silence_id), "ends_at", None)
+    with refusals_as_http():
+        silence = service.expire_silence(session, silence_id=silence_id, actor=who.name, now=clock_now())
     record(
         session,
         actor=who.name,

@@ -164,3 +164,39 @@ def test_incident_effect_before_and_after_each_action(session, make_settings, ad
     assert effect["change"] == {"mentions": -4, "negative_share": -1.0}
     with pytest.raises(NotFound):
         service.incident_effect(session, incident_id=987654)
+
+
+def test_effect_reports_how_much_of_the_after_window_has_been_observed(session, make_settings, add_mentions):
+    settings = make_settings()
+    mentions = add_mentions(3, event_key="e", risk=70, at=T0 - timedelta(hours=1))
+    incident = make_incident(session, settings, mention_ids=[m.id for m in mentions])
+    service.record_action(session, kind="statement", at=T0, actor="a", now=T0 + timedelta(hours=6),
+                          incident_id=incident.id, evidence_url="http://stats.example/s")
+    service.record_action(session, kind="update", at=T0 + timedelta(hours=5), actor="a",
+                          now=T0 + timedelta(hours=6), incident_id=incident.id,
+                          evidence_url="http://stats.example/u")
+    first, second = service.incident_effect(session, incident_id=incident.id, now=T0 + timedelta(hours=6))
+    assert first["after_window"] == {"elapsed_hours": 6.0, "elapsed_fraction": 0.25, "observing": True,
+                                     "complete_at": "2026-11-11T10:00:00+08:00"}
+    assert second["after_window"]["elapsed_hours"] == 1.0 and second["after_window"]["observing"]
+    done, _ = service.incident_effect(session, incident_id=incident.id, now=T0 + timedelta(days=3))
+    assert done["after_window"]["elapsed_fraction"] == 1.0 and not done["after_window"]["observing"]
+    assert done["after_window"]["elapsed_hours"] == 24.0
+
+
+def test_expire_silence_ends_it_now_and_refuses_twice(session, make_settings):
+    silence = service.create_silence(session, matcher={"incident_id": 1}, starts_at=T0,
+                                     ends_at=T0 + timedelta(hours=4), reason="演练", actor="admin")
+    later = service.create_silence(session, matcher={"incident_id": 2}, starts_at=T0 + timedelta(hours=2),
+                                   ends_at=T0 + timedelta(hours=4), reason="演练", actor="admin")
+    now = T0 + timedelta(hours=1)
+    assert service.expire_silence(session, silence_id=silence.id, actor="admin", now=now).ends_at == now
+    # not started yet: ends where it starts, so it never mutes anything
+    assert service.expire_silence(session, silence_id=later.id, actor="admin", now=now).ends_at == \
+        T0 + timedelta(hours=2)
+    with pytest.raises(InvalidTransition, match="已结束"):
+        service.expire_silence(session, silence_id=silence.id, actor="admin", now=now + timedelta(minutes=1))
+    with pytest.raises(NotFound):
+        service.expire_silence(session, silence_id=987654, actor="admin", now=now)
+    with pytest.raises(InvalidTransition):
+        service.expire_silence(session, silence_id=later.id, actor=" ", now=now)
