@@ -41,6 +41,13 @@ CATEGORY_NAMES = {
     "vital_interests": "群众切身利益", "market_expectations": "市场预期", "public_emergency": "突发公共事件",
     "data_credibility": "数据质量/造假质疑", "misreading": "误读", "other": "其他",
 }
+STATUS_NAMES = {
+    "detected": "已发现", "acknowledged": "已确认", "assessing": "研判中", "responding": "回应中",
+    "monitoring": "持续监测", "closed": "已关闭",
+}
+STATE_NAMES = {
+    "pending": "进行中", "due_soon": "即将到期", "met": "已完成", "breached": "已超时", "waived": "已豁免",
+}
 KIND_NAMES = {
     "authoritative_info": "发布权威信息", "press_conference": "召开新闻发布会", "update": "权威信息更新",
     "timely_response": "及时回应", "suggestion_reply": "意见建议答复", "complaint_reply": "咨询投诉答复",

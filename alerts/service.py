@@ -25,7 +25,7 @@ from store.models import (
     Release,
     Silence,
 )
-from yuqing.clock import as_utc
+from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings, get_settings
 
 from . import outbox
@@ -120,7 +120,7 @@ def open_incident(
     for mention in mentions:
         session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, attached_at=now))
     _event(session, actor=actor, now=now, kind="opened", incident_id=incident.id,
-           message=f"{actor} 于 {now.isoformat()} 开立事件，级别 {grade}",
+           message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
            data={"grade": grade, "category": category, "mention_ids": ids})
     deadlines = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     outbox.notify_incident(session, incident=incident, kind="opened", settings=settings, now=now,

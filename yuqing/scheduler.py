@@ -38,6 +38,7 @@ class Intervals:
     analysis: float = 10
     alerts: float = 10
     outbox: float = 10
+    audit: float = 600
 
 
 @dataclass
@@ -152,6 +153,18 @@ class Scheduler:
             tick(session, self.settings, now=now())
             session.commit()
 
+    def audit(self) -> None:
+        """Check that every reminder and escalation that should exist does (Grafana OnCall's auditor)."""
+        from alerts.audit import audit
+
+        if not self._leader():
+            return
+        with self.factory() as session:
+            findings = audit(session, self.settings, now=now())
+            session.commit()
+        for finding in findings:
+            log.warning("audit: %s", finding.message)
+
     def deliver(self) -> None:
         from alerts.outbox import deliver_due
 
@@ -178,6 +191,7 @@ class Scheduler:
             next_run_time=start)
         add(self._guard(self.deliver), "interval", seconds=self.intervals.outbox, id="outbox",
             next_run_time=start)
+        add(self._guard(self.audit), "interval", seconds=self.intervals.audit, id="audit")
         add(self._guard(self.briefing), CronTrigger(hour=8, minute=0, timezone=SHANGHAI), id="briefing")
         if self.crawl:
             defaults = self.settings.crawl.default_intervals

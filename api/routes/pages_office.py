@@ -44,6 +44,7 @@ NOTIFICATION_STATUSES = {
     "sent": "已发送",
     "dead": "发送失败（死信）",
     "silenced": "已静默",
+    "inhibited": "已抑制（更高级别事件进行中）",
 }
 
 
@@ -181,7 +182,7 @@ def notifications_page(
         "notifications.html",
         dead=latest("dead"),
         pending=latest("pending", "sending"),
-        sent=latest("sent", "silenced", limit=50),
+        sent=latest("sent", "silenced", "inhibited", limit=50),
         statuses=NOTIFICATION_STATUSES,
         silences=silences,
         silence_fields=SILENCE_FIELDS,

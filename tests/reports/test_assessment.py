@@ -55,7 +55,7 @@ def test_assessment_of_published_release(session, world, settings):
     assert [i.id for i in a.incidents] == [world.incident_serious]
     assert a.level == "high" and a.level_label == "高"
     assert a.reasons == [
-        "已有 II 级以上舆情事件 1 起（最高II级（重大））",
+        "已有 II 级以上舆情事件 1 起（最高重大（II级））",
         "出现数据质量/造假质疑 3 条",
         "最高风险值 88，达到 II 级阈值 65",
     ]

@@ -67,7 +67,7 @@ def test_top_stories_ranked_by_risk_with_factors(session, world, settings):
     assert (first.mentions, first.negative, first.risk) == (4, 3, 88)
     assert first.factors == ["负面 0.92", "涉及数据真实性"]
     assert first.sensitive == ["数据质量/造假质疑"] and first.has_incident
-    assert first.publisher == "某大V" and first.platforms == "微博、新闻网站"
+    assert first.publisher == "某大V" and first.platforms == "微博、新闻"
     assert second.title == world.evil and second.risk == 55 and not second.has_incident
 
 
@@ -97,7 +97,7 @@ def test_releases_sources_and_attention(session, world, settings):
     assert set(warnings) == {"微博搜索", "本地贴吧"}  # the disabled source and the healthy one are not listed
     assert "HTTP 418" in warnings["微博搜索"] and "30小时" in warnings["本地贴吧"]
     texts = [(a.level, a.text) for a in b.attention]
-    assert ("urgent", "I级（特别重大）事件「失业率数据质疑」尚未确认，请指定责任人") in texts
+    assert ("urgent", "特别重大（I级）事件「失业率数据质疑」尚未确认，请指定责任人") in texts
     assert ("urgent", "事件「失业率数据质疑」发布权威信息已超时 2.5小时") in texts
     assert ("urgent", "事件「网传CPI数据造假」须于 11月10日 11:12 前召开新闻发布会（剩余 2.7小时）") in texts
     assert any(lvl == "important" and world.evil in t and "尚未立案" in t for lvl, t in texts)
