@@ -18,7 +18,7 @@ from .. import schemas as S
 from ..audit import record
 from ..deps import Principal, current_principal, get_session, get_settings, require
 from ..present import action_out, case_out, deadline_out, parse_local
-from ..service_calls import refusals_as_http
+from ..service_calls import record_response, refusals_as_http
 from .incidents import _jsonable
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -95,26 +95,7 @@ def record_case_action(
     session: Session = Depends(get_session),
     who: Principal = Depends(require("case.manage")),
 ) -> S.ActionOut:
-    with refusals_as_http():
-        action = service.record_action(
-            session,
-            kind=body.kind,
-            at=parse_local(body.at),
-            actor=who.name,
-            now=clock_now(),
-            case_id=case_id,
-            evidence_url=body.evidence_url,
-            place=body.place,
-            description=body.description,
-        )
-    record(
-        session,
-        actor=who.name,
-        action="action.record",
-        target=f"case:{case_id}",
-        data={**body.model_dump(), "action_id": action.id},
-    )
-    session.commit()
+    action = record_response(session, body, actor=who.name, case_id=case_id)
     return action_out(action)
 
 

@@ -16,8 +16,8 @@ from yuqing.config import Settings
 from .. import schemas as S
 from ..audit import record
 from ..deps import Principal, current_principal, get_session, get_settings, require
-from ..present import action_out, event_out, incident_fields, mention_out, parse_local, urgency_key
-from ..service_calls import refusals_as_http
+from ..present import action_out, event_out, incident_fields, mention_out, urgency_key
+from ..service_calls import record_response, refusals_as_http
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
@@ -291,25 +291,5 @@ def record_action(
     who: Principal = Depends(require("incident.handle")),
 ) -> S.ActionOut:
     _get(session, incident_id)
-    with refusals_as_http():
-        at = parse_local(body.at)
-        action = service.record_action(
-            session,
-            kind=body.kind,
-            at=at,
-            actor=who.name,
-            now=clock_now(),
-            incident_id=incident_id,
-            evidence_url=body.evidence_url,
-            place=body.place,
-            description=body.description,
-        )
-    record(
-        session,
-        actor=who.name,
-        action="action.record",
-        target=f"incident:{incident_id}",
-        data={**body.model_dump(), "action_id": action.id},
-    )
-    session.commit()
+    action = record_response(session, body, actor=who.name, incident_id=incident_id)
     return action_out(action)
