@@ -45,10 +45,13 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
     if platform == "release":
         keys = set(session.scalars(select(Release.url).where(Release.url.is_not(None))))
     else:
+        # a Weibo source in hot mode also holds `weibo_hot` topics (keys "YYYY-MM-DD:topic", never digits)
+        platforms = [platform, "weibo_hot"] if platform == "weibo" else [platform]
         keys = set(
             session.scalars(
                 select(Document.dedup_key).where(
-                    Document.platform == platform, Document.fetched_at >= now - timedelta(days=horizon_days)
+                    Document.platform.in_(platforms),
+                    Document.fetched_at >= now - timedelta(days=horizon_days),
                 )
             )
         )

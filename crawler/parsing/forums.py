@@ -169,6 +169,7 @@ def discuz_thread(html: str, url: str) -> tuple[list[ForumPost], str | None]:
             continue
         body = div.css("td.t_f")
         em = div.css('em[id^="authorposton"]')
+        number = (div.css('a[id^="postnum"] em::text').get() or "").strip()
         raw = em.css("span::attr(title)").get() or _text(em)
         posts.append(
             ForumPost(
@@ -180,10 +181,79 @@ def discuz_thread(html: str, url: str) -> tuple[list[ForumPost], str | None]:
                 published_raw=_first_date(raw),
                 url=f"{url.split('#')[0]}#pid{pid}",
                 forum=forum,
-                floor=floor,
+                floor=int(number) if number.isdigit() else floor,
             )
         )
     if not posts:
         raise ForumFormatError("Discuz! 帖子页没有帖子（div[id^=post_]）")
     nxt = sel.css("a.nxt::attr(href)").get()
     return posts, urljoin(url, nxt) if nxt else None
+
+
+# -- Tieba forum list and thread paging -----------------------------------------------------------
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+@dataclass
+class TiebaThreadRow:
+    thread_id: str
+    title: str
+    url: str
+    author: str | None
+    replies: int | None
+    pinned: bool = False
+
+
+def tieba_forum_list(html: str, base_url: str) -> tuple[list[TiebaThreadRow], str | None, bool]:
+    """Rows of /f?kw=…, the forum's name and whether a next page exists.
+
+    The classic page ships its thread list inside HTML comments (filled in by script), so the
+    commented-out markup is parsed along with the visible page.
+    """
+    sel = Selector(text=_COMMENT.sub(lambda m: m.group(1) if "thread_list" in m.group(1) else "", html))
+    rows = []
+    for li in sel.css("li.j_thread_list[data-field]"):
+        try:
+            data = json.loads(li.attrib["data-field"])
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict) or not str(data.get("id") or "").isdigit():
+            continue
+        link = li.css("a.j_th_tit")
+        tid = str(data["id"])
+        reply = data.get("reply_num")
+        rows.append(
+            TiebaThreadRow(
+                thread_id=tid,
+                title=link.attrib.get("title") or _text(link),
+                url=urljoin(base_url, link.attrib.get("href") or f"/p/{tid}"),
+                author=data.get("author_name") or None,
+                replies=reply if isinstance(reply, int) else int(reply) if str(reply).isdigit() else None,
+                pinned="thread_top" in li.attrib.get("class", "") or bool(data.get("is_top")),
+            )
+        )
+    if not rows and not sel.css("#thread_list"):
+        raise ForumFormatError("不是贴吧吧内帖子列表页（没有 #thread_list）")
+    forum = _text(sel.css("a.card_title_fname")) or None
+    if forum is None and (m := re.search(r"<title>\s*([^<-]+?吧)\s*-", html)):
+        forum = m.group(1)
+    has_next = bool(sel.css("#frs_list_pager a.next, a.next.pagination-item"))
+    return rows, forum, has_next
+
+
+def tieba_thread_pages(html: str) -> int | None:
+    """The thread's page count (`li.l_reply_num`: "N回复贴，共M页"); None when absent."""
+    sel = Selector(text=html)
+    reds = sel.css("li.l_reply_num span.red::text").getall()
+    if len(reds) >= 2 and reds[1].strip().isdigit():
+        return int(reds[1].strip())
+    last = sel.css("li.l_pager a[href*='pn=']::attr(href)").getall()
+    pages = [int(m.group(1)) for h in last if (m := re.search(r"pn=(\d+)", h))]
+    return max(pages) if pages else None
+
+
+def discuz_page_url(thread_url: str, page: int) -> str:
+    """A Discuz! thread's page `page` (`&page=N`; page 1 is the plain thread URL)."""
+    base = re.sub(r"&page=\d+", "", thread_url.split("#")[0])
+    return base if page <= 1 else f"{base}&page={page}"

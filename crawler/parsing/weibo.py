@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from crawler.parsing.counts import parse_count
 from crawler.parsing.times import parse_time
+from yuqing.clock import to_local
 
 
 class WeiboFormatError(ValueError):
@@ -103,3 +106,93 @@ def detail_status(html: str) -> dict[str, Any]:
     if not isinstance(status, dict) or not status.get("text"):
         raise WeiboFormatError("详情页缺少 status.text")
     return status
+
+
+# -- hot search list --------------------------------------------------------------------------
+
+HOT_CONTAINER = "106003type%3D25%26t%3D3%26disable_hot%3D1%26filter_type%3Drealtimehot"
+_HEAT = re.compile(r"\d+")
+
+
+def hot_url(base: str) -> str:
+    return f"{base.rstrip('/')}/api/container/getIndex?containerid={HOT_CONTAINER}"
+
+
+@dataclass(frozen=True)
+class HotTopic:
+    rank: int  # 1-based position on the list (a pinned first entry counts as 0)
+    desc: str
+    heat: int | None
+    label: str | None  # 热 / 新 / 沸 … from the icon, when present
+    scheme: str | None
+
+
+_ICON_LABELS = {"hot": "热", "new": "新", "boil": "沸", "fei": "沸", "recom": "荐", "jian": "荐"}
+
+
+def hot_topics(payload: object) -> list[HotTopic]:
+    """Entries of the real-time hot list (`data.cards[0].card_group[]`). Raises WeiboFormatError."""
+    if not isinstance(payload, dict):
+        raise WeiboFormatError("热搜回复不是 JSON 对象")
+    if payload.get("ok") != 1:
+        raise WeiboFormatError(f"热搜回复 ok 值异常：{payload.get('ok')!r}")
+    cards = (payload.get("data") or {}).get("cards") if isinstance(payload.get("data"), dict) else None
+    if not isinstance(cards, list) or not cards or not isinstance(cards[0], dict):
+        raise WeiboFormatError("热搜回复缺少 data.cards[0]")
+    group = cards[0].get("card_group")
+    if not isinstance(group, list):
+        raise WeiboFormatError("热搜回复缺少 data.cards[0].card_group")
+    out: list[HotTopic] = []
+    rank = 0
+    for entry in group:
+        if not isinstance(entry, dict) or not str(entry.get("desc") or "").strip():
+            continue
+        extr = entry.get("desc_extr")
+        pinned = extr in (None, "") and not out  # the pinned entry on top has no heat
+        rank = rank if pinned else rank + 1
+        digits = _HEAT.findall(str(extr)) if extr is not None else []
+        icon = str(entry.get("icon") or "")
+        label = next((v for k, v in _ICON_LABELS.items() if f"_{k}" in icon or f"/{k}" in icon), None)
+        scheme = entry.get("scheme")
+        out.append(
+            HotTopic(
+                rank=rank,
+                desc=str(entry["desc"]).strip()[:200],
+                heat=int(digits[-1]) if digits else None,
+                label=label,
+                scheme=str(scheme) if isinstance(scheme, str) and scheme.startswith("http") else None,
+            )
+        )
+    return out
+
+
+def hot_document(topic: HotTopic, *, now: datetime, base: str, topics: list[str]) -> dict[str, Any]:
+    """A hot topic as a `weibo_hot` document: one per topic per day (Asia/Shanghai).
+
+    Its own platform keeps hot topics out of the post namespace (dedup keys are post ids there)
+    and out of post metrics; the day in the key lets a topic that returns on a later day count again.
+    """
+    day = to_local(now).date().isoformat()
+    query = quote(f"#{topic.desc}#", safe="")
+    url = topic.scheme or f"{base.rstrip('/')}/search?containerid=100103type%3D1%26q%3D{query}"
+    return {
+        "platform": "weibo_hot",
+        "dedup_key": f"{day}:{topic.desc}",
+        "external_id": None,
+        "url": url,
+        "canonical_url": f"https://s.weibo.com/weibo?q={query}",
+        "title": topic.desc,
+        "text": topic.desc,
+        "author": None,
+        "publisher": "微博热搜",
+        "published_at": now,
+        "published_raw": None,
+        "extra": {
+            "rank": topic.rank,
+            "heat": topic.heat,
+            "label": topic.label,
+            "topics": topics,
+            "first_seen": now.isoformat(),
+        },
+        "raw": json.dumps(asdict(topic), ensure_ascii=False),
+    }

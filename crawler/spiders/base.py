@@ -39,6 +39,13 @@ class SourceSpider(scrapy.Spider):
     def crawl_time(self) -> datetime:
         return self.started
 
+    def cursor(self, key: str) -> dict[str, Any]:
+        """This run's copy of a persisted cursor (saved by the pipeline when the spider closes)."""
+        if key not in self.cursor_updates:
+            stored = self.seen.cursors.get(key, {})
+            self.cursor_updates[key] = {k: dict(v) if isinstance(v, dict) else v for k, v in stored.items()}
+        return self.cursor_updates[key]
+
     def keywords(self) -> list[str]:
         """The source's keywords, then every watch topic's, without repeats."""
         words = list(self.source.keywords)

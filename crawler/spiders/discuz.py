@@ -1,8 +1,10 @@
 """discuz: Discuz! forums (often GBK/GB18030): thread lists of options.fids, then changed threads.
 
-A cursor per forum keeps each thread's reply count: a thread is fetched again only when it grew, and
-paging stops at a list page where nothing changed (or options.max_pages, default 3; a thread's own
-pages up to options.max_thread_pages, default 5).
+A cursor per forum keeps each thread's reply count and the last page read: a thread is fetched again
+only when it grew, starting at that last page (`&page=N`), and paging stops at a list page where
+nothing changed (or options.max_pages, default 3). A run reads at most options.max_thread_pages
+(default 5) pages of one thread; a thread cut off there keeps its old reply count, so the next run
+goes on from where this one stopped.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ from typing import Any
 from scrapy.http import Response
 
 from crawler.items import DocumentItem
-from crawler.parsing.forums import ForumFormatError, discuz_list, discuz_thread
+from crawler.parsing.forums import ForumFormatError, discuz_list, discuz_page_url, discuz_thread
 from crawler.spiders.base import SourceSpider
-from crawler.spiders.forum import post_document
-
-KEEP_THREADS = 2000  # reply counts remembered per forum
+from crawler.spiders.forum import post_document, remember, thread_pages_left
 
 
 class DiscuzSpider(SourceSpider):
@@ -34,10 +34,10 @@ class DiscuzSpider(SourceSpider):
             )
 
     def counts(self, fid: str) -> dict[str, int]:
-        key = f"fid:{fid}"
-        if key not in self.cursor_updates:
-            self.cursor_updates[key] = {"threads": dict(self.seen.cursors.get(key, {}).get("threads", {}))}
-        return self.cursor_updates[key]["threads"]
+        return self.cursor(f"fid:{fid}").setdefault("threads", {})
+
+    def last_pages(self, fid: str) -> dict[str, int]:
+        return self.cursor(f"fid:{fid}").setdefault("pages", {})
 
     def parse_list(self, response: Response, fid: str, page: int) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)
@@ -50,17 +50,21 @@ class DiscuzSpider(SourceSpider):
             yield self.quarantine(response, f"论坛列表页无法解析：{exc}")
             return
         self.ok()
-        counts = self.counts(fid)
+        counts, pages = self.counts(fid), self.last_pages(fid)
         changed = 0
         for row in rows:
             if row.thread_id in counts and row.replies is not None and counts[row.thread_id] >= row.replies:
                 self.crawler.stats.inc_value("yuqing/skipped_known")
                 continue
             changed += 1
+            start = int(pages.get(row.thread_id, 1))
             yield self.request(
-                row.url,
+                discuz_page_url(row.url, start),
                 self.parse_thread,
-                cb_kwargs={"fid": fid, "replies": row.replies, "tid": row.thread_id, "page": 1},
+                cb_kwargs={
+                    "fid": fid, "replies": row.replies, "tid": row.thread_id, "page": start, "first": start,
+                    "thread_url": row.url,
+                },
             )
         if changed and _next and page < int(self.options.get("max_pages", 3)):
             yield self.request(
@@ -68,7 +72,14 @@ class DiscuzSpider(SourceSpider):
             )
 
     def parse_thread(
-        self, response: Response, fid: str, replies: int | None, tid: str, page: int
+        self,
+        response: Response,
+        fid: str,
+        replies: int | None,
+        tid: str,
+        page: int,
+        first: int = 1,
+        thread_url: str | None = None,
     ) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)
         if bad is not None:
@@ -84,14 +95,18 @@ class DiscuzSpider(SourceSpider):
             post.thread_id = post.thread_id or tid
             if self.seen.add(post.post_id):
                 yield DocumentItem(post_document(post, platform="discuz", now=self.crawl_time))
-        if nxt and page < int(self.options.get("max_thread_pages", 5)):
+        remember(self.last_pages(fid), tid, page)
+        if nxt is None:  # the thread's last page: it is read up to `replies`
+            if replies is not None:
+                remember(self.counts(fid), tid, replies)
+        elif thread_pages_left(first, page, int(self.options.get("max_thread_pages", 5))):
             yield self.request(
-                nxt,
+                discuz_page_url(thread_url or response.url, page + 1),
                 self.parse_thread,
-                cb_kwargs={"fid": fid, "replies": replies, "tid": tid, "page": page + 1},
+                cb_kwargs={
+                    "fid": fid, "replies": replies, "tid": tid, "page": page + 1, "first": first,
+                    "thread_url": thread_url,
+                },
             )
-        elif replies is not None:
-            counts = self.counts(fid)
-            counts[tid] = replies
-            while len(counts) > KEEP_THREADS:
-                counts.pop(next(iter(counts)))
+        else:
+            self.crawler.stats.inc_value("yuqing/thread_pages_capped")

@@ -30,3 +30,19 @@ def post_document(
         "extra": {"thread_id": post.thread_id, "floor": post.floor, "snippet_only": snippet},
         "raw": raw,
     }
+
+
+KEEP_THREADS = 2000  # reply counts and last pages remembered per cursor
+
+
+def remember(table: dict[str, Any], key: str, value: Any, keep: int = KEEP_THREADS) -> None:
+    """Set `key` as the most recent entry; the oldest entries go beyond `keep`."""
+    table.pop(key, None)
+    table[key] = value
+    while len(table) > keep:
+        table.pop(next(iter(table)))
+
+
+def thread_pages_left(first_page: int, page: int, max_pages: int) -> bool:
+    """May this run fetch the page after `page`, having started the thread at `first_page`?"""
+    return page - first_page + 1 < max_pages

@@ -1,7 +1,12 @@
-"""tieba: Baidu Tieba search (sm=1, newest first) per keyword, then each thread with its replies.
+"""tieba: Baidu Tieba search (sm=1, newest first) per keyword and forum lists (options.forums).
 
-A thread page that cannot be fetched or parsed still leaves its search snippets stored. Paging stops
-at a results page with no unseen post, or options.max_pages (default 5).
+Search: paging stops at a results page with no unseen post, or options.max_pages (default 5). A
+thread page that cannot be fetched or parsed still leaves its search snippets stored.
+Forum lists (`/f?kw=…&pn=…`, 50 threads a page, newest reply first): a cursor per forum keeps each
+thread's reply count, so only threads that grew are fetched, and paging stops at the first
+(non-pinned) thread already known unchanged, or at options.max_pages.
+Threads (`/p/{tid}?pn=N`): read from the last page seen (a cursor per source), at most
+options.max_thread_pages (default 5) pages a run; a thread cut off there is continued next run.
 """
 
 from __future__ import annotations
@@ -13,23 +18,63 @@ from urllib.parse import quote
 from scrapy.http import Response
 
 from crawler.items import DocumentItem
-from crawler.parsing.forums import ForumFormatError, ForumPost, tieba_search, tieba_thread
+from crawler.parsing.forums import (
+    ForumFormatError,
+    ForumPost,
+    tieba_forum_list,
+    tieba_search,
+    tieba_thread,
+    tieba_thread_pages,
+)
 from crawler.spiders.base import SourceSpider
-from crawler.spiders.forum import post_document
+from crawler.spiders.forum import post_document, remember, thread_pages_left
+
+FORUM_PAGE_SIZE = 50  # `pn` of a forum list is an offset in threads
 
 
 class TiebaSpider(SourceSpider):
     name = "tieba"
     platform = "tieba"
 
+    @property
+    def base(self) -> str:
+        return self.source.url.rstrip("/")
+
     def search_url(self, keyword: str, page: int) -> str:
-        return f"{self.source.url.rstrip('/')}/f/search/res?ie=utf-8&qw={quote(keyword)}&rn=20&pn={page}&sm=1"
+        return f"{self.base}/f/search/res?ie=utf-8&qw={quote(keyword)}&rn=20&pn={page}&sm=1"
+
+    def forum_url(self, forum: str, page: int) -> str:
+        return f"{self.base}/f?kw={quote(forum)}&ie=utf-8&pn={(page - 1) * FORUM_PAGE_SIZE}"
+
+    def thread_url(self, tid: str, page: int) -> str:
+        return f"{self.base}/p/{tid}" + (f"?pn={page}" if page > 1 else "")
 
     async def start(self) -> AsyncIterator[Any]:
         for keyword in self.keywords():
             yield self.request(
                 self.search_url(keyword, 1), self.parse_search, cb_kwargs={"keyword": keyword, "page": 1}
             )
+        for forum in self.options.get("forums", []):
+            yield self.request(
+                self.forum_url(str(forum), 1), self.parse_forum, cb_kwargs={"forum": str(forum), "page": 1}
+            )
+
+    # -- cursors -------------------------------------------------------------------------------
+
+    def last_pages(self) -> dict[str, int]:
+        """Last page read of each thread, whichever way it was reached."""
+        return self.cursor("threads").setdefault("pages", {})
+
+    def reply_counts(self, forum: str) -> dict[str, int]:
+        return self.cursor(f"kw:{forum}").setdefault("threads", {})
+
+    def thread_request(self, tid: str, **kwargs: Any) -> Any:
+        start = int(self.last_pages().get(tid, 1))
+        cb = {"tid": tid, "page": start, "first": start, "snippets": [], "forum": None, "replies": None}
+        cb.update(kwargs)
+        return self.request(self.thread_url(tid, start), self.parse_thread, cb_kwargs=cb)
+
+    # -- pages ---------------------------------------------------------------------------------
 
     def parse_search(self, response: Response, keyword: str, page: int) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)
@@ -49,9 +94,7 @@ class TiebaSpider(SourceSpider):
                 continue
             by_thread.setdefault(post.thread_id, []).append(post)
         for tid, snippets in by_thread.items():
-            yield self.request(
-                f"{self.source.url.rstrip('/')}/p/{tid}", self.parse_thread, cb_kwargs={"snippets": snippets}
-            )
+            yield self.thread_request(tid, snippets=snippets)
         if by_thread and page < int(self.options.get("max_pages", 5)):
             yield self.request(
                 self.search_url(keyword, page + 1),
@@ -59,7 +102,43 @@ class TiebaSpider(SourceSpider):
                 cb_kwargs={"keyword": keyword, "page": page + 1},
             )
 
-    def parse_thread(self, response: Response, snippets: list[ForumPost]) -> Iterator[Any]:
+    def parse_forum(self, response: Response, forum: str, page: int) -> Iterator[Any]:
+        html, bad = self.decode_or_quarantine(response)
+        if bad is not None:
+            yield bad
+            return
+        try:
+            rows, _name, has_next = tieba_forum_list(html or "", response.url)
+        except ForumFormatError as exc:
+            yield self.quarantine(response, f"贴吧吧内列表页无法解析：{exc}")
+            return
+        self.ok()
+        counts = self.reply_counts(forum)
+        reached_known = False
+        for row in rows:
+            known = counts.get(row.thread_id)
+            if known is not None and row.replies is not None and known >= row.replies:
+                self.crawler.stats.inc_value("yuqing/skipped_known")
+                reached_known = reached_known or not row.pinned
+                continue
+            yield self.thread_request(row.thread_id, forum=forum, replies=row.replies)
+        if not reached_known and rows and has_next and page < int(self.options.get("max_pages", 3)):
+            yield self.request(
+                self.forum_url(forum, page + 1),
+                self.parse_forum,
+                cb_kwargs={"forum": forum, "page": page + 1},
+            )
+
+    def parse_thread(
+        self,
+        response: Response,
+        tid: str,
+        page: int,
+        first: int,
+        snippets: list[ForumPost],
+        forum: str | None,
+        replies: int | None,
+    ) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)
         posts: list[ForumPost] = []
         if bad is not None:
@@ -67,12 +146,33 @@ class TiebaSpider(SourceSpider):
         else:
             try:
                 posts = tieba_thread(html or "", response.url)
-                self.ok()
             except ForumFormatError as exc:
                 yield self.quarantine(response, f"贴吧帖子页无法解析：{exc}")
+            else:
+                self.ok()
         for post in posts:
             if self.seen.add(post.post_id):
                 yield DocumentItem(post_document(post, platform="tieba", now=self.crawl_time))
+        if not posts:  # this page failed: what the search showed is kept, the cursor stays
+            yield from self._snippets(snippets)
+            return
+        remember(self.last_pages(), tid, page)
+        total = tieba_thread_pages(html or "") or page
+        if page >= total:  # read to the end: the reply count is caught up
+            if forum is not None and replies is not None:
+                remember(self.reply_counts(forum), tid, replies)
+        elif thread_pages_left(first, page, int(self.options.get("max_thread_pages", 5))):
+            yield self.request(
+                self.thread_url(tid, page + 1),
+                self.parse_thread,
+                cb_kwargs={
+                    "tid": tid, "page": page + 1, "first": first, "snippets": snippets,
+                    "forum": forum, "replies": replies,
+                },
+            )
+            return
+        else:
+            self.crawler.stats.inc_value("yuqing/thread_pages_capped")
         yield from self._snippets(snippets)
 
     def _snippets(self, snippets: list[ForumPost]) -> Iterator[Any]:

@@ -5,11 +5,16 @@ query is split by time window (`timescope=custom:START:END`, hours, ending at th
 a busy keyword is still covered. Reposts keep `parent_key` = the original's id and store the original.
 Long posts (`isLongText`) are completed from /detail/{id}.
 options: page_cap, max_windows (default 4), window_hours (default 24), download_delay.
+
+Hot mode (options.hot = true): the real-time hot-search list is read too, and every hot topic that
+matches a watch topic's expression is stored as a `weibo_hot` document (one per topic per day, see
+crawler.parsing.weibo.hot_document). options.search = false reads the hot list only.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,9 +23,19 @@ from urllib.parse import quote
 from scrapy.http import Response
 
 from crawler.items import DocumentItem
-from crawler.parsing.weibo import WeiboFormatError, detail_status, iter_mblogs, mblog_document
+from crawler.parsing.weibo import (
+    WeiboFormatError,
+    detail_status,
+    hot_document,
+    hot_topics,
+    hot_url,
+    iter_mblogs,
+    mblog_document,
+)
 from crawler.spiders.base import SourceSpider
 from yuqing.clock import SHANGHAI
+
+log = logging.getLogger(__name__)
 
 Window = tuple[datetime, datetime] | None
 
@@ -67,8 +82,53 @@ class WeiboSearchSpider(SourceSpider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
-        for keyword in self.keywords():
-            yield self.search(keyword, 1)
+        if self.options.get("hot"):
+            yield self.request(
+                hot_url(self.source.url), self.parse_hot, headers=self.headers(), cookies=self.cookies()
+            )
+        if self.options.get("search", True):
+            for keyword in self.keywords():
+                yield self.search(keyword, 1)
+
+    def watch_set(self) -> Any:
+        """The watch topics' expressions, compiled (a topic with a bad expression is left out)."""
+        from analysis.watch import WatchSet, WatchSyntaxError
+
+        valid = {}
+        for topic in self.app_settings.watch:
+            try:
+                WatchSet({topic.name: topic.expression})
+            except WatchSyntaxError as exc:
+                log.warning("监测主题 %s 的表达式无效，热搜匹配时跳过：%s", topic.name, exc)
+                continue
+            valid[topic.name] = topic.expression
+        return WatchSet(valid)
+
+    def parse_hot(self, response: Response) -> Iterator[Any]:
+        """Hot topics matching a watch topic; the rest of the list is only counted."""
+        from analysis.normalise import normalise
+
+        text, bad = self.decode_or_quarantine(response)
+        if bad is not None:
+            yield bad
+            return
+        try:
+            entries = hot_topics(json.loads(text or ""))
+        except (json.JSONDecodeError, WeiboFormatError) as exc:
+            yield self.quarantine(response, f"微博热搜榜无法解析：{exc}")
+            return
+        self.ok()
+        watch = self.watch_set()
+        for entry in entries:
+            matched = watch.match(normalise(entry.desc))
+            if not matched:
+                self.crawler.stats.inc_value("yuqing/hot_unmatched")
+                continue
+            doc = hot_document(entry, now=self.crawl_time, base=self.source.url, topics=matched)
+            if self.seen.add(doc["dedup_key"]):
+                yield DocumentItem(doc)
+            else:
+                self.crawler.stats.inc_value("yuqing/skipped_known")
 
     def parse_search(
         self, response: Response, keyword: str, page: int, window: Window, depth: int
