@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment.features import vectorise
+from analysis.sentiment.features import WORDS_ONLY, FeatureSpec, vectorise
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
+FORMAT = "yuqing-sentiment/2"  # /1 (model 1.0.0): word features only, still readable
 PARAMS_FILE = "sentiment.json"
 WEIGHTS_FILE = "sentiment.npz"
 
@@ -27,16 +28,20 @@ class SentimentModel:
     """Linear model over hashed features; probabilities are temperature-calibrated softmax."""
 
     version: str
-    n_features: int
+    features: FeatureSpec
     coef: np.ndarray  # (3, n_features) float32
     intercept: np.ndarray  # (3,)
     temperature: float = 1.0
+
+    @property
+    def n_features(self) -> int:
+        return self.features.n_features
 
     def predict_proba(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """(n, 3) probabilities in LABELS order; each row sums to 1."""
         if not token_lists:
             return np.zeros((0, 3), dtype=np.float64)
-        x = vectorise(token_lists, self.n_features)
+        x = vectorise(token_lists, self.features)
         logits = (x @ self.coef.T + self.intercept).astype(np.float64) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
@@ -49,9 +54,12 @@ class SentimentModel:
     def save(self, directory: Path, **card: object) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         params = {
-            "format": "yuqing-sentiment/1", "version": self.version, "labels": list(LABELS),
+            "format": FORMAT, "version": self.version, "labels": list(LABELS),
             "n_features": self.n_features, "temperature": self.temperature,
-            "features": "jieba words + word bigrams, HashingVectorizer(binary, l2, alternate_sign=False)",
+            "features": self.features.to_json(),
+            "features_doc": "[jieba words + word bigrams: HashingVectorizer(binary, l2, "
+                            "alternate_sign=False)] ++ [character n-grams: "
+                            "analysis.sentiment.features.char_ngrams (binary, l2)]",
             **card,
         }
         (directory / PARAMS_FILE).write_text(json.dumps(params, ensure_ascii=False, indent=2) + "\n")
@@ -66,14 +74,20 @@ def read_model(directory: Path) -> SentimentModel:
     if not params_path.exists() or not weights_path.exists():
         raise ModelError(f"情感模型不存在：{directory}（请先运行 yuqing train）")
     params = json.loads(params_path.read_text(encoding="utf-8"))
-    if params.get("format") != "yuqing-sentiment/1" or tuple(params.get("labels", ())) != LABELS:
+    fmt = params.get("format")
+    if fmt not in (FORMAT, "yuqing-sentiment/1") or tuple(params.get("labels", ())) != LABELS:
         raise ModelError(f"无法识别的情感模型格式：{params_path}")
+    try:
+        features = (FeatureSpec.from_json(params["features"]) if fmt == FORMAT
+                    else FeatureSpec(int(params["n_features"]), WORDS_ONLY.char_features))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"情感模型特征参数无效：{params_path}（{exc}）") from exc
     with np.load(weights_path, allow_pickle=False) as npz:
         coef, intercept = npz["coef"], npz["intercept"]
-    if coef.shape != (3, params["n_features"]) or intercept.shape != (3,):
+    if coef.shape != (3, features.n_features) or intercept.shape != (3,):
         raise ModelError(f"情感模型权重形状不符：{coef.shape}")
     return SentimentModel(
-        version=str(params["version"]), n_features=int(params["n_features"]), coef=coef,
+        version=str(params["version"]), features=features, coef=coef,
         intercept=intercept, temperature=float(params.get("temperature", 1.0)),
     )
 

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from analysis.sentiment.classify import classify_texts
+from analysis.sentiment.features import FeatureSpec, char_ngrams, vectorise
 from analysis.sentiment.model import ModelError, load_model, read_model
-from analysis.sentiment.train import train
+from analysis.sentiment.train import MODEL_VERSION, train
 
 DATA = Path("/work/shared/data")
 
@@ -28,11 +29,14 @@ def test_shipped_model_news_is_neutral_and_fraud_is_negative() -> None:
 def test_model_files_load_without_pickle_and_card_exists() -> None:
     model_dir = Path(__file__).resolve().parents[2] / "analysis" / "model"
     params = json.loads((model_dir / "sentiment.json").read_text())
-    assert params["format"] == "yuqing-sentiment/1"
+    assert params["format"] == "yuqing-sentiment/2" and params["version"] == MODEL_VERSION
+    assert "rjieba" in params["tokeniser"]
     with np.load(model_dir / "sentiment.npz", allow_pickle=False) as npz:
         assert npz["coef"].shape == (3, params["n_features"])
+    assert params["n_features"] == params["features"]["word_features"] + params["features"]["char_features"]
     card = (model_dir / "MODEL_CARD.md").read_text()
     assert "weibo_senti_100k" in card and "without emoticons" in card
+    assert f"version {MODEL_VERSION}" in card and "rjieba" in card
     assert sum(p.stat().st_size for p in model_dir.iterdir()) < 20 * 1024 * 1024
 
 
@@ -43,7 +47,7 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_tiny_training_round_trip(tmp_path: Path) -> None:
     stages: list[str] = []
-    result = train(DATA, limit_per_corpus=150, n_features=2**12, version="tiny",
+    result = train(DATA, limit_per_corpus=150, features=FeatureSpec(2**12, 2**10), version="tiny",
                    corrections=[("统计数据根本不可信", "negative")],
                    progress=lambda stage, done, total: stages.append(stage))
     assert "分词" in stages and set(result.scores) >= {"weibo_senti_100k", "smp2020_ewect", "nlpcc2014"}
@@ -51,6 +55,49 @@ def test_tiny_training_round_trip(tmp_path: Path) -> None:
     assert result.extra["corrections"] == 1
     result.model.save(tmp_path, scores=result.scores)
     again = read_model(tmp_path)
-    assert again.version == "tiny" and again.n_features == 2**12
+    assert again.version == "tiny" and again.n_features == 2**12 + 2**10
+    assert np.array_equal(again.coef, result.model.coef)
     probs = again.predict_proba([["数据造假"], ["同比", "上涨"]])
     assert probs.shape == (2, 3) and np.allclose(probs.sum(axis=1), 1)
+
+
+def test_char_ngrams_are_the_distinct_1_to_3_grams_without_emoticons() -> None:
+    x = char_ngrams([["数据", "造假", "[怒]"], [], ["好好"]], 2**18)
+    assert x.shape == (3, 2**18)
+    # 数 据 造 假 (4) + 数据 据造 造假 (3) + 数据造 据造假 (2); the emoticon adds nothing
+    assert x[0].nnz == 9 and np.isclose((x[0].data ** 2).sum(), 1.0)
+    assert x[1].nnz == 0
+    assert x[2].nnz == 2  # 好, 好好: repeats count once
+    again = char_ngrams([["数据造假"]], 2**18)  # same text, other segmentation: same character block
+    assert (again != x[0]).nnz == 0
+
+
+def test_feature_blocks_sit_side_by_side() -> None:
+    spec = FeatureSpec(2**10, 2**8)
+    x = vectorise([["统计局", "数据", "注水"]], spec)
+    assert x.shape == (1, 2**10 + 2**8)
+    word, char = x[:, : 2**10], x[:, 2**10 :]
+    assert np.isclose((word.data ** 2).sum(), 1.0) and np.isclose((char.data ** 2).sum(), 1.0)
+    assert vectorise([["统计局"]], 2**10).shape == (1, 2**10)  # words only, the 1.0.0 layout
+
+
+def test_old_words_only_model_still_loads(tmp_path: Path) -> None:
+    coef = np.zeros((3, 2**10), dtype=np.float32)
+    coef[0, :] = 1.0
+    (tmp_path / "sentiment.json").write_text(json.dumps({
+        "format": "yuqing-sentiment/1", "version": "1.0.0", "labels": ["negative", "neutral", "positive"],
+        "n_features": 2**10, "temperature": 1.0}))
+    np.savez_compressed(tmp_path / "sentiment.npz", coef=coef, intercept=np.zeros(3))
+    model = read_model(tmp_path)
+    assert model.features.char_features == 0
+    assert model.predict([["数据", "造假"]])[0][0] == "negative"
+
+
+def test_unknown_feature_hash_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "sentiment.json").write_text(json.dumps({
+        "format": "yuqing-sentiment/2", "version": "x", "labels": ["negative", "neutral", "positive"],
+        "n_features": 2**11, "features": {"word_features": 2**10, "char_features": 2**10,
+                                          "char_ngrams": [1, 3], "char_hash": "md5"}}))
+    np.savez_compressed(tmp_path / "sentiment.npz", coef=np.zeros((3, 2**11)), intercept=np.zeros(3))
+    with pytest.raises(ModelError, match="特征"):
+        read_model(tmp_path)

@@ -105,5 +105,6 @@ def test_data_fraud_wave_becomes_one_grade_one_incident(demo: tuple[httpx.Client
     assert len(accusing) >= 20, [m["text"][:40] for m in mentions]
     missed = [m["text"][:40] for m in accusing if m["sentiment"] != "negative"]
     assert len(missed) <= 0.1 * len(accusing), missed  # the model is good, not perfect
-    # The calm news coverage of the release is not part of the incident.
-    assert not any(m["platform"] == "news" and m["sentiment"] == "neutral" for m in mentions)
+    # News in the incident is coverage of the controversy; the calm reporting of the figure is not.
+    assert all(m["sensitive_topics"] for m in mentions if m["platform"] == "news"), [
+        m["text"][:40] for m in mentions if m["platform"] == "news"]

@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
     def train(
         data_dir: Path = typer.Option(Path("../shared/data"), "--data", help="标注语料目录"),
         out: Path | None = typer.Option(None, "--out", help="模型输出目录（默认 analysis/model/）"),
-        version: str | None = typer.Option(None, help="模型版本号（默认按日期生成）"),
+        version: str | None = typer.Option(None, help="模型版本号（默认为发布模型的版本）"),
         limit: int | None = typer.Option(None, help="每个语料最多使用的行数（用于快速试训）"),
         corrections: bool = typer.Option(True, help="包含数据库中分析员的情感纠正"),
     ) -> None:
@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
 
         from analysis.sentiment.card import model_card
         from analysis.sentiment.model import DEFAULT_MODEL_DIR
+        from analysis.sentiment.train import MODEL_VERSION
         from analysis.sentiment.train import train as run_training
         from yuqing.clock import now
         from yuqing.config import get_settings
@@ -30,7 +31,11 @@ def register(app: typer.Typer) -> None:
         if corrections:
             rows = _corrections(settings.database_url)
             typer.echo(f"分析员纠正：{len(rows)} 条")
+        import hashlib
+        import time
+
         started = now()
+        clock = time.process_time()
         target = out or settings.analysis.model_dir or DEFAULT_MODEL_DIR
         with Progress() as progress:
             task = progress.add_task("训练", total=1)
@@ -40,11 +45,16 @@ def register(app: typer.Typer) -> None:
 
             result = run_training(
                 data_dir, corrections=rows, limit_per_corpus=limit, progress=report,
-                version=version or started.strftime("%Y.%m.%d"),
+                version=version or MODEL_VERSION,
             )
-        result.model.save(target, trained_at=started.isoformat(), scores=result.scores, sizes=result.sizes)
+        seconds = time.process_time() - clock
+        result.model.save(target, trained_at=started.isoformat(), scores=result.scores, sizes=result.sizes,
+                          tokeniser=result.tokeniser)
+        digest = hashlib.sha256((target / "sentiment.npz").read_bytes()).hexdigest()
         (target / "MODEL_CARD.md").write_text(
-            model_card(result, trained_at=started, data_dir=str(data_dir)), encoding="utf-8"
+            model_card(result, trained_at=started, data_dir=str(data_dir), weights_sha256=digest,
+                       train_seconds=seconds),
+            encoding="utf-8",
         )
         for name, s in result.scores.items():
             typer.echo(f"{name}: macro-F1 {s['with_emoticons']:.3f}（去表情 {s['without_emoticons']:.3f}）")
