@@ -187,6 +187,8 @@ def _process_event(
                                   data={"mention_ids": [m.id for m in fresh]}))
     verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
                      min_mentions=settings.risk.min_mentions, now=now)
+    if verdict.reasons:  # the assessment as it stands now, not as it stood at opening
+        incident.summary = "；".join(verdict.reasons)
     if (incident.status != "closed" and verdict.grade is not None
             and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
         service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,

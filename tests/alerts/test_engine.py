@@ -75,6 +75,7 @@ def test_growing_event_attaches_and_upgrades_with_a_timeline_entry(session, add_
     assert process_mentions(session, settings, now=later) == [incident.id]
     session.refresh(incident)
     assert incident.grade == "II" and incident.mention_count == 4
+    assert "相关信息 4 条" in incident.summary  # the assessment follows the event
     kinds = [e.kind for e in session.scalars(select(IncidentEvent).where(
         IncidentEvent.incident_id == incident.id).order_by(IncidentEvent.id))]
     assert kinds == ["opened", "mentions_attached", "grade_upgraded"]
