@@ -30,7 +30,7 @@ from . import outbox, service
 from .deadlines import open_window
 from .escalation import SKIPPED, Step, plan, skipped
 from .grading import GRADE_ORDER, MentionFacts, assess
-from .policy import WindowSpec
+from .policy import CATEGORY_NAMES, WindowSpec
 from .templates import Text, deadline_notice, incident_link
 
 RULE = "rule:grade-threshold"
@@ -189,6 +189,15 @@ def _process_event(
                      min_mentions=settings.risk.min_mentions, now=now)
     if verdict.reasons:  # the assessment as it stands now, not as it stood at opening
         incident.summary = "；".join(verdict.reasons)
+    if incident.status != "closed" and verdict.category not in (incident.category, "other"):
+        # 研判 follows the event: a wave that began as price complaints and became accusations of
+        # fake figures is a data-credibility incident now. Windows already open stay as they are.
+        session.add(IncidentEvent(
+            incident_id=incident.id, at=now, actor=RULE, kind="category_changed",
+            message=f"类别：{CATEGORY_NAMES.get(incident.category, incident.category)} → "
+                    f"{CATEGORY_NAMES.get(verdict.category, verdict.category)}",
+            data={"from": incident.category, "to": verdict.category}))
+        incident.category = verdict.category
     if (incident.status != "closed" and verdict.grade is not None
             and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
         service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,

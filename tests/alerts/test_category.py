@@ -23,3 +23,24 @@ def test_the_heavier_topic_wins_either_way() -> None:
 
 def test_no_sensitive_topic_is_other() -> None:
     assert category_of([MentionFacts(risk=50, at=AT)]) == "other"
+
+
+def test_an_incident_s_category_follows_the_event(session, add_mentions, make_settings) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from alerts.engine import process_mentions
+    from store.models import Incident, IncidentEvent
+
+    settings = make_settings()
+    add_mentions(3, event_key="ev", risk=50, at=AT, topics=("livelihood",))
+    incident = session.get(Incident, process_mentions(session, settings, now=AT)[0])
+    assert incident.category == "vital_interests"
+    later = AT + timedelta(minutes=30)
+    add_mentions(5, event_key="ev", risk=90, at=later, topics=("data_credibility",))
+    process_mentions(session, settings, now=later)
+    assert incident.category == "data_credibility"
+    events = session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident.id,
+                                                         IncidentEvent.kind == "category_changed")).all()
+    assert [e.data for e in events] == [{"from": "vital_interests", "to": "data_credibility"}]
