@@ -51,16 +51,22 @@ def _relink(session: Session, mention: Mention, refs: list[ReleaseRef], now: dat
     for link in links:
         session.add(MentionRelease(mention_id=mention.id, release_id=link.release_id,
                                    confidence=link.confidence, reasons=list(link.reasons)))
+    mention.analysed_at = now  # analysed against every release known now: not picked again
+    return _rekey(mention, links[0].release_id if links else None)
+
+
+def _rekey(mention: Mention, release_id: int | None) -> int:
+    """Recompute the mention's event for `release_id`; a changed key goes back to the alert
+    engine (alerted = False). Returns 1 when it changed."""
     key = event_key(
         sentiment=mention.sentiment, p_negative=mention.p_negative,
-        sensitive_topics=mention.sensitive_topics, release_id=links[0].release_id if links else None,
-        text=mention.text, published_at=mention.published_at, story_id=mention.story_id,
+        sensitive_topics=mention.sensitive_topics, release_id=release_id, text=mention.text,
+        published_at=mention.published_at, story_id=mention.story_id,
     )
-    mention.analysed_at = now  # analysed against every release known now: not picked again
-    if key != mention.event_key:
-        mention.event_key, mention.alerted = key, False
-        return 1
-    return 0
+    if key == mention.event_key:
+        return 0
+    mention.event_key, mention.alerted = key, False
+    return 1
 
 
 def inherit_story_links(session: Session, *, now: datetime, window: timedelta = timedelta(minutes=30)) -> int:
@@ -96,12 +102,5 @@ def inherit_story_links(session: Session, *, now: datetime, window: timedelta = 
         release_id, conf = best[mention.story_id]
         session.add(MentionRelease(mention_id=mention.id, release_id=release_id,
                                    confidence=round(conf * 0.9, 3), reasons=["同源/转发内容已关联该发布"]))
-        key = event_key(
-            sentiment=mention.sentiment, p_negative=mention.p_negative,
-            sensitive_topics=mention.sensitive_topics, release_id=release_id, text=mention.text,
-            published_at=mention.published_at, story_id=mention.story_id,
-        )
-        if key != mention.event_key:
-            mention.event_key, mention.alerted = key, False
-            changed += 1
+        changed += _rekey(mention, release_id)
     return changed
