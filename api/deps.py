@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.db import writer_bind
 from store.models import User
 from yuqing.config import Settings
 
@@ -31,12 +32,17 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session per request. Changes (POST, PUT…) on SQLite take the write lock up front and
-    wait for it, rather than fail when the crawler or the worker wrote in between."""
+    """A session per request. Changes (POST, PUT…) on SQLite take the write lock up front in
+    every transaction and wait for it, rather than fail when the crawler or the worker wrote."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     session = factory()
-    if request.method not in SAFE_METHODS and session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    if request.method not in SAFE_METHODS:
+        # Bind the whole request, not just its first transaction: a dependency that commits
+        # (the token's last use) would otherwise leave the handler's write in a DEFERRED
+        # transaction, which SQLite fails at once with "database is locked" when the
+        # scheduler committed in between. Every transaction of a writing request waits
+        # for the write lock (busy timeout) instead, like background writers do.
+        session.bind = writer_bind(session.get_bind())
     try:
         yield session
     finally:

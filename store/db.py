@@ -54,12 +54,20 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def writer_bind(engine: Engine) -> Engine:
+    """`engine` for a unit of work that reads then writes: on SQLite each transaction begins
+    IMMEDIATE, so it waits for the write lock (busy timeout) instead of failing."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
 def session_factory(engine: Engine, *, writer: bool = True) -> sessionmaker[Session]:
     """Sessions on `engine`. Writers (the default: crawls, the worker, the alert engine, the
     CLI) read then write, so on SQLite they take the write lock up front and wait for it.
-    Request handlers pass `writer=False`: reads never hold the lock while a page streams."""
-    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if writer else engine
-    return sessionmaker(bind, expire_on_commit=False)
+    The API passes `writer=False` and binds writing requests with `writer_bind` (api.deps):
+    reads never hold the lock while a page streams."""
+    return sessionmaker(writer_bind(engine) if writer else engine, expire_on_commit=False)
 
 
 @contextmanager
