@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from yuqing.config import Settings, SourceConfig
 from yuqing.scheduler import Intervals, LeaderLock, Scheduler
@@ -24,6 +24,38 @@ def test_only_one_scheduler_leads_on_postgresql(engine: Engine) -> None:
     finally:
         first.release()
         second.release()
+
+
+def test_a_leader_whose_lock_connection_died_stops_and_another_takes_over(engine: Engine) -> None:
+    """After a database restart (here: its backend killed) the old leader must not keep running jobs."""
+    ran: list[str] = []
+    settings = Settings(sources=[])
+    first = Scheduler(settings, engine, crawl_runner=lambda name: ran.append(name) or 0)
+    second = Scheduler(settings, engine, crawl_runner=lambda name: ran.append(name) or 0)
+    try:
+        first.crawl_source("first")
+        second.crawl_source("second")
+        if engine.dialect.name != "postgresql":
+            assert ran == ["first", "second"]  # one embedded process: no election needed
+            return
+        assert ran == ["first"]
+        conn = first.lock._conn
+        assert conn is not None
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        conn.commit()
+        with engine.connect() as admin:
+            assert admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+            admin.commit()
+        second.crawl_source("second")  # the lock died with the connection: the follower leads now
+        first.crawl_source("first")  # the old leader finds its connection dead and the lock taken
+        first.crawl_source("first")
+        assert ran == ["first", "second"]
+        second.lock.release()  # the new leader goes away: the old one may lead again
+        first.crawl_source("first")
+        assert ran == ["first", "second", "first"]
+    finally:
+        first.lock.release(final=True)
+        second.lock.release(final=True)
 
 
 @pytest.mark.parametrize("kind,configured,expected", [

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
@@ -29,6 +29,9 @@ from yuqing.config import Settings
 log = logging.getLogger("yuqing.scheduler")
 
 LEADER_LOCK_KEY = 0x59_55_51_49  # "YUQI": one scheduler per PostgreSQL database
+# Does this session still hold the lock? (a bigint key below 2**32 lives in objid, objsubid 1)
+HELD_SQL = text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND classid = 0 AND objid::bigint = :k AND objsubid = 1)")
 
 
 @dataclass
@@ -43,10 +46,17 @@ class Intervals:
 
 @dataclass
 class LeaderLock:
-    """PostgreSQL advisory lock held on a dedicated connection; always granted on SQLite."""
+    """PostgreSQL advisory lock held on a dedicated connection; always granted on SQLite.
+
+    Holding a connection object proves nothing: after a database restart it is dead and the lock
+    is gone, and another scheduler may hold it. So `acquire`, called before every job, asks the
+    database on the lock's own connection whether this session still holds the lock; when the
+    connection died or the lock is gone, leadership is lost (the connection is dropped) and taken
+    again only if the lock is free.
+    """
 
     engine: Engine
-    _conn: object | None = field(default=None, repr=False)
+    _conn: Connection | None = field(default=None, repr=False)
     _mutex: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _closed: bool = field(default=False, repr=False)
 
@@ -57,15 +67,44 @@ class LeaderLock:
             if self._closed:
                 return False
             if self._conn is not None:
-                return True
+                if self._still_held(self._conn):
+                    return True
+                log.warning("leadership lost (lock connection dead or lock gone); trying to take it again")
+                self._drop()
+            return self._try_take()
+
+    def _still_held(self, conn: Connection) -> bool:
+        try:
+            held = conn.execute(HELD_SQL, {"k": LEADER_LOCK_KEY}).scalar()
+            conn.commit()
+            return bool(held)
+        except Exception:  # a dead connection: the server restarted or killed our session
+            return False
+
+    def _try_take(self) -> bool:
+        try:
             conn = self.engine.connect()
+        except Exception:
+            log.warning("cannot reach the database to take leadership", exc_info=True)
+            return False
+        try:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar()
             conn.commit()
-            if got:
-                self._conn = conn
-                return True
+        except Exception:
+            conn.invalidate()
             conn.close()
             return False
+        if got:
+            self._conn = conn
+            return True
+        conn.close()
+        return False
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.invalidate()  # never back to the pool: it may still hold a session-level lock
+            conn.close()
 
     def release(self, *, final: bool = False) -> None:
         """Give up leadership; with `final`, never take it again (the scheduler is stopping)."""
@@ -76,11 +115,11 @@ class LeaderLock:
                 # Closing only returns the connection to the pool, where the session-level
                 # lock would live on: unlock first, and drop the connection if that fails.
                 try:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LEADER_LOCK_KEY})  # type: ignore[attr-defined]
-                    conn.commit()  # type: ignore[attr-defined]
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LEADER_LOCK_KEY})
+                    conn.commit()
                 except Exception:
-                    conn.invalidate()  # type: ignore[attr-defined]
-                conn.close()  # type: ignore[attr-defined]
+                    conn.invalidate()
+                conn.close()
 
 
 def crawl_command(source_name: str) -> list[str]:
