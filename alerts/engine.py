@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store.models import (
@@ -29,7 +30,7 @@ from yuqing.config import Settings
 from . import outbox, service
 from .deadlines import open_window
 from .escalation import SKIPPED, Step, plan, skipped
-from .grading import GRADE_ORDER, MentionFacts, assess
+from .grading import GRADE_ORDER, Assessment, MentionFacts, assess
 from .policy import CATEGORY_NAMES, WindowSpec
 from .templates import Text, deadline_notice, incident_link
 
@@ -140,11 +141,33 @@ def _merge_moved(
         session.add(IncidentEvent(incident_id=survivor.id, at=now, actor=RULE, kind="merged",
                                   message=f"并入事件 #{other.id}（{other.grade} 级）的信息",
                                   data={"from": other.id}))
+    session.flush()  # the merged ones give up the key before the survivor takes it (unique when open)
     survivor.event_key = event_key
     session.flush()
     if GRADE_ORDER.index(top_grade) < GRADE_ORDER.index(survivor.grade):
         service.change_grade(session, incident_id=survivor.id, grade=top_grade, actor=RULE, now=now,
                              reason="合并同一事件", settings=settings)
+
+
+def _open_once(
+    session: Session, settings: Settings, event_key: str, mentions: list[Mention], verdict: Assessment,
+    now: datetime,
+) -> Incident | None:
+    """Open the event's incident, or None when another engine's open incident holds the key.
+
+    The unique index on the open event key decides (PostgreSQL makes this insert wait for the
+    other transaction, then refuses it); the savepoint undoes only this attempt, so no second
+    incident, no second set of deadlines and no second "opened" notice survive.
+    """
+    ids = [m.id for m in mentions]
+    try:
+        with session.begin_nested():
+            return service.open_incident(
+                session, title=_title(mentions), grade=verdict.grade or "IV", category=verdict.category,
+                actor=RULE, now=now, mention_ids=ids, release_id=_release_of(session, ids, event_key),
+                event_key=event_key, summary="；".join(verdict.reasons), settings=settings)
+    except IntegrityError:
+        return None
 
 
 def _process_event(
@@ -160,12 +183,13 @@ def _process_event(
                          min_mentions=settings.risk.min_mentions, now=now)
         if verdict.grade is None:
             return None
-        ids = [m.id for m in mentions]
-        incident = service.open_incident(
-            session, title=_title(mentions), grade=verdict.grade, category=verdict.category, actor=RULE,
-            now=now, mention_ids=ids, release_id=_release_of(session, ids, event_key), event_key=event_key,
-            summary="；".join(verdict.reasons), settings=settings)
-        return incident.id
+        opened = _open_once(session, settings, event_key, mentions, verdict, now)
+        if opened is not None:
+            return opened.id
+        # Another engine opened it first (it committed while we were deciding): join that one.
+        incident = session.scalar(select(Incident).where(Incident.event_key == event_key,
+                                                         Incident.status != "closed"))
+        assert incident is not None
     attached = set(session.scalars(
         select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)))
     fresh = [m for m in new if m.id not in attached]

@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+
+OPEN_EVENT = "event_key IS NOT NULL AND status <> 'closed'"
 
 
 class Incident(Base):
     """One public-opinion event being handled. Grade I (特别重大) to IV (一般)."""
 
     __tablename__ = "incidents"
+    # One open incident per event, whatever runs the engine: a second engine (split brain, two
+    # processes) that tries to open the same event again fails here and joins the first one.
+    __table_args__ = (Index("uq_incidents_open_event", "event_key", unique=True,
+                            sqlite_where=text(OPEN_EVENT), postgresql_where=text(OPEN_EVENT)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)

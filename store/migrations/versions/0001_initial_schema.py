@@ -240,6 +240,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_incidents_event_key'), ['event_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_opened_at'), ['opened_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_status'), ['status'], unique=False)
+        batch_op.create_index('uq_incidents_open_event', ['event_key'], unique=True, sqlite_where=sa.text("event_key IS NOT NULL AND status <> 'closed'"), postgresql_where=sa.text("event_key IS NOT NULL AND status <> 'closed'"))
 
     op.create_table('mentions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -478,6 +479,7 @@ def downgrade() -> None:
 
     op.drop_table('mentions')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_index('uq_incidents_open_event', sqlite_where=sa.text("event_key IS NOT NULL AND status <> 'closed'"), postgresql_where=sa.text("event_key IS NOT NULL AND status <> 'closed'"))
         batch_op.drop_index(batch_op.f('ix_incidents_status'))
         batch_op.drop_index(batch_op.f('ix_incidents_opened_at'))
         batch_op.drop_index(batch_op.f('ix_incidents_event_key'))
