@@ -25,6 +25,7 @@ from yuqing.config import Settings
 from .engine import _advance, is_quiet, write_notices
 from .escalation import plan, written_steps
 from .outbox import channels_for
+from .timeline import record_event
 
 AUDITOR = "rule:audit"
 GRACE = timedelta(minutes=5)  # a step due less than this ago is the next tick's to take
@@ -100,9 +101,9 @@ def _record(session: Session, findings: list[Finding], now: datetime) -> None:
         if not f.repaired and (f.kind, f.key) in seen:
             continue
         case_id = f.case_id if f.incident_id is None else None
-        session.add(IncidentEvent(incident_id=f.incident_id, case_id=case_id, at=now, actor=AUDITOR,
-                                  kind="audit_finding", message=f.message,
-                                  data={"finding": f.kind, "key": f.key, "repaired": f.repaired}))
+        record_event(session, incident_id=f.incident_id, case_id=case_id, now=now, actor=AUDITOR,
+                     kind="audit_finding", message=f.message,
+                     details={"finding": f.kind, "key": f.key, "repaired": f.repaired})
 
 
 def audit(session: Session, settings: Settings, *, now: datetime) -> list[Finding]:

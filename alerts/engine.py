@@ -17,7 +17,6 @@ from store.models import (
     Case,
     Deadline,
     Incident,
-    IncidentEvent,
     IncidentMention,
     Mention,
     MentionRelease,
@@ -33,6 +32,7 @@ from .escalation import SKIPPED, Step, plan, skipped
 from .grading import GRADE_ORDER, Assessment, MentionFacts, assess
 from .policy import CATEGORY_NAMES, WindowSpec
 from .templates import Text, deadline_notice, incident_link
+from .timeline import record_event
 
 RULE = "rule:grade-threshold"
 BATCH = 2000
@@ -135,12 +135,10 @@ def _merge_moved(
                 Deadline.incident_id == other.id, Deadline.state.in_(("pending", "due_soon")))):
             deadline.state, deadline.waived_reason = "waived", reason
         other.status, other.closed_at, other.event_key = "closed", now, f"merged:{survivor.id}"
-        session.add(IncidentEvent(incident_id=other.id, at=now, actor=RULE, kind="merged",
-                                  message=f"同一事件的信息已关联到同一数据发布：{reason}",
-                                  data={"into": survivor.id}))
-        session.add(IncidentEvent(incident_id=survivor.id, at=now, actor=RULE, kind="merged",
-                                  message=f"并入事件 #{other.id}（{other.grade} 级）的信息",
-                                  data={"from": other.id}))
+        record_event(session, incident_id=other.id, now=now, actor=RULE, kind="merged",
+                     message=f"同一事件的信息已关联到同一数据发布：{reason}", details={"into": survivor.id})
+        record_event(session, incident_id=survivor.id, now=now, actor=RULE, kind="merged",
+                     message=f"并入事件 #{other.id}（{other.grade} 级）的信息", before=other.id)
     session.flush()  # the merged ones give up the key before the survivor takes it (unique when open)
     survivor.event_key = event_key
     session.flush()
@@ -206,9 +204,9 @@ def _process_event(
     if incident.release_id is None or event_key.startswith("release:"):
         incident.release_id = _release_of(session, [m.id for m in mentions], event_key)
     if fresh:
-        session.add(IncidentEvent(incident_id=incident.id, at=now, actor=RULE, kind="mentions_attached",
-                                  message=f"新增相关信息 {len(fresh)} 条，累计 {len(mentions)} 条",
-                                  data={"mention_ids": [m.id for m in fresh]}))
+        record_event(session, incident_id=incident.id, now=now, actor=RULE, kind="mentions_attached",
+                     message=f"新增相关信息 {len(fresh)} 条，累计 {len(mentions)} 条",
+                     details={"mention_ids": [m.id for m in fresh]})
     verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
                      min_mentions=settings.risk.min_mentions, now=now)
     if verdict.reasons:  # the assessment as it stands now, not as it stood at opening
@@ -216,11 +214,11 @@ def _process_event(
     if incident.status != "closed" and verdict.category not in (incident.category, "other"):
         # 研判 follows the event: a wave that began as price complaints and became accusations of
         # fake figures is a data-credibility incident now. Windows already open stay as they are.
-        session.add(IncidentEvent(
-            incident_id=incident.id, at=now, actor=RULE, kind="category_changed",
+        record_event(
+            session, incident_id=incident.id, now=now, actor=RULE, kind="category_changed",
             message=f"类别：{CATEGORY_NAMES.get(incident.category, incident.category)} → "
                     f"{CATEGORY_NAMES.get(verdict.category, verdict.category)}",
-            data={"from": incident.category, "to": verdict.category}))
+            before=incident.category, after=verdict.category)
         incident.category = verdict.category
     if (incident.status != "closed" and verdict.grade is not None
             and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):

@@ -1,59 +1,47 @@
 """发件箱 (outbox): notifications are rows written with the state change, delivered by `deliver_due`.
 
-Delivery is claim → send → settle. A claim commits the rows as "sending" with a lease and the batch's
-idempotency key before anything leaves the process; a crash after the send leaves the rows claimed, and
-when the lease runs out they are re-sent with the SAME key, which receivers use to drop the repeat.
-Failures back off exponentially (settings.notify) and end in "dead" after max_attempts.
-Related due notifications for one incident on one channel go out as one grouped message.
-A silenced row is muted for good; an inhibited one ("inhibited": a higher-grade incident fires on the
-same subject, see inhibition.py) is held and goes out after all if the higher incident closes while
-its deadline is still open.
+Delivery runs the stages of `stages.py` in Alertmanager's order: due → silence → inhibit → supersede
+→ group → lease (committed before anything leaves the process) → send (one worker per channel) →
+record. The guarantee is at-least-once with a stable key: a crash after a send and before its record
+re-sends the same message under the same idempotency key once the lease ends, which a receiver that
+keeps keys (our webhook's `X-Yuqing-Idempotency-Key`) drops; robots and email cannot (README).
+A notice that no longer means anything by then is recorded as superseded, not sent.
+Failures back off exponentially (settings.notify); from max_attempts on a row is a dead letter: a
+deadline notice's dead letter alarms through every other channel and on the board, and keeps being
+retried while it still means something; a send that succeeds on the channel makes its retries due.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.models import Deadline, Incident, IncidentEvent, IncidentMention, Mention, Notification, Silence
+from store.db import begin_write
+from store.models import Incident, Notification
+from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import ChannelConfig, Settings
 
-from .inhibition import Subject, inhibitor
+from . import stages
+from .channels import send as default_sender
+from .channels.base import DeliveryError, OutgoingMessage, Sender
 from .templates import Text, incident_link, incident_notice
+from .timeline import record_event
 
 log = logging.getLogger(__name__)
 
 SILENCE_FIELDS = ("incident_id", "case_id", "deadline_id", "kind", "step", "grade", "category",
                   "deadline_kind", "channel", "audience", "rule")
-LEASE_SECONDS = 300
-INHIBITION_RULE = "rule:inhibition"
-OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
+LEASE_SECONDS = 300  # the default of settings.notify.lease_seconds
+INHIBITION_RULE = stages.INHIBITION_RULE
+OPEN_DEADLINE_STATES = stages.OPEN_DEADLINE_STATES
 
-
-class DeliveryError(Exception):
-    """A channel refused or could not take a message; the outbox retries it."""
-
-
-@dataclass
-class OutgoingMessage:
-    """What a channel sends: one notification or a group of related ones."""
-
-    key: str  # idempotency key, stable across re-sends
-    subject: str
-    body: str
-    items: list[dict[str, Any]] = field(default_factory=list)
-    notification_ids: list[int] = field(default_factory=list)
-
-
-Sender = Callable[[ChannelConfig, OutgoingMessage, Settings, datetime], None]
+__all__ = ["DeliveryError", "OutgoingMessage", "Sender", "claim", "deliver_due", "enqueue", "settle"]
 
 
 def channels_for(settings: Settings, audience: str) -> list[ChannelConfig]:
@@ -64,10 +52,12 @@ def channels_for(settings: Settings, audience: str) -> list[ChannelConfig]:
 def enqueue(
     session: Session, *, key: str, text: Text, fields: dict[str, Any], audience: str, settings: Settings,
     now: datetime, incident_id: int | None = None, deadline_id: int | None = None,
+    channels: Sequence[ChannelConfig] | None = None,
 ) -> list[Notification]:
-    """One outbox row per channel of the audience; a key already written is not written again."""
+    """One outbox row per channel of the audience (or per channel given); a key already written is
+    not written again."""
     rows = []
-    for channel in channels_for(settings, audience):
+    for channel in channels_for(settings, audience) if channels is None else channels:
         row_key = f"{key}|{channel.name}"
         if session.scalar(select(Notification.id).where(Notification.key == row_key)) is not None:
             continue
@@ -101,173 +91,54 @@ def notify_incident(
     return rows
 
 
-def backoff_seconds(attempts: int, base: float, cap: float) -> float:
-    """Wait after the `attempts`-th failure: base, 2·base, 4·base … capped."""
-    return min(cap, base * (2 ** max(0, attempts - 1)))
-
-
-def silenced(payload: dict[str, Any], silences: list[Silence]) -> Silence | None:
-    for s in silences:
-        if all(str(payload.get(k)) == str(v) for k, v in s.matcher.items()):
-            return s
-    return None
-
-
-def _group_key(row: Notification) -> tuple[str, str]:
-    return (row.channel, f"incident:{row.incident_id}" if row.incident_id is not None else row.key)
-
-
-def _batch_key(rows: list[Notification]) -> str:
-    if len(rows) == 1:
-        return rows[0].key
-    digest = hashlib.sha256("\n".join(sorted(r.key for r in rows)).encode()).hexdigest()[:32]
-    return f"group:{digest}"
-
-
-def _message(rows: list[Notification], key: str) -> OutgoingMessage:
-    rows = sorted(rows, key=lambda r: (r.created_at, r.id))
-    if len(rows) == 1:
-        subject, body = rows[0].subject, rows[0].body
-    else:
-        subject = f"【舆情】{len(rows)} 条相关提醒：{rows[-1].subject}"
-        body = "\n\n".join(r.body for r in rows)
-    return OutgoingMessage(key=key, subject=subject, body=body,
-                           items=[{"key": r.key, **r.payload} for r in rows],
-                           notification_ids=[r.id for r in rows])
-
-
-def _subjects(session: Session, targets: set[int]) -> dict[int, Subject]:
-    """Every firing incident and the target incidents, with their release and watch topics."""
-    incidents = list(session.scalars(select(Incident).where(
-        or_(Incident.status != "closed", Incident.id.in_(targets)))))
-    topics: dict[int, set[str]] = {i.id: set() for i in incidents}
-    for incident_id, names in session.execute(
-            select(IncidentMention.incident_id, Mention.topics)
-            .join(Mention, Mention.id == IncidentMention.mention_id)
-            .where(IncidentMention.incident_id.in_(list(topics)))):
-        topics[incident_id].update(names or ())
-    return {i.id: Subject(i.id, i.grade, i.release_id, frozenset(topics[i.id]), i.status != "closed")
-            for i in incidents}
-
-
-def _inhibitable(row: Notification) -> bool:
-    """Reminders, escalation and breach notices of an incident's deadlines (not new-incident notices)."""
-    return row.incident_id is not None and row.payload.get("kind") == "deadline"
-
-
-def _timeline(session: Session, rows: list[Notification], kind: str, now: datetime, message: str) -> None:
-    by_incident: dict[int, list[Notification]] = {}
-    for row in rows:
-        assert row.incident_id is not None
-        by_incident.setdefault(row.incident_id, []).append(row)
-    for incident_id, held in by_incident.items():
-        steps = "、".join(sorted({str(r.payload.get("step")) for r in held}))
-        session.add(IncidentEvent(incident_id=incident_id, at=now, actor=INHIBITION_RULE, kind=kind,
-                                  message=f"{message.format(reason=held[0].last_error or '')}（{steps}）",
-                                  data={"notification_ids": [r.id for r in held]}))
-
-
-def _apply_inhibition(session: Session, rows: list[Notification], now: datetime) -> list[Notification]:
-    """Hold due reminders a higher incident inhibits; release held ones it no longer does.
-
-    Returns the released rows (now pending and due). A held reminder whose deadline was met or
-    waived, or whose incident closed, stays held: sending it late would only mislead.
-    """
-    held = list(session.scalars(select(Notification).where(Notification.status == "inhibited")
-                                .order_by(Notification.id).with_for_update(skip_locked=True)))
-    fresh = [r for r in rows if r.status == "pending" and _inhibitable(r)]
-    if not held and not fresh:
-        return []
-    subjects = _subjects(session, {r.incident_id for r in held + fresh if r.incident_id is not None})
-    others = list(subjects.values())
-    inhibited, released = [], []
-    for row in fresh:
-        assert row.incident_id is not None
-        verdict = inhibitor(subjects[row.incident_id], others)
-        if verdict is not None:
-            row.status, row.last_error = "inhibited", verdict.reason
-            inhibited.append(row)
-    for row in held:
-        assert row.incident_id is not None
-        target = subjects[row.incident_id]
-        verdict = inhibitor(target, others)
-        if verdict is not None:
-            row.last_error = verdict.reason
-            continue
-        deadline = session.get(Deadline, row.deadline_id) if row.deadline_id else None
-        if not target.firing or deadline is None or deadline.state not in OPEN_DEADLINE_STATES:
-            continue
-        row.status, row.next_attempt_at = "pending", now
-        row.last_error = f"抑制已解除（{row.last_error}）"
-        row.body = f"{row.body}\n- 更高级别事件已关闭，抑制解除后补发"
-        released.append(row)
-    _timeline(session, inhibited, "notifications_inhibited", now, "提醒暂不发送：{reason}")
-    _timeline(session, released, "notifications_released", now, "更高级别事件已关闭，补发被抑制的提醒")
-    return released
-
-
 def claim(session: Session, settings: Settings, now: datetime) -> list[tuple[ChannelConfig, OutgoingMessage]]:
-    """Claim every due notification (and expired leases) into batches; the caller commits."""
-    rows = list(session.scalars(
-        select(Notification)
-        .where(Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= now)
-        .order_by(Notification.id)
-        .with_for_update(skip_locked=True)
-    ))
-    silences = list(session.scalars(select(Silence).where(Silence.starts_at <= now, Silence.ends_at > now)))
-    for row in rows:
-        if row.status == "pending":
-            hit = silenced(row.payload, silences)
-            if hit is not None:
-                row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
-    rows = [r for r in rows if r.status != "silenced"]
-    released = _apply_inhibition(session, rows, now)
-    for row in released:
-        hit = silenced(row.payload, silences)
-        if hit is not None:
-            row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
-    released = [r for r in released if r.status == "pending"]
-    rows = sorted([r for r in rows if r.status != "inhibited"] + released, key=lambda r: r.id)
-    if not rows:
-        session.flush()
-        return []
-    channels = {c.name: c for c in settings.notify.channels}
-    groups: dict[tuple[str, str], list[Notification]] = {}
-    for row in rows:
-        if row.channel not in channels:
-            row.status, row.last_error = "dead", f"通道 {row.channel} 已不在配置中"
-            continue
-        # A resend keeps the composition and the key of its first claim.
-        group = ("resend", row.batch_key or row.key) if row.status == "sending" else _group_key(row)
-        groups.setdefault(group, []).append(row)
-    batches = []
-    for members in groups.values():
-        key = members[0].batch_key if members[0].status == "sending" and members[0].batch_key else \
-            _batch_key(members)
-        for row in members:
-            row.status, row.batch_key = "sending", key
-            row.attempts += 1
-            row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
-        batches.append((channels[members[0].channel], _message(members, key)))
+    """Stages 1–6: claim every due notification into messages under their leases; the caller commits."""
+    rows = stages.due(session, now)
+    rows = stages.silence(session, rows + stages.release_held(session, now), now)
+    rows = stages.inhibit(session, rows, now)
+    rows = stages.supersede(session, rows, now)
+    batches = stages.group(rows, settings, now)
+    stages.lease(batches, settings, now)
     session.flush()
-    return batches
+    return [(b.channel, b.message) for b in batches]
 
 
 def settle(
-    session: Session, message: OutgoingMessage, settings: Settings, now: datetime, error: str | None
+    session: Session, message: OutgoingMessage, settings: Settings, now: datetime, error: str | None,
+    channel: str | None = None,
 ) -> None:
-    """Record a send's outcome: sent, or back to pending after a backoff, or dead after max_attempts."""
-    for row in session.scalars(select(Notification).where(Notification.id.in_(message.notification_ids))):
-        if error is None:
-            row.status, row.sent_at, row.last_error = "sent", now, None
-        elif row.attempts >= settings.notify.max_attempts:
-            row.status, row.last_error = "dead", error
-        else:
-            wait = backoff_seconds(row.attempts, settings.notify.backoff_base_seconds,
-                                   settings.notify.backoff_max_seconds)
-            row.status, row.last_error = "pending", error
-            row.next_attempt_at = now + timedelta(seconds=wait)
+    """Stage 8: record a send's outcome; a deadline notice that just became a dead letter alarms."""
+    rows = list(session.scalars(select(Notification).where(Notification.id.in_(message.notification_ids))))
+    if not rows:
+        return
+    for row in stages.record(session, rows, channel or rows[0].channel, settings, now, error):
+        if row.payload.get("kind") == "deadline":
+            alarm(session, row, settings, now)
     session.flush()
+
+
+def alarm(session: Session, dead: Notification, settings: Settings, now: datetime) -> list[Notification]:
+    """Tell every other channel and the incident's timeline that a deadline notice is not getting through."""
+    others = [c for c in settings.notify.channels if c.name != dead.channel]
+    text = Text(
+        subject=f"【舆情·告警】提醒未能送达（通道「{dead.channel}」）：{dead.subject}",
+        body=(f"通道「{dead.channel}」已连续 {dead.attempts} 次发送失败（{dead.last_error}），"
+              f"下列提醒尚未送达，系统仍在重试，请经其他途径通知到人：\n\n{dead.body}"),
+    )
+    fields = {**{k: dead.payload.get(k) for k in ("incident_id", "case_id", "deadline_id", "deadline_kind",
+                                                   "grade", "category", "step")},
+              "kind": "dead_letter", "dead_letter_id": dead.id, "failed_channel": dead.channel}
+    rows = enqueue(session, key=f"dead-letter:{dead.key}", text=text, fields=fields, audience=dead.audience,
+                   settings=settings, now=now, incident_id=dead.incident_id, deadline_id=dead.deadline_id,
+                   channels=others)
+    if dead.incident_id is not None:
+        told = "、".join(c.name for c in others) or "无其他通道"
+        record_event(session, incident_id=dead.incident_id, now=now, actor=stages.OUTBOX_RULE,
+                     kind="notification_dead",
+                     message=f"提醒 {dead.payload.get('step')} 经通道「{dead.channel}」未能送达，"
+                             f"转为死信并继续重试；已告警：{told}",
+                     details={"notification_id": dead.id, "alarm_ids": [r.id for r in rows]})
+    return rows
 
 
 def deliver_due(
@@ -275,31 +146,32 @@ def deliver_due(
     sender: Sender | None = None,
 ) -> int:
     """Send every due notification; returns how many notifications were delivered."""
-    from .channels import send as default_sender
-
     now = now or clock_now()
-    send = sender or default_sender
     with session_factory() as session, session.begin():
-        batches = claim(session, settings, now)
-    delivered = 0
-    for channel, message in batches:
-        error = None
-        try:
-            send(channel, message, settings, now)
-        except Exception as exc:  # any failure of a channel is retried, never lost
-            error = f"{type(exc).__name__}: {exc}"[:1000]
-            log.warning("delivery of %s via %s failed: %s", message.key, channel.name, error)
+        batches = claim(begin_write(session), settings, now)
+
+    def record(channel: ChannelConfig, message: OutgoingMessage, error: str | None) -> None:
+        # One worker per channel records at the same time as the others: each waits for the lock.
         with session_factory() as session, session.begin():
-            settle(session, message, settings, now, error)
-        if error is None:
-            delivered += len(message.notification_ids)
-    return delivered
+            settle(begin_write(session), message, settings, now, error, channel=channel.name)
+
+    return stages.send_all(batches, sender or default_sender, settings, now, record)
+
+
+def alarms(session: Session) -> list[dict[str, Any]]:
+    """The board's alarm: deadline notices that are dead letters (still retried), oldest first."""
+    rows = session.scalars(select(Notification).where(Notification.status == "dead")
+                           .order_by(Notification.id))
+    return [{"id": r.id, "channel": r.channel, "subject": r.subject, "step": r.payload.get("step"),
+             "incident_id": r.incident_id, "deadline_id": r.deadline_id, "attempts": r.attempts,
+             "last_error": r.last_error, "next_attempt_at": local_iso(r.next_attempt_at)}
+            for r in rows if r.payload.get("kind") == "deadline"]
 
 
 def dead_letters(session: Session, *, limit: int = 100) -> list[Notification]:
     """Notifications that gave up, newest first: shown in the UI for a human to act on."""
     return list(session.scalars(
-        select(Notification).where(or_(Notification.status == "dead"))
+        select(Notification).where(Notification.status == "dead")
         .order_by(Notification.id.desc()).limit(limit)))
 
 
@@ -312,6 +184,7 @@ def retry_dead(session: Session, *, notification_id: int, now: datetime) -> Noti
         raise NotFound(f"通知 {notification_id} 不存在")
     if row.status != "dead":
         raise InvalidTransition("只有发送失败（死信）的通知可以重发")
-    row.status, row.attempts, row.next_attempt_at, row.batch_key = "pending", 0, now, None
+    # The group and its key stay: a receiver that did get it can still drop the repeat.
+    row.status, row.attempts, row.next_attempt_at = "pending", 0, now
     session.flush()
     return row

@@ -33,6 +33,7 @@ from .deadlines import meet_with_action, open_window
 from .errors import InvalidTransition, NotFound
 from .holidays import load_calendar
 from .policy import ACTION_MEETS, CASE_KINDS, CATEGORIES, GRADES, case_window, freeze, incident_windows
+from .timeline import record_event
 
 STATUSES = ("detected", "acknowledged", "assessing", "responding", "monitoring", "closed")
 STATUS_NAMES = {"detected": "已发现", "acknowledged": "已确认", "assessing": "研判中", "responding": "回应中",
@@ -52,17 +53,6 @@ def _get_incident(session: Session, incident_id: int) -> Incident:
     if incident is None:
         raise NotFound(f"事件 {incident_id} 不存在")
     return incident
-
-
-def _event(
-    session: Session, *, actor: str, now: datetime, kind: str, message: str = "",
-    incident_id: int | None = None, case_id: int | None = None, data: dict[str, Any] | None = None,
-) -> IncidentEvent:
-    event = IncidentEvent(incident_id=incident_id, case_id=case_id, at=now, actor=actor, kind=kind,
-                          message=message, data=data or {})
-    session.add(event)
-    session.flush()
-    return event
 
 
 def _require_actor(actor: str) -> str:
@@ -119,9 +109,9 @@ def open_incident(
     session.flush()
     for mention in mentions:
         session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, attached_at=now))
-    _event(session, actor=actor, now=now, kind="opened", incident_id=incident.id,
-           message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
-           data={"grade": grade, "category": category, "mention_ids": ids})
+    record_event(session, actor=actor, now=now, kind="opened", incident_id=incident.id,
+                 message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
+                 details={"grade": grade, "category": category, "mention_ids": ids})
     deadlines = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     outbox.notify_incident(session, incident=incident, kind="opened", settings=settings, now=now,
                            deadlines=deadlines)
@@ -173,9 +163,9 @@ def change_status(
                 Deadline.incident_id == incident.id, Deadline.kind == "update",
                 Deadline.state.in_(("pending", "due_soon")))):
             deadline.state, deadline.waived_reason = "waived", "事件已关闭，无需继续更新"
-    _event(session, actor=actor, now=now, kind="status_changed", incident_id=incident.id,
-           message=f"状态：{STATUS_NAMES[old]} → {STATUS_NAMES[status]}" + (f"（{note}）" if note else ""),
-           data={"from": old, "to": status, "note": note})
+    message = f"状态：{STATUS_NAMES[old]} → {STATUS_NAMES[status]}" + (f"（{note}）" if note else "")
+    record_event(session, actor=actor, now=now, kind="status_changed", incident_id=incident.id,
+                 message=message, before=old, after=status, details={"note": note})
     session.flush()
     return incident
 
@@ -200,9 +190,9 @@ def change_grade(
     old = incident.grade
     incident.grade = grade
     kind = "grade_upgraded" if GRADES.index(grade) < GRADES.index(old) else "grade_downgraded"
-    _event(session, actor=actor, now=now, kind=kind, incident_id=incident.id,
-           message=f"级别：{old} → {grade}（{reason.strip()}）",
-           data={"from": old, "to": grade, "reason": reason})
+    record_event(session, actor=actor, now=now, kind=kind, incident_id=incident.id,
+                 message=f"级别：{old} → {grade}（{reason.strip()}）",
+                 before=old, after=grade, details={"reason": reason})
     created = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     if kind == "grade_upgraded":
         outbox.notify_incident(session, incident=incident, kind=f"upgraded-{grade}",
@@ -218,8 +208,8 @@ def assign(session: Session, *, incident_id: int, owner: str, actor: str, now: d
         raise InvalidTransition("负责人不能为空")
     old = incident.owner
     incident.owner = owner.strip()
-    _event(session, actor=actor, now=now, kind="assigned", incident_id=incident.id,
-           message=f"负责人：{old or '无'} → {incident.owner}", data={"from": old, "to": incident.owner})
+    record_event(session, actor=actor, now=now, kind="assigned", incident_id=incident.id,
+                 message=f"负责人：{old or '无'} → {incident.owner}", before=old, after=incident.owner)
     return incident
 
 
@@ -229,8 +219,8 @@ def add_note(session: Session, *, incident_id: int, message: str, actor: str, no
     _get_incident(session, incident_id)
     if not message or not message.strip():
         raise InvalidTransition("备注内容不能为空")
-    return _event(session, actor=actor, now=now, kind="note", incident_id=incident_id,
-                  message=message.strip())
+    return record_event(session, actor=actor, now=now, kind="note", incident_id=incident_id,
+                        message=message.strip())
 
 
 def record_action(
@@ -261,9 +251,9 @@ def record_action(
     session.add(action)
     session.flush()
     met = meet_with_action(session, action)
-    _event(session, actor=actor, now=now, kind="action", incident_id=incident_id, case_id=case_id,
-           message="，".join(p for p in (f"回应：{kind}", evidence_url, place) if p),
-           data={"action_id": action.id, "met_deadline_ids": [d.id for d in met]})
+    record_event(session, actor=actor, now=now, kind="action", incident_id=incident_id, case_id=case_id,
+                 message="，".join(p for p in (f"回应：{kind}", evidence_url, place) if p),
+                 details={"action_id": action.id, "met_deadline_ids": [d.id for d in met]})
     if case_id is not None and met and all(d.kind in CASE_KINDS.values() for d in met):
         case = session.get(Case, case_id)
         assert case is not None
@@ -283,9 +273,9 @@ def waive_deadline(session: Session, *, deadline_id: int, reason: str, actor: st
         raise InvalidTransition(f"期限已是「{deadline.state}」状态，不能豁免")
     old = deadline.state
     deadline.state, deadline.waived_reason = "waived", reason.strip()
-    _event(session, actor=actor, now=now, kind="deadline_waived", incident_id=deadline.incident_id,
-           case_id=deadline.case_id, message=f"豁免期限 {deadline.kind}：{reason.strip()}",
-           data={"deadline_id": deadline.id, "from": old})
+    record_event(session, actor=actor, now=now, kind="deadline_waived", incident_id=deadline.incident_id,
+                 case_id=deadline.case_id, message=f"豁免期限 {deadline.kind}：{reason.strip()}",
+                 before=old, details={"deadline_id": deadline.id})
     return deadline
 
 
@@ -317,9 +307,9 @@ def create_case(
     spec = case_window(policy, kind, complex)
     deadline = open_window(session, spec=spec, starts_at=received_at, policy=policy, now=now,
                            calendar=load_calendar(session), case_id=case.id)
-    _event(session, actor=actor, now=now, kind="case_created", case_id=case.id,
-           message=f"登记事项（{kind}），{spec.working_days} 个工作日内办结",
-           data={"deadline_id": deadline.id, "provisional": deadline.provisional})
+    record_event(session, actor=actor, now=now, kind="case_created", case_id=case.id,
+                 message=f"登记事项（{kind}），{spec.working_days} 个工作日内办结",
+                 details={"deadline_id": deadline.id, "provisional": deadline.provisional})
     return case
 
 

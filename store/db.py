@@ -62,6 +62,13 @@ def writer_bind(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
+def begin_write(session: Session) -> Session:
+    """Start `session`'s transaction as a writer (IMMEDIATE on SQLite) whatever its factory: for a
+    unit of work that reads then writes and may run beside other writers (the outbox's workers)."""
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    return session
+
+
 def session_factory(engine: Engine, *, writer: bool = True) -> sessionmaker[Session]:
     """Sessions on `engine`. Writers (the default: crawls, the worker, the alert engine, the
     CLI) read then write, so on SQLite they take the write lock up front and wait for it.

@@ -115,19 +115,29 @@ class ChannelConfig(BaseModel):
     secret: str | None = None
     recipients: list[str] = Field(default_factory=list)
     audience: Literal["press", "leadership", "all"] = "press"
+    timeout_seconds: float = Field(10.0, gt=0, le=120)  # one send; a slow channel never holds up others
 
 
 class NotifyConfig(BaseModel):
     channels: list[ChannelConfig] = Field(default_factory=list)
-    max_attempts: int = 8
+    max_attempts: int = 8  # then a dead letter: alarmed elsewhere, still retried while it matters
     backoff_base_seconds: float = 30.0
     backoff_max_seconds: float = 1800.0
+    lease_seconds: float = 300.0  # a claimed notice not recorded by then (crash) is claimed again
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "yuqing@localhost"
     escalate_to_leadership_minutes: int = 60  # due within this and no response yet
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> NotifyConfig:
+        slowest = max((c.timeout_seconds for c in self.channels), default=0.0)
+        if self.lease_seconds <= slowest:
+            raise ValueError(f"notify.lease_seconds（{self.lease_seconds:g}）必须大于最长的通道超时"
+                             f"（{slowest:g} 秒），否则仍在发送的通知会被再次领取")
+        return self
 
 
 class Settings(BaseSettings):

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from yuqing.config import ChannelConfig, Settings
 
-from ..outbox import DeliveryError, OutgoingMessage
 from . import dingtalk, email, webhook, wecom
+from .base import DeliveryError, OutgoingMessage
 
 SENDERS = {"webhook": webhook.send, "wecom": wecom.send, "dingtalk": dingtalk.send, "email": email.send}
+# Which channels let a receiver drop a repeat by its key (see README, 送达保证).
+DEDUPES = {"webhook": True, "wecom": False, "dingtalk": False, "email": False}
 
 
 def send(channel: ChannelConfig, message: OutgoingMessage, settings: Settings, now: datetime) -> None:

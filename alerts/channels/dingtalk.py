@@ -13,7 +13,7 @@ from datetime import datetime
 
 from yuqing.config import ChannelConfig, Settings
 
-from ..outbox import DeliveryError, OutgoingMessage
+from .base import DeliveryError, OutgoingMessage
 from .http import check_robot_reply, encode, post_json
 
 
@@ -35,4 +35,5 @@ def send(channel: ChannelConfig, message: OutgoingMessage, settings: Settings, n
     if channel.secret:
         timestamp_ms = int(now.timestamp() * 1000)
         params = {"timestamp": str(timestamp_ms), "sign": signature(channel.secret, timestamp_ms)}
-    check_robot_reply(post_json(channel.url, encode(payload(message)), key=message.key, params=params))
+    check_robot_reply(post_json(channel.url, encode(payload(message)), key=message.key, params=params,
+                                timeout=channel.timeout_seconds))

@@ -10,10 +10,8 @@ from email.utils import format_datetime
 
 from yuqing.config import ChannelConfig, Settings
 
-from ..outbox import DeliveryError, OutgoingMessage
+from .base import DeliveryError, OutgoingMessage
 from .http import IDEMPOTENCY_HEADER
-
-TIMEOUT_SECONDS = 10.0
 
 
 def build(
@@ -35,7 +33,7 @@ def send(channel: ChannelConfig, message: OutgoingMessage, settings: Settings, n
     if not channel.recipients:
         raise DeliveryError(f"通道 {channel.name} 未配置收件人")
     notify = settings.notify
-    with smtplib.SMTP(notify.smtp_host, notify.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
+    with smtplib.SMTP(notify.smtp_host, notify.smtp_port, timeout=channel.timeout_seconds) as smtp:
         if notify.smtp_user:
             smtp.starttls()
             smtp.login(notify.smtp_user, notify.smtp_password or "")

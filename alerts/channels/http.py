@@ -7,9 +7,8 @@ from typing import Any
 
 import httpx
 
-from ..outbox import DeliveryError
+from .base import DeliveryError
 
-TIMEOUT_SECONDS = 10.0
 IDEMPOTENCY_HEADER = "X-Yuqing-Idempotency-Key"
 
 
@@ -18,14 +17,14 @@ def encode(payload: dict[str, Any]) -> bytes:
 
 
 def post_json(
-    url: str, body: bytes, *, key: str, headers: dict[str, str] | None = None,
+    url: str, body: bytes, *, key: str, timeout: float, headers: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
 ) -> httpx.Response:
-    """POST a JSON body; any non-2xx answer is a DeliveryError so the outbox retries."""
+    """POST a JSON body within `timeout` seconds; any non-2xx answer is a DeliveryError (retried)."""
     all_headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: key,
                    **(headers or {})}
     target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)  # keep access_token
-    response = httpx.post(target, content=body, headers=all_headers, timeout=TIMEOUT_SECONDS)
+    response = httpx.post(target, content=body, headers=all_headers, timeout=timeout)
     if response.status_code // 100 != 2:
         raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
     return response

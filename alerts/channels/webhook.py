@@ -9,7 +9,7 @@ from datetime import datetime
 from yuqing.clock import local_iso
 from yuqing.config import ChannelConfig, Settings
 
-from ..outbox import DeliveryError, OutgoingMessage
+from .base import DeliveryError, OutgoingMessage
 from .http import encode, post_json
 
 SIGNATURE_HEADER = "X-Yuqing-Signature"
@@ -25,4 +25,4 @@ def send(channel: ChannelConfig, message: OutgoingMessage, settings: Settings, n
     body = encode({"key": message.key, "subject": message.subject, "body": message.body,
                    "sent_at": local_iso(now), "items": message.items})
     headers = {SIGNATURE_HEADER: sign(channel.secret, body)} if channel.secret else {}
-    post_json(channel.url, body, key=message.key, headers=headers)
+    post_json(channel.url, body, key=message.key, headers=headers, timeout=channel.timeout_seconds)

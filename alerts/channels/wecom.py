@@ -6,7 +6,7 @@ from datetime import datetime
 
 from yuqing.config import ChannelConfig, Settings
 
-from ..outbox import DeliveryError, OutgoingMessage
+from .base import DeliveryError, OutgoingMessage
 from .http import check_robot_reply, encode, post_json
 
 MAX_BYTES = 4096  # the robot's markdown content limit
@@ -23,4 +23,5 @@ def payload(message: OutgoingMessage) -> dict[str, object]:
 def send(channel: ChannelConfig, message: OutgoingMessage, settings: Settings, now: datetime) -> None:
     if not channel.url:
         raise DeliveryError(f"通道 {channel.name} 未配置 url")
-    check_robot_reply(post_json(channel.url, encode(payload(message)), key=message.key))
+    check_robot_reply(post_json(channel.url, encode(payload(message)), key=message.key,
+                                timeout=channel.timeout_seconds))

@@ -19,28 +19,36 @@ from yuqing.config import ChannelConfig, NotifyConfig, Settings
 
 
 class Receiver:
-    """A local HTTP endpoint recording every POST; can be taken 'down' (answers 503)."""
+    """A local HTTP endpoint recording every POST; can be taken 'down' (answers 503), wholly or on
+    some paths, or made to hold its answer on some paths (it records, then answers only once
+    `release` is set: a receiver that processed the message while the sender timed out)."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.down = False
-        self.lock = threading.Lock()
+        self.down_paths: set[str] = set()
+        self.hold_paths: set[str] = set()
+        self.release = threading.Event()
+        self.lock = threading.Condition()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)
-                if receiver.down:
+                parts = urlsplit(self.path)
+                if receiver.down or parts.path in receiver.down_paths:
                     self.send_response(503)
                     self.end_headers()
                     return
-                parts = urlsplit(self.path)
                 with receiver.lock:
                     receiver.requests.append({
                         "path": parts.path, "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
                         "headers": {k.lower(): v for k, v in self.headers.items()}, "raw": raw,
                         "json": json.loads(raw)})
+                    receiver.lock.notify_all()
+                if parts.path in receiver.hold_paths:
+                    receiver.release.wait(60)
                 answer = b'{"errcode":0,"errmsg":"ok"}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -56,6 +64,11 @@ class Receiver:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def wait_for(self, path: str, n: int = 1, timeout: float = 60) -> bool:
+        """Wait until `n` requests reached `path` (an event, not a sleep)."""
+        with self.lock:
+            return self.lock.wait_for(lambda: len(self.on(path)) >= n, timeout)
+
     def on(self, path: str) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == path]
 
@@ -67,6 +80,7 @@ class Receiver:
         return [item["key"] for r in self.on(path) for item in r["json"].get("items", [])]
 
     def close(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -54,7 +54,9 @@ def test_killed_sender_loses_nothing_and_repeats_only_under_the_same_key(
     argv = [sys.executable, "-c", CHILD, database_url, settings.model_dump_json(), at.isoformat()]
     child = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert child.returncode == -9, child.stderr
-    assert len(receiver.requests) == 1  # one batch got out before the kill
+    # each channel's worker got its first message out at most (the first to return killed them all)
+    before_kill = {r["headers"]["x-yuqing-idempotency-key"] for r in receiver.requests}
+    assert 1 <= len(receiver.requests) <= 2 and len(before_kill) == len(receiver.requests)
 
     restarted = at + timedelta(seconds=LEASE_SECONDS)
     deliver_due(session_maker, settings, now=restarted)
@@ -65,5 +67,5 @@ def test_killed_sender_loses_nothing_and_repeats_only_under_the_same_key(
     delivered = receiver.item_keys("/press") + receiver.item_keys("/leaders")
     assert set(delivered) == set(pending)
     by_key = Counter(receiver.keys("/press") + receiver.keys("/leaders"))
-    first_key = receiver.requests[0]["headers"]["x-yuqing-idempotency-key"]
-    assert {k: n for k, n in by_key.items() if n > 1} == {first_key: 2}  # the receiver drops it by key
+    # only what got out before the kill came again, once, under the same key: the receiver drops it
+    assert {k: n for k, n in by_key.items() if n > 1} == {k: 2 for k in before_kill}

@@ -109,17 +109,24 @@ def test_receiver_down_for_ten_minutes_gets_everything_after(session_maker, make
     assert statuses == Counter({"sent": len(receiver.item_keys("/press") + receiver.item_keys("/leaders"))})
 
 
-def test_dead_letter_after_max_attempts(session_maker, make_settings, receiver):
+def test_dead_letter_after_max_attempts_is_still_retried(session_maker, make_settings, receiver):
     settings = make_settings(receiver)
     settings.notify.max_attempts = 3
     receiver.down = True
     open_grade_i(session_maker, settings)
-    Timeline(session_maker, settings, receiver).run(T0, T0 + timedelta(minutes=30), MIN)
+    timeline = Timeline(session_maker, settings, receiver)
+    timeline.run(T0, T0 + timedelta(minutes=30), MIN)
     with session_maker() as s:
         rows = list(s.scalars(select(Notification)))
-    assert rows and all(r.status == "dead" and r.attempts == 3 for r in rows)
+    assert rows and all(r.status == "dead" and r.attempts > 3 for r in rows)  # dead, and still tried
     assert all("503" in (r.last_error or "") for r in rows)
     assert receiver.requests == []
+    receiver.down = False
+    timeline.run(T0 + timedelta(minutes=31), T0 + timedelta(minutes=45), MIN)  # next try at the cap
+    with session_maker() as s:
+        assert Counter(s.scalars(select(Notification.status))) == Counter({"sent": len(rows)})
+    delivered = receiver.item_keys("/press") + receiver.item_keys("/leaders")
+    assert sorted(delivered) == sorted(r.key for r in rows)
 
 
 def test_silence_mutes_an_incident_then_expires(session_maker, make_settings, receiver):
