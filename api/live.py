@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from alerts import outbox
 from store.models import Deadline, Incident, Mention
 from yuqing.clock import local_iso
 
@@ -32,6 +33,7 @@ class Watermark:
     deadline_id: int = 0
     incidents: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     deadlines: dict[int, str] = field(default_factory=dict)
+    alarms: frozenset[int] = frozenset()  # dead deadline notices shown (see `delivery_alarm`)
 
 
 def start(session: Session) -> Watermark:
@@ -48,6 +50,14 @@ def start(session: Session) -> Watermark:
         session.execute(select(Deadline.id, Deadline.state).where(Deadline.state.in_(RUNNING))).all()
     )
     return wm
+
+
+def delivery_alarm(session: Session) -> dict[str, Any]:
+    """The board's delivery alarm: deadline notices that are dead letters (still being retried)."""
+    alarms = outbox.alarms(session)
+    message = (f"{len(alarms)} 条时限提醒未能送达，已经其他通道告警，系统仍在重试" if alarms
+               else "所有时限提醒均已送达或正在发送")
+    return {"active": bool(alarms), "message": message, "alarms": alarms}
 
 
 def _fingerprint(i: Incident) -> tuple[Any, ...]:
@@ -130,6 +140,10 @@ def poll(
                 )
             )
         new.mention_id = max(new.mention_id, m_id)
+    alarm = delivery_alarm(session)  # a fresh client (no alarms shown yet) hears of any active one
+    new.alarms = frozenset(a["id"] for a in alarm["alarms"])
+    if new.alarms != wm.alarms:
+        events.append(("delivery_alarm", alarm))
     return events, new
 
 

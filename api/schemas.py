@@ -224,9 +224,24 @@ class NotificationOut(BaseModel):
     deadline_id: int | None
 
 
+class DeliveryAlarmOut(BaseModel):
+    """A deadline notice that became a dead letter: the board shows it until it gets through."""
+
+    id: int
+    channel: str
+    subject: str
+    step: str | None
+    incident_id: int | None
+    deadline_id: int | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: str | None
+
+
 class OutboxOut(BaseModel):
     counts: dict[str, int]
     recent: list[NotificationOut]
+    alarms: list[DeliveryAlarmOut] = []  # dead deadline notices (告警), empty when all is well
 
 
 class SilenceOut(BaseModel):

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alerts import outbox as alerts_outbox
 from alerts import service
 from store.models import AuditLog, Notification, Silence
 from yuqing.clock import as_utc, local_iso
@@ -51,7 +52,8 @@ def outbox(
         )
         for n in rows
     ]
-    return S.OutboxOut(counts={k: int(v) for k, v in counts.items()}, recent=recent)
+    alarms = [S.DeliveryAlarmOut(**a) for a in alerts_outbox.alarms(session)]
+    return S.OutboxOut(counts={k: int(v) for k, v in counts.items()}, recent=recent, alarms=alarms)
 
 
 def _silence_out(s: Silence) -> S.SilenceOut:

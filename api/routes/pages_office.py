@@ -42,8 +42,9 @@ NOTIFICATION_STATUSES = {
     "pending": "待发送",
     "sending": "发送中",
     "sent": "已发送",
-    "dead": "发送失败（死信）",
+    "dead": "发送失败（死信，仍在重试）",
     "silenced": "已静默",
+    "superseded": "已失效（不再发送）",
     "inhibited": "已抑制（更高级别事件进行中）",
 }
 
@@ -182,7 +183,7 @@ def notifications_page(
         "notifications.html",
         dead=latest("dead"),
         pending=latest("pending", "sending"),
-        sent=latest("sent", "silenced", "inhibited", limit=50),
+        sent=latest("sent", "silenced", "inhibited", "superseded", limit=50),
         statuses=NOTIFICATION_STATUSES,
         silences=silences,
         silence_fields=SILENCE_FIELDS,

@@ -73,3 +73,47 @@ def test_sse_stream_pushes_a_new_incident(server: str, session_maker: sessionmak
                     break
     assert seen[0][0] == "hello" and seen[0][1]["now"].endswith("+08:00")
     assert seen[-1] == ("incident", {**seen[-1][1], "type": "new", "title": "推送测试", "grade": "II"})
+
+
+def test_a_dead_deadline_notice_raises_the_board_alarm_until_it_gets_through(
+    session: Session, client, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from alerts import outbox
+    from store.models import Notification
+    from yuqing.config import ChannelConfig
+
+    settings.notify.channels = [ChannelConfig(name="press-hook", kind="webhook", url="http://127.0.0.1:9/",
+                                              audience="press")]
+    settings.notify.max_attempts = 2
+    inc = service.open_incident(session, title="新事件", grade="I", category="data_credibility", actor="t",
+                                now=T0, settings=settings)
+    deadline = session.scalars(select(Deadline).where(Deadline.kind == "authoritative_info")).one()
+    row = outbox.enqueue(session, key=f"deadline:{deadline.id}:breach", text=outbox.Text("超时", "已超时"),
+                         fields={"incident_id": inc.id, "deadline_id": deadline.id, "kind": "deadline",
+                                 "step": "breach"}, audience="press", settings=settings, now=T0,
+                         incident_id=inc.id, deadline_id=deadline.id)[0]
+    session.commit()
+    wm = live.start(session)
+    assert client.get("/api/v1/notifications").json()["alarms"] == []
+    session.commit()  # (end this read: the request wrote the token's last use meanwhile)
+    failure = outbox.OutgoingMessage(key=row.key, subject="", body="", notification_ids=[row.id])
+    for _ in range(2):  # max_attempts failures (HTTP 503 from the channel)
+        row.attempts += 1
+        outbox.settle(session, failure, settings, T0, "HTTP 503")
+    session.commit()
+    assert row.status == "dead"
+
+    events, wm = live.poll(session, wm, min_risk=60)
+    alarm = [d for n, d in events if n == "delivery_alarm"]
+    assert len(alarm) == 1 and alarm[0]["active"] and "1 条时限提醒未能送达" in alarm[0]["message"]
+    shown = client.get("/api/v1/notifications").json()["alarms"]
+    assert [(a["id"], a["step"], a["channel"]) for a in shown] == [(row.id, "breach", "press-hook")]
+    session.commit()
+    assert live.poll(session, wm, min_risk=60)[0] == []  # told once
+
+    row.attempts += 1
+    outbox.settle(session, failure, settings, T0, None)  # the channel answers again
+    session.commit()
+    events, wm = live.poll(session, wm, min_risk=60)
+    assert [d["active"] for n, d in events if n == "delivery_alarm"] == [False]
+    assert session.get(Notification, row.id).status == "sent"
