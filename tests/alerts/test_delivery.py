@@ -42,11 +42,15 @@ def test_a_timed_out_group_is_retried_under_the_same_key_every_time(session_make
     settings.policy.press_conference_hours = 1
     receiver.hold_paths = {"/press"}
     with session_maker() as s, s.begin():
-        service.open_incident(s, title="两个时限同时到期", grade="II", category="other",
-                              actor="press-officer", now=T0, settings=settings)
+        incident_id = service.open_incident(s, title="两个时限同时到期", grade="II", category="other",
+                                            actor="press-officer", now=T0, settings=settings).id
     timeline = Timeline(session_maker, settings, receiver)
-    # first tick groups opened + two lead-60; they time out, are retried, and meanwhile lead-15 arrives
-    timeline.run(T0 + MIN, T0 + 50 * MIN, MIN)
+    # the first tick groups opened + two lead-60; they time out and are retried…
+    timeline.run(T0 + MIN, T0 + MIN, MIN)
+    with session_maker() as s, s.begin():  # …just as something new is said about the incident
+        service.change_grade(s, incident_id=incident_id, grade="I", actor="press-officer", now=T0 + 2 * MIN,
+                             reason="事件扩大", settings=settings)
+    timeline.run(T0 + 2 * MIN, T0 + 50 * MIN, MIN)
     receiver.hold_paths = set()
     timeline.run(T0 + 51 * MIN, T0 + 70 * MIN, MIN)
 
@@ -56,7 +60,7 @@ def test_a_timed_out_group_is_retried_under_the_same_key_every_time(session_make
         for item in r["json"]["items"]:
             keys_of_notice[item["key"]].add(r["headers"]["x-yuqing-idempotency-key"])
             arrivals[item["key"]] += 1
-    assert len(keys_of_notice) >= 4  # opened, two lead-60, lead-15…
+    assert len(keys_of_notice) >= 5  # opened, two lead-60, upgraded-I, lead-15…
     assert all(len(keys) == 1 for keys in keys_of_notice.values()), keys_of_notice
     assert max(arrivals.values()) >= 3  # it really was re-sent, each time under its one key
     with session_maker() as s:
