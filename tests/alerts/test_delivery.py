@@ -214,3 +214,25 @@ def test_the_lease_must_outlast_every_channel_timeout(receiver) -> None:  # type
 
     with pytest.raises(ValidationError, match="lease_seconds"):
         _notify(receiver, timeout=120, lease_seconds=60)
+
+
+def test_what_makes_a_notice_stale() -> None:
+    from alerts.stages import stale_reason, step_rank
+    from store.models import Deadline
+
+    open_deadline = Deadline(state="due_soon", due_at=DUE)
+    base = dict(now=DUE - 10 * MIN, deadline=open_deadline, quiet=False, later_sent=None,
+                incident_closed=False, original_status=None)
+    assert stale_reason(kind="deadline", step="lead-15", **base) is None
+    assert stale_reason(kind="deadline", step="lead-60", **{**base, "later_sent": "lead-15"}) == \
+        "同一通道已发出更晚的提醒（lead-15）"
+    assert stale_reason(kind="deadline", step="escalate", **{**base, "now": DUE}) is not None
+    assert stale_reason(kind="deadline", step="breach", **{**base, "now": DUE + MIN}) is None
+    assert stale_reason(kind="deadline", step="breach",
+                        **{**base, "deadline": Deadline(state="met", due_at=DUE)}) == "期限已完成或已豁免"
+    assert stale_reason(kind="deadline", step="repeat-1", **{**base, "quiet": True}) is not None
+    assert stale_reason(kind="incident", step="opened", **{**base, "incident_closed": True}) == "事件已关闭"
+    assert stale_reason(kind="dead_letter", step="breach", **{**base, "original_status": "dead"}) is None
+    assert stale_reason(kind="dead_letter", step="breach", **{**base, "original_status": "sent"}) is not None
+    order = ["lead-60", "lead-15", "escalate", "breach", "repeat-1", "repeat-2"]
+    assert sorted(reversed(order), key=step_rank) == order
