@@ -10,12 +10,14 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import make_engine
 from store.db import session_factory as make_session_factory
 from yuqing.config import Settings
 
+from .deps import database_unavailable
 from .routes import (
     cases,
     incidents,
@@ -57,6 +59,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
+    app.add_exception_handler(OperationalError, database_unavailable)
     for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, pages,
                    pages_office):
         app.include_router(module.router)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +48,14 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """Exception handler: a database that stays locked past the busy timeout, or is restarting,
+    is a 503 the client may retry, never a 500; nothing was written (the transaction rolled back)."""
+    log.error("database unavailable during %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(status_code=503, headers={"Retry-After": "5"},
+                        content={"detail": "数据库繁忙或暂时不可用，本次操作未保存，请稍后重试"})
 
 
 @dataclass(frozen=True)

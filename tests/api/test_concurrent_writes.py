@@ -119,3 +119,15 @@ def test_duty_writes_never_fail_while_the_scheduler_commits(
         attached = session.scalar(select(func.count()).select_from(Mention).where(Mention.event_key == EVENT,
                                                                                   Mention.alerted.is_(True)))
         assert attached == len(background_rounds)
+
+
+def test_a_database_still_locked_after_the_wait_is_a_503_to_retry_never_a_500(app, client) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    @app.post("/api/v1/_test_locked")
+    def locked() -> None:
+        raise OperationalError("UPDATE incidents …", {}, Exception("database is locked"))
+
+    r = client.post("/api/v1/_test_locked")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    assert r.json()["detail"] == "数据库繁忙或暂时不可用，本次操作未保存，请稍后重试"
