@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, time, gradeBadge, mentionCard, countdownNode } = YQ;
+  const { api, el, time, dueText, gradeBadge, mentionCard, countdownNode } = YQ;
   const id = document.querySelector(".incident-page").dataset.incidentId;
   const base = "/api/v1/incidents/" + id;
   let current = null;
@@ -30,7 +30,7 @@
       el("thead", {}, el("tr", {}, ["时限", "截止（北京时间）", "状态", "倒计时", "完成时间"].map((t) => el("th", { text: t })))),
       el("tbody", {}, list.map((d) => el("tr", { dataset: { deadlineId: d.id } }, [
         el("td", { text: d.kind_label }),
-        el("td", { text: time(d.due_at) + (d.provisional ? "（暂定）" : "") }),
+        el("td", { text: dueText(d) + (d.provisional ? "（暂定）" : "") }),
         el("td", { class: "d-state", text: d.state_label }),
         el("td", {}, countdownNode(d)),
         el("td", { text: d.met_at ? time(d.met_at) : (d.waived_reason ? "豁免：" + d.waived_reason : "—") }),
