@@ -23,8 +23,10 @@ from .routes import (
     office,
     outbox,
     pages,
+    pages_history,
     pages_office,
     reports,
+    search,
     session,
     sources,
     stream,
@@ -57,8 +59,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
-    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, pages,
-                   pages_office):
+    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, search,
+                   pages, pages_office, pages_history):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)
