@@ -18,6 +18,7 @@ from yuqing.config import Settings
 
 from .routes import (
     cases,
+    incident_views,
     incidents,
     mentions,
     office,
@@ -59,8 +60,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
-    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, search,
-                   pages, pages_office, pages_history):
+    routers = (session, incidents, incident_views, mentions, sources, office, cases, outbox, stream, reports,
+               search, pages, pages_office, pages_history)
+    for module in routers:
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

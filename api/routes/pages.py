@@ -19,7 +19,7 @@ from store.models import User
 from ..audit import record
 from ..auth import ROLE_NAMES, SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, sign_session
 from ..deps import CSRF_HEADER, Principal, get_session, optional_principal
-from ..labels import GRADE_NAMES, INCIDENT_ACTION_KINDS, INCIDENT_STATUSES
+from ..labels import GRADE_NAMES, INCIDENT_ACTION_KINDS, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
 
 router = APIRouter(include_in_schema=False)
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
@@ -129,4 +129,6 @@ def incident_page(
         statuses=INCIDENT_STATUSES,
         grades=GRADE_NAMES,
         owners=owners,
+        platforms=PLATFORMS,
+        sentiments=SENTIMENTS,
     )

@@ -262,7 +262,7 @@ const YQ = (() => {
   setInterval(tick, 1000);
   if (document.getElementById("live-status")) { alarm.bind(); alarm.check(); }
   return {
-    api, el, time, dueText, hms, countdown, countdownNode, tick, live, alarm, gradeBadge, chips, mentionCard,
+    api, el, time, dueText, serverNow, hms, countdown, countdownNode, tick, live, alarm, gradeBadge, chips, mentionCard,
     actionDialog,
   };
 })();
