@@ -37,7 +37,8 @@ def _render(request: Request, name: str, status_code: int = 200, **context: obje
     return templates.TemplateResponse(
         request,
         name,
-        {"bureau": settings.bureau_name, "csrf_header": CSRF_HEADER, **context},
+        {"bureau": settings.bureau_name, "csrf_header": CSRF_HEADER, "inbox_url": settings.notify.inbox_url,
+         **context},
         status_code=status_code,
     )
 
