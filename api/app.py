@@ -61,7 +61,7 @@ def create_app(
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
     routers = (session, incidents, incident_views, mentions, sources, office, cases, outbox, stream, reports,
-               search, pages, pages_office, pages_history)
+               search, pages, pages_history, pages_office)  # history first: /cases/import-template.csv
     for module in routers:
         app.include_router(module.router)
 

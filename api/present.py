@@ -201,7 +201,9 @@ def story_out(s: Story) -> S.StoryOut:
     )
 
 
-def case_out(c: Case, deadlines: list[Deadline], now: datetime) -> S.CaseOut:
+def case_out(
+    c: Case, deadlines: list[Deadline], now: datetime, calendar: WorkingDayCalendar | None = None
+) -> S.CaseOut:
     return S.CaseOut(
         id=c.id,
         kind=c.kind,
@@ -214,7 +216,7 @@ def case_out(c: Case, deadlines: list[Deadline], now: datetime) -> S.CaseOut:
         received_at=local_iso(c.received_at),
         status=c.status,
         closed_at=local_iso(c.closed_at),
-        deadlines=[deadline_out(d, now) for d in sorted(deadlines, key=lambda d: d.id)],
+        deadlines=[deadline_out(d, now, calendar) for d in sorted(deadlines, key=lambda d: d.id)],
     )
 
 

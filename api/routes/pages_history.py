@@ -36,3 +36,21 @@ def sources_page(request: Request, who: Principal | None = Depends(optional_prin
 def search_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
     can_save = who is not None and who.role in ("analyst", "admin")
     return _page(request, who, "search.html", platforms=PLATFORMS, sentiments=SENTIMENTS, can_save=can_save)
+
+
+IMPORT_TEMPLATE = (
+    "kind,title,received_at,complex,body,channel,contact,external_ref\r\n"
+    "complaint,对11月CPI数据的投诉,2026-12-01 09:30,false,认为菜价涨幅与CPI不符,12345热线,王先生,RX-0001\r\n"
+    "suggestion,建议公布分项权重,2026-12-01 10:00,true,,门户网站留言,,\r\n"
+)
+
+
+@router.get("/cases/import-template.csv")
+def case_import_template(who: Principal | None = Depends(optional_principal)) -> Response:
+    """The import's columns with one example row per kind of case (UTF-8 with BOM for Excel)."""
+    if who is None:
+        return Response(status_code=401)
+    return Response(
+        ("\ufeff" + IMPORT_TEMPLATE).encode("utf-8"), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cases-import-template.csv"'},
+    )

@@ -180,7 +180,7 @@ const YQ = (() => {
     }
 
     function paintButton(btn) {
-      btn.textContent = muted() ? "🔕 提醒音已关" : "🔔 提醒音已开";
+      btn.textContent = muted() ? "提醒音已关" : "提醒音已开";
       btn.setAttribute("aria-pressed", muted() ? "true" : "false");
     }
 

@@ -176,3 +176,23 @@ def test_an_analyst_saves_a_search_as_a_watch_topic(client_as, session) -> None:
     stored = session.scalars(select(WatchTopic).where(WatchTopic.name == "房租与物价")).one()
     assert stored.expression == body["expression"] and stored.enabled
     assert [t["name"] for t in press.get("/api/v1/watch-topics").json()] == ["房租与物价"]
+
+
+def test_case_import_template_is_a_valid_import(client, app, tmp_path, session_maker) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from alerts.case_import import read_rows
+    from api.auth import ensure_user
+
+    with session_maker() as s:
+        ensure_user(s, "tmpl", "pw-template-user", "press", "模板")
+        s.commit()
+    with TestClient(app) as browser:
+        assert browser.get("/cases/import-template.csv").status_code == 401
+        browser.post("/login", data={"username": "tmpl", "password": "pw-template-user"})
+        res = browser.get("/cases/import-template.csv")
+    assert res.status_code == 200 and res.headers["content-type"].startswith("text/csv")
+    path = tmp_path / "template.csv"
+    path.write_bytes(res.content)
+    rows, errors = read_rows(path)
+    assert errors == [] and {r["kind"] for r in rows} == {"complaint", "suggestion"}
