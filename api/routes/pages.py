@@ -18,7 +18,7 @@ from store.models import User
 
 from ..audit import record
 from ..auth import ROLE_NAMES, SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, sign_session
-from ..deps import CSRF_HEADER, Principal, get_session, optional_principal
+from ..deps import CSRF_HEADER, PERMISSIONS, Principal, get_session, optional_principal
 from ..labels import GRADE_NAMES, INCIDENT_ACTION_KINDS, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,7 @@ def _render(request: Request, name: str, status_code: int = 200, **context: obje
         request,
         name,
         {"bureau": settings.bureau_name, "csrf_header": CSRF_HEADER, "inbox_url": settings.notify.inbox_url,
-         **context},
+         "relabel_roles": PERMISSIONS["mention.relabel"], **context},
         status_code=status_code,
     )
 

@@ -32,6 +32,11 @@ def sources_page(request: Request, who: Principal | None = Depends(optional_prin
     return _page(request, who, "sources.html")
 
 
+@router.get("/stories")
+def stories_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+    return _page(request, who, "stories.html")
+
+
 @router.get("/search")
 def search_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
     can_save = who is not None and who.role in ("analyst", "admin")

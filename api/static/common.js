@@ -208,6 +208,29 @@ const YQ = (() => {
     return el("span", { class: "chips" }, labels.map((t) => el("span", { class: cls, text: t })));
   }
 
+  const SENTIMENT_LABELS = { negative: "负面", neutral: "中性", positive: "正面" };
+
+  /** 更正: an analyst's relabelling, stored with who and when; the next `yuqing train` learns from it. */
+  function correction(m, badge) {
+    if (document.body.dataset.canRelabel !== "1") return null;
+    const select = el("select", { class: "relabel", "aria-label": "更正倾向", title: "判断有误时更正，用于模型再训练" }, [
+      el("option", { value: "", text: "更正倾向…" }),
+      ...Object.entries(SENTIMENT_LABELS).filter(([k]) => k !== m.sentiment)
+        .map(([k, v]) => el("option", { value: k, text: "改为" + v })),
+    ]);
+    select.addEventListener("change", async () => {
+      if (!select.value) return;
+      select.disabled = true;
+      try {
+        const out = await api("POST", "/api/v1/mentions/" + m.id + "/sentiment", { label: select.value });
+        badge.textContent = out.sentiment_label;
+        badge.className = "sent sent-" + out.sentiment;
+        select.replaceWith(el("span", { class: "muted", text: "已更正为" + out.sentiment_label }));
+      } catch (e) { select.disabled = false; alert(e.message); }
+    });
+    return select;
+  }
+
   function mentionCard(m) {
     const head = el("div", { class: "m-head" }, [
       el("span", { class: "sent sent-" + m.sentiment, text: m.sentiment_label }),
@@ -223,7 +246,8 @@ const YQ = (() => {
       ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "原文" }) : null;
     return el("article", { class: "mention", dataset: { id: m.id } }, [
       head, title, body, chips(m.risk_factors.map((f) => f.label), "chip factor"),
-      chips(m.sensitive_topic_labels, "chip topic"), probs, link,
+      chips(m.sensitive_topic_labels, "chip topic"), probs,
+      el("div", { class: "m-foot small" }, [link, correction(m, head.firstChild)]),
     ]);
   }
 

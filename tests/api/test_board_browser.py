@@ -224,7 +224,7 @@ def test_working_day_clock_reads_in_working_days(browser, server, officer, sessi
     shot(page, "cases-desk")
 
 
-@pytest.mark.parametrize("path", ["/incidents", "/sources", "/search", "/reports", "/compliance"])
+@pytest.mark.parametrize("path", ["/incidents", "/sources", "/search", "/stories", "/reports", "/compliance"])
 def test_other_pages_render_and_pass_the_accessibility_check(browser, server, officer, path) -> None:  # type: ignore[no-untyped-def]
     page = signed_in(browser, server, DESK, path)
     page.wait_for_load_state("networkidle")
@@ -232,3 +232,63 @@ def test_other_pages_render_and_pass_the_accessibility_check(browser, server, of
     assert serious_violations(page) == []
     favicon = page.request.get(f"{server}/favicon.ico")
     assert favicon.status == 200 and favicon.headers["content-type"].startswith("image/svg")
+
+
+def test_an_officer_corrects_a_mention_and_the_correction_is_stored(
+    browser, server, officer, session_maker, make  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy import select
+
+    from store.models import Mention, SentimentCorrection
+
+    with session_maker() as s:
+        m = make.mention(s, "感谢统计局新闻发布会的详细说明，疑问都解答了", sentiment="negative", risk=30)
+        s.commit()
+        mention_id = m.id
+    page = signed_in(browser, server, DESK)
+    card = page.locator(f"#mentions article[data-id='{mention_id}']")
+    card.wait_for()
+    card.locator("select.relabel").select_option("positive")
+    card.get_by_text("已更正为正面").wait_for()
+    assert card.locator(".sent").inner_text() == "正面"
+    with session_maker() as s:
+        fix = s.scalars(select(SentimentCorrection).where(SentimentCorrection.mention_id == mention_id)).one()
+        assert (fix.label, fix.previous_label, fix.user) == ("positive", "negative", "demo")
+        assert s.get(Mention, mention_id).sentiment == "positive"
+
+
+def test_history_search_and_sources_pages_answer_what_an_officer_asks(
+    browser, server, officer, session_maker, make  # type: ignore[no-untyped-def]
+) -> None:
+    incident_id = open_grade_one(session_maker, make)
+    now = clock_now()
+    with session_maker() as s:
+        old = service.open_incident(s, title="10月PPI解读引发误读", grade="III", category="misreading",
+                                    actor="测试", now=now - timedelta(days=20))
+        service.change_status(s, incident_id=old.id, status="closed", actor="测试",
+                              now=now - timedelta(days=19), note="已澄清")
+        make.mention(s, "房租又涨了，CPI才涨0.2%，<b>谁信</b>")
+        make.source(s, name="某市晚报", status="ok", last_run_at=now, items_last_run=0, total_items=0)
+        s.commit()
+        old_id = old.id
+
+    page = signed_in(browser, server, DESK, "/incidents")
+    page.locator(f"tr[data-incident-id='{incident_id}']").wait_for()
+    assert page.locator(f"tr[data-incident-id='{old_id}']").count() == 1  # closed ones are history too
+    page.fill("#filter-form input[name=q]", "PPI")
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_function(f"() => !document.querySelector(\"tr[data-incident-id='{incident_id}']\")")
+    assert page.locator("#incident-table tbody tr").count() == 1
+
+    page.goto(f"{server}/search?q=房租")
+    mark = page.locator("#results mark").first
+    mark.wait_for()
+    assert mark.inner_text() == "房租"
+    assert page.locator("#results b").count() == 0  # crawled markup stays text
+    assert page.get_attribute("#xlsx-link", "href").startswith("/api/v1/search.xlsx?q=")
+
+    page.goto(f"{server}/sources")
+    row = page.locator("#source-table tr", has_text="某市晚报")
+    row.wait_for()
+    assert row.locator(".src-status").inner_text() == "告警"  # never 正常 beside a warning
+    assert "尚未采集到任何条目" in row.inner_text()
