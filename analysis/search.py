@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, column, func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from analysis.normalise import normalise
@@ -141,16 +141,23 @@ def _filtered(q: Select, f: Filters) -> Select:
     return q
 
 
-def _indexed(q: Select, cond: Cond, dialect: str) -> Select:
+def _candidate_ids(session: Session, cond: Cond, before_id: int | None, batch: int) -> list[int]:
+    """Ids matching the index condition, newest first: the index walks its postings in id order and
+    stops after `batch`, so a common word costs no more than a rare one."""
+    dialect = session.get_bind().dialect.name
+    below = "" if before_id is None else " AND {key} < :before"
     if dialect == "sqlite":
-        sub = text(f"SELECT rowid FROM {search_index.FTS_TABLE} WHERE {search_index.FTS_TABLE} MATCH :fts")
-        return q.where(Mention.id.in_(sub.bindparams(fts=fts5_query(cond)).columns(column("rowid", Integer))))
-    sub = text(
-        f"SELECT mention_id FROM {search_index.PG_TABLE} WHERE tsv @@ to_tsquery('simple', :tsq)"
-    )
-    return q.where(
-        Mention.id.in_(sub.bindparams(tsq=pg_tsquery(cond)).columns(column("mention_id", Integer)))
-    )
+        table = search_index.FTS_TABLE
+        sql = (f"SELECT rowid FROM {table} WHERE {table} MATCH :q" + below.format(key="rowid")
+               + " ORDER BY rowid DESC LIMIT :batch")
+        params: dict[str, object] = {"q": fts5_query(cond), "batch": batch}
+    else:
+        sql = (f"SELECT mention_id FROM {search_index.PG_TABLE} WHERE tsv @@ to_tsquery('simple', :q)"
+               + below.format(key="mention_id") + " ORDER BY mention_id DESC LIMIT :batch")
+        params = {"q": pg_tsquery(cond), "batch": batch}
+    if before_id is not None:
+        params["before"] = before_id
+    return list(session.scalars(text(sql), params))
 
 
 def search(
@@ -166,29 +173,44 @@ def search(
     node = parse(expression)
     cond = necessary(node)
     terms = positive_terms(node)
-    q = _filtered(select(Mention), filters or Filters())
-    if cond is not None:
-        q = _indexed(q, cond, session.get_bind().dialect.name)
+    # Candidates are checked on (id, title, text) only; full rows are loaded for the hits alone.
+    q = _filtered(select(Mention.id, Mention.title, Mention.text), filters or Filters())
     result = Result()
-    cursor, exhausted = before_id, False
-    while len(result.hits) < limit and result.complete:
-        page_q = q if cursor is None else q.where(Mention.id < cursor)
-        batch = list(session.scalars(page_q.order_by(Mention.id.desc()).limit(BATCH)))
-        exhausted = len(batch) < BATCH
-        for m in batch:
+    found: list[tuple[int, list[tuple[int, int]], list[tuple[int, int]]]] = []
+    cursor, exhausted, size = before_id, False, min(BATCH, max(2 * limit, 20))
+    while len(found) < limit and result.complete:
+        if cond is None:  # nothing the index can check: walk the mentions themselves, newest first
+            page_q = q if cursor is None else q.where(Mention.id < cursor)
+            batch = list(session.execute(page_q.order_by(Mention.id.desc()).limit(size)))
+            exhausted, floor = len(batch) < size, (batch[-1][0] if batch else None)
+        else:
+            ids = _candidate_ids(session, cond, cursor, size)
+            exhausted, floor = len(ids) < size, (ids[-1] if ids else None)
+            rows = {r[0]: r for r in session.execute(q.where(Mention.id.in_(ids)))} if ids else {}
+            batch = [rows[i] for i in ids if i in rows]
+            result.scanned += len(ids) - len(batch)  # examined, left out by the filters
+        stopped = False
+        for mention_id, title, body in batch:
             if result.scanned >= scan_cap:
-                result.complete = False
+                result.complete, stopped = False, True
                 break
             result.scanned += 1
-            cursor = m.id
-            title = normalise(m.title) if m.title else ""
-            if matches(node, (title + "\n" + m.text).lower()):
-                result.hits.append(Hit(m, spans(m.text, terms), spans(m.title or "", terms)))
-                if len(result.hits) >= limit:
+            cursor = mention_id
+            folded_title = normalise(title) if title else ""
+            if matches(node, (folded_title + "\n" + body).lower()):
+                found.append((mention_id, spans(body, terms), spans(title or "", terms)))
+                if len(found) >= limit:
+                    stopped = True
                     break
-        else:
+        if not stopped:
+            cursor = floor if floor is not None else cursor
             if exhausted:
                 break
-    done = exhausted and result.complete and len(result.hits) < limit
+            if result.scanned >= scan_cap:
+                result.complete = False
+        size = min(BATCH, size * 4)
+    full = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_([f[0] for f in found])))}
+    result.hits = [Hit(full[i], ts, tt) for i, ts, tt in found if i in full]
+    done = exhausted and result.complete and len(found) < limit
     result.next_before_id = None if done else cursor
     return result
