@@ -71,8 +71,16 @@ class World:
         self._releases = {r.path: r for r in scenario.releases}
         self._threads = {t.tid: t for t in scenario.tieba}
         self.inbox = Inbox()  # what the demo's notification channels delivered (yuqing.demo.inbox)
+        self.pinned: datetime | None = None  # a virtual time set by hand: the world stands still there
+
+    def pin(self, virtual_now: datetime | None) -> None:
+        """Stop the accelerated clock at `virtual_now` (None: run again). Tests step the scenario
+        this way, so what each crawl sees does not depend on how fast the machine is."""
+        self.pinned = virtual_now
 
     def virtual_now(self, real_now: datetime | None = None) -> datetime:
+        if self.pinned is not None:
+            return self.pinned
         return self.scenario.clock.virtual_now(real_now or wall.now())
 
     def state(self, real_now: datetime | None = None) -> dict:
@@ -81,7 +89,7 @@ class World:
         vnow = self.virtual_now(real_now)
         c = self.scenario.clock
         s = self.scenario
-        progress = c.progress(real_now)
+        progress = max(0.0, min(1.0, (vnow - c.scenario_start) / c.span))
         return {
             "speed": c.speed,
             "seed": s.seed,
