@@ -34,8 +34,12 @@ def _rates(counts: dict[str, int]) -> dict[str, Any]:
 
 
 def compliance_report(session: Session, *, start: datetime, end: datetime) -> dict[str, Any]:
-    """Deadlines due in [start, end): the counts the annual assessment asks for."""
-    rows = session.scalars(select(Deadline).where(Deadline.due_at >= start, Deadline.due_at < end)
+    """Deadlines due in (start, end]: the counts the annual assessment asks for.
+
+    A working-day window ends at 24:00 of its last day, stored as 00:00 of the next: that moment
+    belongs to the day that ends, so a period closes on its end instant and opens just after its start.
+    """
+    rows = session.scalars(select(Deadline).where(Deadline.due_at > start, Deadline.due_at <= end)
                            .order_by(Deadline.due_at, Deadline.id))
     by_kind: dict[str, dict[str, int]] = {}
     total = dict.fromkeys(OUTCOMES, 0)

@@ -20,13 +20,16 @@ from yuqing.config import Settings
 from .deps import database_unavailable
 from .routes import (
     cases,
+    incident_views,
     incidents,
     mentions,
     office,
     outbox,
     pages,
+    pages_history,
     pages_office,
     reports,
+    search,
     session,
     sources,
     stream,
@@ -60,8 +63,9 @@ def create_app(
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
     app.add_exception_handler(OperationalError, database_unavailable)
-    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, pages,
-                   pages_office):
+    routers = (session, incidents, incident_views, mentions, sources, office, cases, outbox, stream, reports,
+               search, pages, pages_history, pages_office)  # history first: /cases/import-template.csv
+    for module in routers:
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

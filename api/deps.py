@@ -120,6 +120,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mention.relabel": frozenset({"press", "analyst", "admin"}),
     "case.manage": frozenset({"press", "admin"}),
     "silence.manage": frozenset({"press", "leader", "admin"}),
+    "watch.manage": frozenset({"analyst", "admin"}),  # watch topics decide what is monitored at all
 }
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "CATEGORY_NAMES",
     "DEADLINE_STATES",
     "GRADE_NAMES",
+    "INCIDENT_ACTION_KINDS",
     "INCIDENT_STATUSES",
     "KIND_NAMES",
     "PLATFORMS",
@@ -39,6 +40,10 @@ ACTION_KINDS = {
     "reply": "答复",
     "repost": "转载上级政策",
 }
+
+# What can answer an incident's clocks: replies and re-posts belong to cases (工单) only.
+CASE_ONLY_ACTIONS = frozenset({"reply", "repost"})
+INCIDENT_ACTION_KINDS = {k: v for k, v in ACTION_KINDS.items() if k not in CASE_ONLY_ACTIONS}
 
 
 def label(table: dict[str, str], code: str | None) -> str:

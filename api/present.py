@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from alerts.calendar import WorkingDayCalendar
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
 from yuqing.clock import SHANGHAI, as_utc, local_iso
 
@@ -26,7 +27,38 @@ def parse_local(value: str) -> datetime:
     return as_utc(dt)
 
 
-def deadline_out(d: Deadline, now: datetime) -> S.DeadlineOut:
+def is_working_day_clock(d: Deadline) -> bool:
+    """Working-day windows (suggestions, complaints, re-posts) as opposed to hour windows (5 h / 24 h)."""
+    policy = d.policy or {}
+    if policy.get("working_days"):
+        return True
+    if policy.get("hours"):
+        return False
+    return d.case_id is not None and d.incident_id is None
+
+
+def due_label(d: Deadline) -> str:
+    """The due time as people say it: a working-day window ends at "12-01 24:00", not "12-02 00:00"."""
+    local = as_utc(d.due_at).astimezone(SHANGHAI)
+    if is_working_day_clock(d) and local.hour == 0 and local.minute == 0:
+        day = local - timedelta(days=1)
+        return f"{day:%m-%d} 24:00"
+    return f"{local:%m-%d %H:%M}"
+
+
+def working_days_left(d: Deadline, now: datetime, calendar: WorkingDayCalendar | None = None) -> int | None:
+    """Whole working days after today up to the last day of the window (0 = today is the last one)."""
+    if not is_working_day_clock(d) or d.state not in ACTIVE_DEADLINE_STATES:
+        return None
+    due_local = as_utc(d.due_at).astimezone(SHANGHAI)
+    last_day = (due_local - timedelta(microseconds=1)).date()
+    today = as_utc(now).astimezone(SHANGHAI).date()
+    if today > last_day:
+        return 0
+    return (calendar or WorkingDayCalendar()).workdays_between(today, last_day)
+
+
+def deadline_out(d: Deadline, now: datetime, calendar: WorkingDayCalendar | None = None) -> S.DeadlineOut:
     seconds_left = None
     if d.state in ACTIVE_DEADLINE_STATES:
         seconds_left = int((as_utc(d.due_at) - now).total_seconds())
@@ -45,6 +77,9 @@ def deadline_out(d: Deadline, now: datetime) -> S.DeadlineOut:
         breached_at=local_iso(d.breached_at),
         waived_reason=d.waived_reason,
         seconds_left=seconds_left,
+        basis="working_days" if is_working_day_clock(d) else "hours",
+        due_label=due_label(d),
+        working_days_left=working_days_left(d, now, calendar),
     )
 
 
@@ -166,7 +201,9 @@ def story_out(s: Story) -> S.StoryOut:
     )
 
 
-def case_out(c: Case, deadlines: list[Deadline], now: datetime) -> S.CaseOut:
+def case_out(
+    c: Case, deadlines: list[Deadline], now: datetime, calendar: WorkingDayCalendar | None = None
+) -> S.CaseOut:
     return S.CaseOut(
         id=c.id,
         kind=c.kind,
@@ -179,7 +216,7 @@ def case_out(c: Case, deadlines: list[Deadline], now: datetime) -> S.CaseOut:
         received_at=local_iso(c.received_at),
         status=c.status,
         closed_at=local_iso(c.closed_at),
-        deadlines=[deadline_out(d, now) for d in sorted(deadlines, key=lambda d: d.id)],
+        deadlines=[deadline_out(d, now, calendar) for d in sorted(deadlines, key=lambda d: d.id)],
     )
 
 

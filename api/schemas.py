@@ -47,6 +47,11 @@ class DeadlineOut(BaseModel):
     breached_at: Time | None
     waived_reason: str | None
     seconds_left: int | None = Field(description="到期剩余秒数；已超时为负；已完成或已豁免为 null")
+    basis: str = Field("hours", description="hours：按小时计；working_days：按工作日计")
+    due_label: str = Field("", description="截止时间的读法（北京时间），工作日时限写作“12-01 24:00”")
+    working_days_left: int | None = Field(
+        None, description="工作日时限：今天之后到最后一个工作日还剩几个工作日（0 表示今天是最后一天）"
+    )
 
 
 class ReleaseRef(BaseModel):

@@ -16,13 +16,15 @@ from store.db import MIGRATIONS, alembic_config, make_engine
 
 def main() -> None:
     versions = MIGRATIONS / "versions"
-    for old in versions.glob("*.py"):
+    # Only the generated initial schema is regenerated; hand-written revisions (dialect-specific DDL
+    # such as the search index, 0002 onwards) stay and keep building on it.
+    for old in versions.glob("0001_*.py"):
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'empty.db'}")
         cfg = alembic_config(engine)
         command.revision(cfg, message="initial schema", autogenerate=True, rev_id="0001")
-    print(f"wrote {next(versions.glob('*.py'))}")
+    print(f"wrote {next(versions.glob('0001_*.py'))}")
 
 
 if __name__ == "__main__":

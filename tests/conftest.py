@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import search_index
 from store.db import make_engine, migrate, normalise_url, session_factory
 from store.models import Base
 
@@ -69,6 +70,7 @@ def session_maker(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions on the migrated database; every table is emptied after the test."""
     yield session_factory(engine, writer=False)  # tests hold sessions open across API calls
     with engine.begin() as conn:
+        search_index.clear(conn)
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
 

@@ -130,6 +130,7 @@ class NotifyConfig(BaseModel):
     smtp_password: str | None = None
     smtp_from: str = "yuqing@localhost"
     escalate_to_leadership_minutes: int = 60  # due within this and no response yet
+    inbox_url: str | None = None  # where people can read what was sent (the demo's local inbox): a nav link
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> NotifyConfig:

@@ -43,6 +43,25 @@ def demo_sources(config: dict, world_port: int, crawl_interval: int) -> list[dic
     return sources
 
 
+def demo_notify(world_url: str, smtp_port: int) -> dict:
+    """Real channels pointed at the world's inbox: the press room's WeCom group, the leaders' DingTalk
+    group and a leader's mailbox, so reminders and escalations can be watched as they go out."""
+    return {
+        "channels": [
+            {"name": "值班室企业微信群", "kind": "wecom", "url": f"{world_url}/inbox/wecom",
+             "audience": "press"},
+            {"name": "领导钉钉群", "kind": "dingtalk", "url": f"{world_url}/inbox/dingtalk",
+             "audience": "leadership"},
+            {"name": "领导邮箱", "kind": "email", "recipients": ["leader@demo.stats.example"],
+             "audience": "leadership"},
+        ],
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port,
+        "smtp_from": "yuqing-demo@demo.stats.example",
+        "inbox_url": f"{world_url}/inbox",
+    }
+
+
 def _fresh_sqlite(url: str) -> None:
     path = Path(url.removeprefix("sqlite:///"))
     for suffix in ("", "-wal", "-shm"):
@@ -52,17 +71,22 @@ def _fresh_sqlite(url: str) -> None:
 def run_demo(opts: DemoOptions) -> None:
     from api.auth import ensure_user
     from store.db import session_scope
+    from yuqing.demo.inbox import MailReceiver
     from yuqing.demo.world import start_world
     from yuqing.scheduler import Intervals
     from yuqing.service import ServeOptions, prepare_database, serve
 
+    world = start_world(port=opts.world_port, speed=opts.speed, seed=opts.seed)
+    mailbox = MailReceiver(world.world.inbox)
+    mailbox.start()
     config = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
     os.environ["YUQING_CONFIG"] = str(DEMO_CONFIG)
     os.environ.setdefault("YUQING_ENV", "development")
     os.environ["YUQING_SOURCES"] = json.dumps(
-        demo_sources(config, opts.world_port, opts.crawl_interval), ensure_ascii=False
+        demo_sources(config, world.port, opts.crawl_interval), ensure_ascii=False
     )
     os.environ["YUQING_BASE_URL"] = f"http://127.0.0.1:{opts.port}"
+    os.environ["YUQING_NOTIFY"] = json.dumps(demo_notify(world.url, mailbox.port), ensure_ascii=False)
     if opts.database_url:
         os.environ["YUQING_DATABASE_URL"] = opts.database_url
     get_settings.cache_clear()
@@ -70,7 +94,6 @@ def run_demo(opts: DemoOptions) -> None:
     if settings.database_url.startswith("sqlite:///") and not opts.keep:
         _fresh_sqlite(settings.database_url)
 
-    world = start_world(port=opts.world_port, speed=opts.speed, seed=opts.seed)
     engine, factory = prepare_database(settings)
     with session_scope(factory) as session:
         ensure_user(session, DEMO_USER[0], DEMO_USER[1], "press", "演示值班员")
@@ -78,7 +101,8 @@ def run_demo(opts: DemoOptions) -> None:
 
     url = f"http://127.0.0.1:{opts.port}/"
     print(f"\n  舆情演示 · demo world at {world.url} (speed ×{opts.speed:g})", flush=True)
-    print(f"  Dashboard: {url}   login: {DEMO_USER[0]} / {DEMO_USER[1]}\n", flush=True)
+    print(f"  Dashboard: {url}   login: {DEMO_USER[0]} / {DEMO_USER[1]}", flush=True)
+    print(f"  通知收件箱（企业微信群、钉钉群、领导邮箱）：{world.url}/inbox\n", flush=True)
     try:
         serve(
             settings,
@@ -88,4 +112,5 @@ def run_demo(opts: DemoOptions) -> None:
             ),
         )
     finally:
+        mailbox.stop()
         world.stop()

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from .base import DeliveryError
 
 IDEMPOTENCY_HEADER = "X-Yuqing-Idempotency-Key"
+
+
+def header_value(key: str) -> str:
+    """HTTP headers are ASCII: a key holding a Chinese channel name is percent-encoded (UTF-8), the
+    same way on every retry, so a receiver still sees one stable key per notice."""
+    return quote(key, safe=":|-_.~/@+=")
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -21,7 +28,7 @@ def post_json(
     params: dict[str, str] | None = None,
 ) -> httpx.Response:
     """POST a JSON body within `timeout` seconds; any non-2xx answer is a DeliveryError (retried)."""
-    all_headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: key,
+    all_headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: header_value(key),
                    **(headers or {})}
     target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)  # keep access_token
     response = httpx.post(target, content=body, headers=all_headers, timeout=timeout)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts import service
+from alerts.holidays import load_calendar
 from store.models import Case, Deadline
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
@@ -48,7 +49,8 @@ def list_cases(
     cases = list(session.scalars(q.order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)))
     deadlines = _case_deadlines(session, [c.id for c in cases])
     now = clock_now()
-    return [case_out(c, deadlines[c.id], now) for c in cases]
+    calendar = load_calendar(session)
+    return [case_out(c, deadlines[c.id], now, calendar) for c in cases]
 
 
 @router.post("/cases", response_model=S.CaseOut, status_code=201, summary="登记事项并开始计时")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from alerts import service
@@ -16,7 +16,7 @@ from yuqing.config import Settings
 from .. import schemas as S
 from ..audit import record
 from ..deps import Principal, current_principal, get_session, get_settings, require
-from ..present import action_out, event_out, incident_fields, mention_out, urgency_key
+from ..present import action_out, event_out, incident_fields, mention_out, parse_local, urgency_key
 from ..service_calls import record_response, refusals_as_http
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
@@ -56,20 +56,35 @@ def list_incidents(
     grade: list[str] | None = Query(None),
     category: str | None = None,
     include_closed: bool = False,
+    q: str | None = Query(None, max_length=100, description="标题或摘要包含的文字"),
+    opened_since: str | None = Query(None, max_length=40, description="发现时间起（北京时间，含）"),
+    opened_until: str | None = Query(None, max_length=40, description="发现时间止（北京时间，不含）"),
     limit: int = Query(200, ge=1, le=1000),
     session: Session = Depends(get_session),
     _: Principal = Depends(current_principal),
 ) -> list[S.IncidentOut]:
-    q = select(Incident)
+    query = select(Incident)
     if status:
-        q = q.where(Incident.status.in_(status))
+        query = query.where(Incident.status.in_(status))
     elif not include_closed:
-        q = q.where(Incident.status != "closed")
+        query = query.where(Incident.status != "closed")
     if grade:
-        q = q.where(Incident.grade.in_(grade))
+        query = query.where(Incident.grade.in_(grade))
     if category:
-        q = q.where(Incident.category == category)
-    incidents = list(session.scalars(q.order_by(Incident.opened_at.desc()).limit(limit)))
+        query = query.where(Incident.category == category)
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Incident.title.ilike(like, escape="\\"), Incident.summary.ilike(like, escape="\\"))
+        )
+    for value, name, op in ((opened_since, "opened_since", "ge"), (opened_until, "opened_until", "lt")):
+        if value:
+            try:
+                at = parse_local(value)
+            except ValueError as exc:
+                raise HTTPException(status_code=422, detail=f"{name}：{exc}") from exc
+            query = query.where(Incident.opened_at >= at if op == "ge" else Incident.opened_at < at)
+    incidents = list(session.scalars(query.order_by(Incident.opened_at.desc()).limit(limit)))
     now = clock_now()
     deadlines = _deadlines_by_incident(session, [i.id for i in incidents])
     releases = _releases(session, {i.release_id for i in incidents if i.release_id})

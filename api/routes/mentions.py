@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Mention, MentionRelease, Release, SentimentCorrection, Story
@@ -63,10 +63,16 @@ def list_mentions(
         )
     if story_id is not None:
         q = q.where(Mention.story_id == story_id)
+    # Newest first by when it was said (published, else analysed): arrival order put a post crawled
+    # late among older ones. The cursor is a mention: rows strictly after it in that order.
+    said_at = func.coalesce(Mention.published_at, Mention.analysed_at)
     if before_id is not None:
-        q = q.where(Mention.id < before_id)
-    # Newest analysed first: the id is the arrival order, which is what a live feed shows.
-    rows = session.scalars(q.order_by(Mention.id.desc()).limit(limit))
+        anchor = session.execute(select(said_at, Mention.id).where(Mention.id == before_id)).first()
+        if anchor is None:
+            raise HTTPException(status_code=422, detail="翻页参数 before_id 指向的信息不存在")
+        anchor_at, anchor_id = anchor
+        q = q.where(or_(said_at < anchor_at, and_(said_at == anchor_at, Mention.id < anchor_id)))
+    rows = session.scalars(q.order_by(said_at.desc(), Mention.id.desc()).limit(limit))
     return [mention_out(m) for m in rows]
 
 

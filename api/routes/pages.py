@@ -6,18 +6,29 @@ textContent by api/static/*.js, so crawled text never becomes HTML.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from store.models import User
 
 from ..audit import record
 from ..auth import ROLE_NAMES, SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, sign_session
-from ..deps import CSRF_HEADER, Principal, get_session, optional_principal
-from ..labels import ACTION_KINDS, INCIDENT_STATUSES
+from ..deps import CSRF_HEADER, PERMISSIONS, Principal, get_session, optional_principal
+from ..labels import GRADE_NAMES, INCIDENT_ACTION_KINDS, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
 
 router = APIRouter(include_in_schema=False)
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for it on every page; an SVG icon answers instead of a 404 in every log."""
+    return FileResponse(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
@@ -26,7 +37,8 @@ def _render(request: Request, name: str, status_code: int = 200, **context: obje
     return templates.TemplateResponse(
         request,
         name,
-        {"bureau": settings.bureau_name, "csrf_header": CSRF_HEADER, **context},
+        {"bureau": settings.bureau_name, "csrf_header": CSRF_HEADER, "inbox_url": settings.notify.inbox_url,
+         "relabel_roles": PERMISSIONS["mention.relabel"], **context},
         status_code=status_code,
     )
 
@@ -92,22 +104,32 @@ def board(request: Request, who: Principal | None = Depends(optional_principal))
         "board.html",
         user=who.user,
         role_label=ROLE_NAMES.get(who.role, who.role),
-        action_kinds=ACTION_KINDS,
+        action_kinds=INCIDENT_ACTION_KINDS,
     )
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(
-    request: Request, incident_id: int, who: Principal | None = Depends(optional_principal)
+    request: Request,
+    incident_id: int,
+    who: Principal | None = Depends(optional_principal),
+    session: Session = Depends(get_session),
 ) -> Response:
     if who is None:
         return _to_login(request)
+    owners = session.scalars(
+        select(User.display_name).where(User.active.is_(True)).order_by(User.display_name)
+    ).all()
     return _render(
         request,
         "incident.html",
         user=who.user,
         role_label=ROLE_NAMES.get(who.role, who.role),
         incident_id=incident_id,
-        action_kinds=ACTION_KINDS,
+        action_kinds=INCIDENT_ACTION_KINDS,
         statuses=INCIDENT_STATUSES,
+        grades=GRADE_NAMES,
+        owners=owners,
+        platforms=PLATFORMS,
+        sentiments=SENTIMENTS,
     )

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.holidays import load_calendar
 from alerts.outbox import SILENCE_FIELDS
 from store.models import Briefing, Case, Notification, Release, Silence
 from yuqing.clock import as_utc, local_iso, to_local
@@ -123,7 +124,8 @@ def _cases(
     rows = list(session.scalars(q.order_by(Case.received_at.desc(), Case.id.desc()).limit(300)))
     deadlines = _case_deadlines(session, [c.id for c in rows])
     now = clock_now()
-    cases = [case_out(c, deadlines[c.id], now) for c in rows]
+    calendar = load_calendar(session)  # holiday overrides entered by admins count in 剩余 N 个工作日
+    cases = [case_out(c, deadlines[c.id], now, calendar) for c in rows]
     cases.sort(key=_urgency)
     return _page(
         request,

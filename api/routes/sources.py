@@ -35,6 +35,9 @@ def list_sources(
     now = clock_now()
     out = []
     for s in session.scalars(select(Source).order_by(Source.name)):
+        warnings = source_warnings(s, _interval(settings, s), now)
+        # "正常" beside a warning misleads: a source with something to look at reads 告警.
+        shown = "warning" if s.status == "ok" and warnings else s.status
         out.append(
             S.SourceOut(
                 id=s.id,
@@ -42,8 +45,8 @@ def list_sources(
                 kind=s.kind,
                 url=s.url,
                 enabled=s.enabled,
-                status=s.status,
-                status_label=L.label(L.SOURCE_STATUSES, s.status),
+                status=shown,
+                status_label=L.label(L.SOURCE_STATUSES, shown),
                 last_run_at=local_iso(s.last_run_at),
                 last_success_at=local_iso(s.last_success_at),
                 last_error_at=local_iso(s.last_error_at),
@@ -53,7 +56,7 @@ def list_sources(
                 error_count=s.error_count,
                 quarantined_count=s.quarantined_count,
                 backoff_until=local_iso(s.backoff_until),
-                warnings=source_warnings(s, _interval(settings, s), now),
+                warnings=warnings,
             )
         )
     return out

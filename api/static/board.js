@@ -2,13 +2,13 @@
 "use strict";
 
 (() => {
-  const { api, el, time, gradeBadge, mentionCard, countdownNode } = YQ;
+  const { api, el, time, dueText, gradeBadge, mentionCard, countdownNode } = YQ;
   const openAction = YQ.actionDialog(() => refreshIncidents());
 
   function deadlineRow(d) {
     return el("li", { class: "deadline", dataset: { deadlineId: d.id } }, [
       el("span", { class: "d-kind", text: d.kind_label }),
-      el("span", { class: "muted small", text: "截止 " + time(d.due_at) + (d.provisional ? "（暂定）" : "") }),
+      el("span", { class: "muted small", text: "截止 " + dueText(d) + (d.provisional ? "（暂定）" : "") }),
       countdownNode(d),
     ]);
   }

@@ -56,24 +56,37 @@ const YQ = (() => {
     return pad(h) + ":" + pad(m) + ":" + pad(sec);
   }
 
-  /** Text and class of one countdown, from its deadline's state and due time. */
-  function countdown(state, dueIso, dueSoonSeconds = 3600) {
+  /** Text and class of one countdown, from its deadline's state and due time.
+      Working-day clocks count working days, not hours: amber on the last working day. */
+  function countdown(state, dueIso, dueSoonSeconds = 3600, workingDaysLeft = null) {
     if (state === "met") return ["已完成", "met"];
     if (state === "waived") return ["已豁免", "waived"];
     const left = (new Date(dueIso).getTime() - serverNow()) / 1000;
     if (left <= 0 || state === "breached") return ["已超时 " + hms(-left), "breached"];
+    if (workingDaysLeft !== null && workingDaysLeft !== undefined && workingDaysLeft !== "") {
+      const n = Number(workingDaysLeft);
+      if (n <= 0) return ["今日到期 · 剩余 " + hms(left), "due-soon"];
+      return ["剩余 " + n + " 个工作日", "running"];
+    }
     if (left <= dueSoonSeconds || state === "due_soon") return ["剩余 " + hms(left), "due-soon"];
     return ["剩余 " + hms(left), "running"];
   }
 
   function countdownNode(d) {
-    const node = el("span", { class: "countdown", dataset: { due: d.due_at, state: d.state } });
+    const data = { due: d.due_at, state: d.state };
+    if (d.basis === "working_days" && d.working_days_left !== null && d.working_days_left !== undefined) {
+      data.wd = String(d.working_days_left);
+    }
+    const node = el("span", { class: "countdown", dataset: data });
     paint(node);
     return node;
   }
 
+  /** "截止 12-01 24:00": the server's reading of the due time (working-day windows end at 24:00). */
+  const dueText = (d) => d.due_label || time(d.due_at);
+
   function paint(node) {
-    const [text, cls] = countdown(node.dataset.state, node.dataset.due);
+    const [text, cls] = countdown(node.dataset.state, node.dataset.due, 3600, node.dataset.wd);
     if (node.textContent !== text) node.textContent = text;
     node.className = "countdown " + cls;
   }
@@ -93,10 +106,14 @@ const YQ = (() => {
     } catch (e) { /* keep the browser's clock */ }
   }
 
-  /** Calls refresh() on every pushed change; polls every 30 s as well, in case the stream is cut. */
+  /** Calls refresh() on every pushed change; polls every 30 s as well, in case the stream is cut.
+      A dropped stream is shown at once (断线重连中) and the page keeps polling until it is back. */
   function live(refresh) {
     const status = document.getElementById("live-status");
-    const set = (text, cls) => { if (status) { status.textContent = text; status.className = "live " + cls; } };
+    const set = (text, cls) => {
+      if (status) { status.textContent = text; status.className = "live " + cls; }
+      document.body.classList.toggle("stream-lost", cls === "lost");
+    };
     let timer = null;
     const schedule = () => { clearTimeout(timer); timer = setTimeout(() => refresh("poll").finally(schedule), 30000); };
     schedule();
@@ -104,11 +121,84 @@ const YQ = (() => {
     const es = new EventSource("/api/v1/stream");
     es.addEventListener("hello", () => set("实时", "ok"));
     for (const name of ["incident", "deadline", "mention"]) {
-      es.addEventListener(name, (ev) => { refresh(name, JSON.parse(ev.data)); schedule(); });
+      es.addEventListener(name, (ev) => {
+        refresh(name, JSON.parse(ev.data));
+        if (name !== "mention") alarm.check();
+        schedule();
+      });
     }
-    es.onerror = () => set("重连中（轮询）", "poll");
+    es.onerror = () => { set("断线重连中…", "lost"); refresh("poll"); };
     es.onopen = () => set("实时", "ok");
   }
+
+  /** Arrival alarm: the tab title counts open grade I/II incidents, and a new one beeps and raises a
+      desktop notification, unless this user muted the sound (kept per user in this browser). */
+  const alarm = (() => {
+    const who = document.body.dataset.user || "";
+    const muteKey = "yuqing.mute." + who;
+    const baseTitle = document.title;
+    let known = null; // ids of open I/II incidents already announced
+    const muted = () => localStorage.getItem(muteKey) === "1";
+
+    function beep() {
+      if (muted()) return;
+      try {
+        const ctx = new (window.AudioContext || window.webkitAudioContext)();
+        [0, 0.35].forEach((at) => {
+          const osc = ctx.createOscillator(), gain = ctx.createGain();
+          osc.frequency.value = 880; osc.connect(gain); gain.connect(ctx.destination);
+          gain.gain.setValueAtTime(0.2, ctx.currentTime + at);
+          osc.start(ctx.currentTime + at); osc.stop(ctx.currentTime + at + 0.25);
+        });
+        document.body.dataset.lastAlarm = String(Date.now());
+      } catch (e) { /* no audio device: the title and the notification still tell */ }
+    }
+
+    function notify(i) {
+      if (!("Notification" in window) || Notification.permission !== "granted" || muted()) return;
+      const n = new Notification("【" + (i.grade_label || i.grade) + "】" + i.title, {
+        body: "新事件，请立即确认接警。", tag: "incident-" + i.id, requireInteraction: true,
+      });
+      n.onclick = () => { window.focus(); location.href = "/incidents/" + i.id; };
+    }
+
+    async function check() {
+      let list;
+      try { list = await api("GET", "/api/v1/incidents"); } catch (e) { return; }
+      if (!list) return;
+      const severe = list.filter((i) => i.grade === "I" || i.grade === "II");
+      const top = severe.slice().sort((a, b) => a.grade.length - b.grade.length)[0];
+      document.title = severe.length
+        ? "(" + severe.length + ")【" + top.grade + "级】" + top.title + " · " + baseTitle : baseTitle;
+      const ids = new Set(severe.map((i) => i.id));
+      if (known !== null) {
+        const fresh = severe.filter((i) => !known.has(i.id));
+        if (fresh.length) { beep(); fresh.forEach(notify); }
+      }
+      known = ids;
+      document.body.dataset.severeCount = String(severe.length);
+    }
+
+    function paintButton(btn) {
+      btn.textContent = muted() ? "提醒音已关" : "提醒音已开";
+      btn.setAttribute("aria-pressed", muted() ? "true" : "false");
+    }
+
+    function bind() {
+      const btn = document.getElementById("mute-toggle");
+      if (btn) {
+        paintButton(btn);
+        btn.addEventListener("click", () => {
+          localStorage.setItem(muteKey, muted() ? "0" : "1");
+          paintButton(btn);
+          if (!muted() && "Notification" in window && Notification.permission === "default") {
+            Notification.requestPermission();
+          }
+        });
+      }
+    }
+    return { check, bind, muted };
+  })();
 
   function gradeBadge(grade, label) {
     return el("span", { class: "grade grade-" + grade, text: label || grade, title: "事件等级" });
@@ -116,6 +206,29 @@ const YQ = (() => {
 
   function chips(labels, cls = "chip") {
     return el("span", { class: "chips" }, labels.map((t) => el("span", { class: cls, text: t })));
+  }
+
+  const SENTIMENT_LABELS = { negative: "负面", neutral: "中性", positive: "正面" };
+
+  /** 更正: an analyst's relabelling, stored with who and when; the next `yuqing train` learns from it. */
+  function correction(m, badge) {
+    if (document.body.dataset.canRelabel !== "1") return null;
+    const select = el("select", { class: "relabel", "aria-label": "更正倾向", title: "判断有误时更正，用于模型再训练" }, [
+      el("option", { value: "", text: "更正倾向…" }),
+      ...Object.entries(SENTIMENT_LABELS).filter(([k]) => k !== m.sentiment)
+        .map(([k, v]) => el("option", { value: k, text: "改为" + v })),
+    ]);
+    select.addEventListener("change", async () => {
+      if (!select.value) return;
+      select.disabled = true;
+      try {
+        const out = await api("POST", "/api/v1/mentions/" + m.id + "/sentiment", { label: select.value });
+        badge.textContent = out.sentiment_label;
+        badge.className = "sent sent-" + out.sentiment;
+        select.replaceWith(el("span", { class: "muted", text: "已更正为" + out.sentiment_label }));
+      } catch (e) { select.disabled = false; alert(e.message); }
+    });
+    return select;
   }
 
   function mentionCard(m) {
@@ -133,7 +246,8 @@ const YQ = (() => {
       ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "原文" }) : null;
     return el("article", { class: "mention", dataset: { id: m.id } }, [
       head, title, body, chips(m.risk_factors.map((f) => f.label), "chip factor"),
-      chips(m.sensitive_topic_labels, "chip topic"), probs, link,
+      chips(m.sensitive_topic_labels, "chip topic"), probs,
+      el("div", { class: "m-foot small" }, [link, correction(m, head.firstChild)]),
     ]);
   }
 
@@ -170,5 +284,9 @@ const YQ = (() => {
 
   syncClock().then(tick);
   setInterval(tick, 1000);
-  return { api, el, time, hms, countdown, countdownNode, tick, live, gradeBadge, chips, mentionCard, actionDialog };
+  if (document.getElementById("live-status")) { alarm.bind(); alarm.check(); }
+  return {
+    api, el, time, dueText, serverNow, hms, countdown, countdownNode, tick, live, alarm, gradeBadge, chips, mentionCard,
+    actionDialog,
+  };
 })();

@@ -23,7 +23,7 @@
     const rows = Object.entries(report.by_kind).map(([code, v]) => [v.label, code, v]);
     rows.push(["合计", "total", report.total]);
     return el("table", { class: "data-table", id: "kind-table" }, [
-      el("thead", {}, el("tr", {}, ["类型", ...OUTCOMES.map((o) => o[1]), "合计", "按时率"].map((t) => el("th", { text: t })))),
+      el("thead", {}, el("tr", {}, ["类型", ...OUTCOMES.map((o) => o[1]), "合计", "按时率"].map((t) => el("th", { text: t, class: t === "类型" ? "" : "num" })))),
       el("tbody", {}, rows.map(([label, code, v]) => el("tr", { dataset: { kind: code }, class: code === "total" ? "total" : "" }, [
         el("td", { text: label }),
         ...OUTCOMES.map(([k]) => el("td", { class: "num" + ((k === "missed" || k === "late") && v[k] ? " bad" : ""), text: v[k] })),
@@ -59,7 +59,7 @@
       if (!report) return;
       const labels = Object.fromEntries(Object.entries(report.by_kind).map(([k, v]) => [k, v.label]));
       document.getElementById("period-label").textContent =
-        "考核期：" + report.start.slice(0, 16).replace("T", " ") + " 至 " + report.end.slice(0, 16).replace("T", " ") + "（北京时间，不含结束时刻）";
+        "考核期：" + report.start.slice(0, 16).replace("T", " ") + " 至 " + report.end.slice(0, 16).replace("T", " ") + "（北京时间；截止于结束日 24:00 的时限计入本期）";
       document.getElementById("by-kind").replaceChildren(
         Object.keys(report.by_kind).length ? kindTable(report) : el("p", { class: "muted", text: "本期没有到期的时限。" }));
       document.getElementById("late-list").replaceChildren(lateTable(report.late_or_missed, labels));

@@ -10,6 +10,11 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate leaves the hand-made search index (FTS5 shadow tables, tsvector table) alone."""
+    return not (name or "").startswith(("mention_fts", "mention_search"))
+
+
 def run() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
@@ -23,6 +28,7 @@ def run() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=_ours,
         )
         context.run_migrations()
 

@@ -1,5 +1,7 @@
 """All models, importable from one place: `from store.models import Document`."""
 
+from store import search_index
+
 from .analysis import Mention, MentionRelease, Release, SentimentCorrection, Story, WatchTopic
 from .base import Base, UTCDateTime
 from .incidents import (
@@ -15,6 +17,8 @@ from .incidents import (
 )
 from .people import ApiToken, AuditLog, Briefing, User
 from .sources import CrawlCursor, Document, Quarantine, Source
+
+search_index.install_hook()  # mentions are indexed for search in the transaction that writes them
 
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",

@@ -85,3 +85,16 @@ def test_untrusted_titles_are_neutralised_in_markdown(session_maker, make_settin
     body = receiver.on("/press")[0]["json"]["body"]
     assert "[点我](http" not in body and "<script>" not in body
     assert safe_text("a\n\nb" * 100, limit=10).endswith("…")
+
+
+def test_channels_named_in_chinese_deliver_with_an_ascii_key(session_maker, make_settings, receiver):
+    """HTTP headers are ASCII: a Chinese channel name in the key used to fail every robot delivery."""
+    from urllib.parse import unquote
+
+    channels = [ChannelConfig(name="值班室企业微信群", kind="wecom", url=receiver.url + "/wecom?key=abc")]
+    settings = make_settings(notify=NotifyConfig(channels=channels))
+    incident_id, sent = open_and_deliver(session_maker, settings)
+    assert sent == 1
+    [wecom] = receiver.on("/wecom")
+    key = wecom["headers"]["x-yuqing-idempotency-key"]
+    assert key.isascii() and unquote(key) == f"incident:{incident_id}:opened|值班室企业微信群"

@@ -18,6 +18,8 @@ from yuqing import clock as wall
 
 from .clock import VirtualClock, phase_of
 from .content.news import CENTRAL_OUTLET, LOCAL_OUTLET
+from .inbox import KEY_HEADER, Inbox
+from .inbox import render as render_inbox
 from .render import news, releases, tieba, weibo_api
 from .scenario import Scenario, build_scenario
 
@@ -68,8 +70,17 @@ class World:
         self._articles = {a.path: a for a in scenario.news}
         self._releases = {r.path: r for r in scenario.releases}
         self._threads = {t.tid: t for t in scenario.tieba}
+        self.inbox = Inbox()  # what the demo's notification channels delivered (yuqing.demo.inbox)
+        self.pinned: datetime | None = None  # a virtual time set by hand: the world stands still there
+
+    def pin(self, virtual_now: datetime | None) -> None:
+        """Stop the accelerated clock at `virtual_now` (None: run again). Tests step the scenario
+        this way, so what each crawl sees does not depend on how fast the machine is."""
+        self.pinned = virtual_now
 
     def virtual_now(self, real_now: datetime | None = None) -> datetime:
+        if self.pinned is not None:
+            return self.pinned
         return self.scenario.clock.virtual_now(real_now or wall.now())
 
     def state(self, real_now: datetime | None = None) -> dict:
@@ -78,7 +89,7 @@ class World:
         vnow = self.virtual_now(real_now)
         c = self.scenario.clock
         s = self.scenario
-        progress = c.progress(real_now)
+        progress = max(0.0, min(1.0, (vnow - c.scenario_start) / c.span))
         return {
             "speed": c.speed,
             "seed": s.seed,
@@ -116,6 +127,8 @@ class World:
             return Response(200, "text/plain; charset=utf-8", ROBOTS)
         if path == "/__scenario":
             return _json(self.state(real_now))
+        if path == "/inbox":
+            return Response(200, "text/html; charset=utf-8", render_inbox(self.inbox))
         if path in ("/news/rss.xml", "/local/rss.xml"):
             outlet_key = "central" if path.startswith("/news/") else "local"
             outlet = CENTRAL_OUTLET if outlet_key == "central" else LOCAL_OUTLET
@@ -194,6 +207,22 @@ def _handler_for(world: World) -> type[BaseHTTPRequestHandler]:
             self.send_header("Cache-Control", "no-cache")
             self.end_headers()
             self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            """Only the notification inbox takes POSTs: /inbox/wecom, /inbox/dingtalk, /inbox/webhook."""
+            channel = self.path.split("?", 1)[0].removeprefix("/inbox/")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(min(length, 1_000_000))
+            if not self.path.startswith("/inbox/") or channel not in ("wecom", "dingtalk", "webhook"):
+                status, reply = 404, {"errcode": 404, "errmsg": "not found"}
+            else:
+                status, reply = world.inbox.receive_robot(channel, body, self.headers.get(KEY_HEADER))
+            data = json.dumps(reply).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def log_message(self, format: str, *args: object) -> None:
             if world_logging.is_set():

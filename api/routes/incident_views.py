@@ -1,0 +1,194 @@
+"""What an incident page draws: the volume curve with its markers, and mentions grouped by story.
+
+A hundred mentions listed flat are 13,600 px of mostly the same post: the page shows stories
+(reposts and syndicated copies together, with counts and the earliest publisher), the riskiest
+first, twenty at a time, filtered like the feed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import Action, Incident, IncidentMention, Mention, Release, Story
+from yuqing.clock import as_utc, local_iso
+
+from .. import labels as L
+from .. import schemas as S
+from ..deps import Principal, current_principal, get_session
+from ..present import mention_out, parse_local
+
+router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
+
+
+class SeriesPoint(BaseModel):
+    start: S.Time
+    mentions: int
+    negative: int
+    negative_share: float | None
+
+
+class SeriesMarker(BaseModel):
+    at: S.Time
+    kind: str = Field(description="release | opened | action")
+    label: str
+
+
+class SeriesOut(BaseModel):
+    bucket_minutes: int
+    points: list[SeriesPoint]
+    markers: list[SeriesMarker]
+
+
+class MentionGroup(BaseModel):
+    story_id: int | None
+    title: str | None
+    count: int = Field(description="该组在本事件中（按筛选）的条数")
+    story_size: int | None
+    earliest_publisher: str | None
+    earliest_at: S.Time | None
+    negative: int
+    max_risk: float
+    platforms: dict[str, int]
+    representative: S.MentionOut
+
+
+class MentionGroupsOut(BaseModel):
+    total_groups: int
+    total_mentions: int
+    groups: list[MentionGroup]
+
+
+def _incident(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise HTTPException(status_code=404, detail="事件不存在")
+    return incident
+
+
+def bucket_minutes(span: timedelta) -> int:
+    """Buckets that give a readable curve: about 12–60 points whatever the incident's age."""
+    for minutes in (10, 30, 60, 180, 360, 720, 1440):
+        if span <= timedelta(minutes=minutes * 48):
+            return minutes
+    return 1440
+
+
+@router.get("/{incident_id}/series", response_model=SeriesOut, summary="事件声量与负面占比曲线")
+def series(
+    incident_id: int,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> SeriesOut:
+    incident = _incident(session, incident_id)
+    said_at = func.coalesce(Mention.published_at, Mention.analysed_at)
+    rows = session.execute(
+        select(said_at, Mention.sentiment)
+        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+        .where(IncidentMention.incident_id == incident_id)
+    ).all()
+    times = [as_utc(t) for t, _s in rows]
+    markers = [SeriesMarker(at=local_iso(incident.opened_at), kind="opened", label="立案")]
+    if incident.release_id:
+        release = session.get(Release, incident.release_id)
+        if release is not None and release.published_at is not None:
+            markers.append(SeriesMarker(at=local_iso(release.published_at), kind="release",
+                                        label="数据发布：" + (release.indicator_name or release.title)))
+    for a in session.scalars(select(Action).where(Action.incident_id == incident_id).order_by(Action.at)):
+        markers.append(SeriesMarker(at=local_iso(a.at), kind="action", label=L.label(L.ACTION_KINDS, a.kind)))
+    if not times:
+        return SeriesOut(bucket_minutes=60, points=[], markers=markers)
+    marker_times = [as_utc(datetime.fromisoformat(m.at)) for m in markers]
+    start, end = min([*times, *marker_times]), max([*times, *marker_times])
+    minutes = bucket_minutes(end - start)
+    step = timedelta(minutes=minutes)
+    # Buckets aligned on Beijing wall time (a day bucket runs 00:00–24:00 Beijing).
+    width, beijing = minutes * 60, 8 * 3600
+    origin = datetime.fromtimestamp((start.timestamp() + beijing) // width * width - beijing, UTC)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (_t, sentiment), at in zip(rows, times, strict=True):
+        slot = counts[int((at - origin) / step)]
+        slot[0] += 1
+        slot[1] += sentiment == "negative"
+    last = int((end - origin) / step)
+    points = []
+    for i in range(last + 1):
+        n, neg = counts.get(i, [0, 0])
+        points.append(SeriesPoint(start=local_iso(origin + i * step), mentions=n, negative=neg,
+                                  negative_share=round(neg / n, 3) if n else None))
+    return SeriesOut(bucket_minutes=minutes, points=points, markers=markers)
+
+
+@router.get("/{incident_id}/mention-groups", response_model=MentionGroupsOut,
+            summary="事件信息按转载聚合分组（风险高者在前，分页）")
+def mention_groups(
+    incident_id: int,
+    platform: str | None = Query(None, max_length=20),
+    sentiment: str | None = Query(None, max_length=10),
+    min_risk: float | None = Query(None, ge=0, le=100),
+    since: str | None = Query(None, max_length=40),
+    until: str | None = Query(None, max_length=40),
+    offset: int = Query(0, ge=0, le=100_000),
+    limit: int = Query(20, ge=1, le=100),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> MentionGroupsOut:
+    _incident(session, incident_id)
+    if sentiment and sentiment not in L.SENTIMENTS:
+        raise HTTPException(status_code=422, detail=f"sentiment：倾向应为 {'、'.join(L.SENTIMENTS)} 之一")
+    q = (
+        select(Mention)
+        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+        .where(IncidentMention.incident_id == incident_id)
+    )
+    said_at = func.coalesce(Mention.published_at, Mention.analysed_at)
+    if platform:
+        q = q.where(Mention.platform == platform)
+    if sentiment:
+        q = q.where(Mention.sentiment == sentiment)
+    if min_risk is not None:
+        q = q.where(Mention.risk >= min_risk)
+    for value, name in ((since, "since"), (until, "until")):
+        if value:
+            try:
+                at = parse_local(value)
+            except ValueError as exc:
+                raise HTTPException(status_code=422, detail=f"{name}：{exc}") from exc
+            q = q.where(said_at >= at if name == "since" else said_at < at)
+    mentions = list(session.scalars(q))
+    buckets: dict[tuple[str, int], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        buckets[("story", m.story_id) if m.story_id is not None else ("single", m.id)].append(m)
+    story_ids = {k[1] for k in buckets if k[0] == "story"}
+    stories = (
+        {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(story_ids)))} if story_ids else {}
+    )
+    groups = []
+    for (kind, key), members in buckets.items():
+        story = stories.get(key) if kind == "story" else None
+        rep = max(members, key=lambda m: (m.risk, -m.id))
+        first = min(members, key=lambda m: as_utc(m.published_at or m.analysed_at))
+        platforms: dict[str, int] = defaultdict(int)
+        for m in members:
+            platforms[L.label(L.PLATFORMS, m.platform)] += 1
+        groups.append(MentionGroup(
+            story_id=key if kind == "story" else None,
+            title=(story.title if story else None) or rep.title,
+            count=len(members),
+            story_size=story.size if story else None,
+            earliest_publisher=(story.earliest_publisher if story else None) or first.author,
+            earliest_at=local_iso((story.earliest_published_at if story else None)
+                                  or first.published_at or first.analysed_at),
+            negative=sum(m.sentiment == "negative" for m in members),
+            max_risk=round(rep.risk, 1),
+            platforms=dict(platforms),
+            representative=mention_out(rep),
+        ))
+    groups.sort(key=lambda g: (-g.max_risk, -g.count, g.representative.id))
+    return MentionGroupsOut(total_groups=len(groups), total_mentions=len(mentions),
+                            groups=groups[offset : offset + limit])

@@ -1,0 +1,61 @@
+"""Pages beyond the live board: incident history (事件), sources (采集源) and search (检索).
+
+Shells like the other pages: data comes from /api/v1 and is put in with textContent.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from ..auth import ROLE_NAMES
+from ..deps import Principal, optional_principal
+from ..labels import GRADE_NAMES, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
+from .pages import _render, _to_login
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, who: Principal | None, template: str, **context: object) -> Response:
+    if who is None:
+        return _to_login(request)
+    return _render(request, template, user=who.user, role_label=ROLE_NAMES.get(who.role, who.role), **context)
+
+
+@router.get("/incidents")
+def incidents_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+    return _page(request, who, "incidents.html", grades=GRADE_NAMES, statuses=INCIDENT_STATUSES)
+
+
+@router.get("/sources")
+def sources_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+    return _page(request, who, "sources.html")
+
+
+@router.get("/stories")
+def stories_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+    return _page(request, who, "stories.html")
+
+
+@router.get("/search")
+def search_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+    can_save = who is not None and who.role in ("analyst", "admin")
+    return _page(request, who, "search.html", platforms=PLATFORMS, sentiments=SENTIMENTS, can_save=can_save)
+
+
+IMPORT_TEMPLATE = (
+    "kind,title,received_at,complex,body,channel,contact,external_ref\r\n"
+    "complaint,对11月CPI数据的投诉,2026-12-01 09:30,false,认为菜价涨幅与CPI不符,12345热线,王先生,RX-0001\r\n"
+    "suggestion,建议公布分项权重,2026-12-01 10:00,true,,门户网站留言,,\r\n"
+)
+
+
+@router.get("/cases/import-template.csv")
+def case_import_template(who: Principal | None = Depends(optional_principal)) -> Response:
+    """The import's columns with one example row per kind of case (UTF-8 with BOM for Excel)."""
+    if who is None:
+        return Response(status_code=401)
+    return Response(
+        ("\ufeff" + IMPORT_TEMPLATE).encode("utf-8"), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cases-import-template.csv"'},
+    )
