@@ -7,6 +7,7 @@ from .incidents import (
     Case,
     Deadline,
     HolidayOverride,
+    HolidaySchedule,
     Incident,
     IncidentEvent,
     IncidentMention,
@@ -18,7 +19,7 @@ from .sources import CrawlCursor, Document, Quarantine, Source
 
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",
-    "Document", "HolidayOverride", "Incident", "IncidentEvent", "IncidentMention", "Mention",
-    "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
+    "Document", "HolidayOverride", "HolidaySchedule", "Incident", "IncidentEvent", "IncidentMention",
+    "Mention", "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
     "Source", "Story", "UTCDateTime", "User", "WatchTopic",
 ]
