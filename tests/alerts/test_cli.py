@@ -27,7 +27,8 @@ def test_deadline_prints_due_time_and_provisional(cli):
     assert "2026-10-24 00:00" in result.stdout and "暂定：否" in result.stdout
     result = cli.invoke(app, ["deadline", "--start", "2026-12-28 10:00", "--kind", "complaint", "--json"])
     data = json.loads(result.stdout)
-    assert data["provisional"] is True and data["due_at"] == "2027-01-19T00:00:00+08:00"
+    # 2027 is past the package: provisional, and 1 Jan 2027 (元旦, by law) is not counted as a working day
+    assert data["provisional"] is True and data["due_at"] == "2027-01-20T00:00:00+08:00"
     result = cli.invoke(app, ["deadline", "--start", "2026-09-28 10:00", "--hours", "5"])
     assert "2026-09-28 15:00" in result.stdout
     result = cli.invoke(app, ["deadline", "--start", "昨天", "--hours", "5"])

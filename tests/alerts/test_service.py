@@ -76,7 +76,7 @@ def test_refusals_are_value_errors_with_chinese_messages(session, make_settings)
 
 def test_press_conference_meets_windows_late_ones_count_late(session, make_settings):
     settings = make_settings()
-    incident = make_incident(session, settings)
+    incident = make_incident(session, settings, grade="I")
     tick(session, settings, now=T0 + timedelta(hours=6))  # authoritative info breached
     late = T0 + timedelta(hours=7)
     action = service.record_action(session, kind="press_conference", at=late, actor="spokes", now=late,
@@ -95,7 +95,7 @@ def test_press_conference_meets_windows_late_ones_count_late(session, make_setti
 
 def test_waive_needs_a_reason_and_missed_windows_are_reported(session, make_settings):
     settings = make_settings()
-    incident = make_incident(session, settings)
+    incident = make_incident(session, settings, grade="I")
     rows = {d.kind: d for d in session.scalars(select(Deadline).where(Deadline.incident_id == incident.id))}
     with pytest.raises(InvalidTransition):
         service.waive_deadline(session, deadline_id=rows["press_conference"].id, reason="", actor="a", now=T0)
