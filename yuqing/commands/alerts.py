@@ -129,6 +129,35 @@ def register(app: typer.Typer) -> None:
             set_override(session, day=parsed, is_workday=workday, actor=actor, now=now(), note=note)
         typer.echo(f"{parsed.isoformat()} 已设为{'工作日' if workday else '节假日'}")
 
+    @holidays.command("import")
+    def holidays_import(
+        file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                    help="国务院办公厅节假日安排：CSV（date,type,name）或 iCalendar（.ics）"),
+        year: int = typer.Option(..., "--year", min=2000, max=2100, help="安排所属年份"),
+        actor: str = typer.Option("admin", help="操作人"),
+    ) -> None:
+        """导入某年节假日安排：该年即为已知，并重新计算所有按暂定规则计算的未到期期限，通知负责人。"""
+        from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
+        from store.db import make_engine, session_factory, session_scope
+        from yuqing.clock import now
+        from yuqing.config import get_settings
+
+        try:
+            entries = parse_holiday_file(file.read_bytes(), file.name)
+        except HolidayFileError as exc:
+            _fail(f"未导入：{exc}")
+        settings = get_settings()
+        try:
+            with session_scope(session_factory(make_engine(settings.database_url), writer=True)) as session:
+                result = import_year(session, year=year, entries=entries, actor=actor, now=now(),
+                                     settings=settings, source=file.name)
+                changed = len(result.recomputed)
+        except HolidayFileError as exc:
+            _fail(f"未导入：{exc}")
+        for warning in result.warnings:
+            typer.echo(f"提示：{warning}", err=True)
+        typer.echo(f"已导入 {year} 年节假日安排（{result.days} 个日期），重新计算暂定期限 {changed} 项")
+
     @holidays.command("remove")
     def holidays_remove(day: str = typer.Argument(..., help="日期 YYYY-MM-DD")) -> None:
         """删除某日的录入，恢复为节假日安排或周一至周五规则。"""
