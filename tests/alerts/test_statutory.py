@@ -25,7 +25,8 @@ def test_the_rule_never_invents_a_holiday_in_published_years(year: int) -> None:
     rest = statutory_rest_days(year)
     assert [d for d in rest if chinese_calendar.is_workday(d)] == []
     # and it finds nearly every weekday holiday: only 调休 days are unknown (2026-01-02)
-    missed = [d for d in _days(year) if d.weekday() < 5 and not chinese_calendar.is_workday(d) and d not in rest]
+    missed = [d for d in _days(year)
+              if d.weekday() < 5 and not chinese_calendar.is_workday(d) and d not in rest]
     assert len(missed) <= 1, missed
 
 

@@ -42,10 +42,9 @@ def test_a_15_working_day_complaint_is_reminded_on_working_mornings_never_at_nig
 ):
     settings = make_settings(receiver)
     received = local(2026, 11, 2, 10)  # Monday; 15 working days end Monday 23 Nov at 24:00
-    with time_machine.travel(received, tick=False):
-        with session_maker() as s, s.begin():
-            case_id = service.create_case(s, kind="complaint", title="对CPI口径的投诉", received_at=now(),
-                                          actor="clerk", now=now(), settings=settings).id
+    with time_machine.travel(received, tick=False), session_maker() as s, s.begin():
+        case_id = service.create_case(s, kind="complaint", title="对CPI口径的投诉", received_at=now(),
+                                      actor="clerk", now=now(), settings=settings).id
     deliveries: list[tuple[datetime, str, str]] = []
     t = local(2026, 11, 16)
     with time_machine.travel(t, tick=False) as traveller:
@@ -70,7 +69,8 @@ def test_a_15_working_day_complaint_is_reminded_on_working_mornings_never_at_nig
     assert at("/leaders", "breach-leadership") == [local(2026, 11, 24, 9)]
     # once per working morning while breached, skipping the weekend of 28-29 Nov
     assert [at("/press", f"repeat-{k}") for k in (1, 2, 3, 4)] == [
-        [local(2026, 11, 25, 9)], [local(2026, 11, 26, 9)], [local(2026, 11, 27, 9)], [local(2026, 11, 30, 9)]]
+        [local(2026, 11, 25, 9)], [local(2026, 11, 26, 9)], [local(2026, 11, 27, 9)],
+        [local(2026, 11, 30, 9)]]
     assert len(deliveries) == 10
     for t, _, _ in deliveries:  # never at night, never on a rest day
         shanghai = t.astimezone(SHANGHAI)
@@ -78,7 +78,8 @@ def test_a_15_working_day_complaint_is_reminded_on_working_mornings_never_at_nig
     with session_maker() as s:
         deadline = s.scalar(select(Deadline).where(Deadline.case_id == case_id))
         assert deadline.state == "breached" and deadline.due_at == local(2026, 11, 24)
-        bodies = [n.body for n in s.scalars(select(Notification).where(Notification.deadline_id == deadline.id))]
+        bodies = [n.body for n in s.scalars(
+            select(Notification).where(Notification.deadline_id == deadline.id))]
     assert any("最后一个工作日为 2026-11-23" in b for b in bodies)
 
 
@@ -122,10 +123,9 @@ def test_office_close_breach_is_told_at_the_close_and_the_auditor_keeps_office_h
     schedule = working_day_schedule(due, closing, CAL)
     assert schedule.breach_at == due and schedule.last_day == date(2026, 11, 23)
     settings = make_settings(receiver)
-    with time_machine.travel(local(2026, 11, 2, 10), tick=False):
-        with session_maker() as s, s.begin():
-            service.create_case(s, kind="complaint", title="夜间稽核", received_at=now(), actor="clerk",
-                                now=now(), settings=settings)
+    with time_machine.travel(local(2026, 11, 2, 10), tick=False), session_maker() as s, s.begin():
+        service.create_case(s, kind="complaint", title="夜间稽核", received_at=now(), actor="clerk",
+                            now=now(), settings=settings)
     with time_machine.travel(local(2026, 11, 18, 23), tick=False), session_maker() as s, s.begin():
         assert audit(s, settings, now=now()) == []  # lead-3d was due at 09:00, but it waits for the morning
         assert s.scalars(select(Notification)).all() == []
@@ -151,5 +151,6 @@ def test_hour_clocks_keep_minute_reminders_day_and_night(session_maker, make_set
                     Notification.created_at == now(), Notification.audience == "press"))]
             t += timedelta(minutes=5)
     due = opened + timedelta(hours=5)
-    assert (due - timedelta(minutes=60), "lead-60") in steps and (due - timedelta(minutes=15), "lead-15") in steps
+    assert (due - timedelta(minutes=60), "lead-60") in steps
+    assert (due - timedelta(minutes=15), "lead-15") in steps
     assert (due, "breach") in steps
