@@ -18,6 +18,7 @@ from yuqing.config import Settings
 
 from .routes import (
     cases,
+    holidays,
     incidents,
     mentions,
     office,
@@ -57,8 +58,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
-    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, pages,
-                   pages_office):
+    for module in (session, incidents, mentions, sources, office, cases, holidays, outbox, stream, reports,
+                   pages, pages_office):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -105,6 +105,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mention.relabel": frozenset({"press", "analyst", "admin"}),
     "case.manage": frozenset({"press", "admin"}),
     "silence.manage": frozenset({"press", "leader", "admin"}),
+    "calendar.manage": frozenset({"admin"}),  # import a year's holiday notice
 }
 
 
