@@ -283,11 +283,15 @@ def notice_key(deadline: Deadline, step: str) -> str:
     return f"deadline:{deadline.id}:{step}" if revision == 0 else f"deadline:{deadline.id}:r{revision}:{step}"
 
 
-def working_day_note(deadline: Deadline, now: datetime, calendar: WorkingDayCalendar) -> str | None:
+def working_day_note(
+    session: Session, settings: Settings, deadline: Deadline, now: datetime,
+    calendar: WorkingDayCalendar | None,
+) -> str | None:
     """For a working-day clock, its last day and the working days left (the hours say little)."""
     clock = clock_of(deadline)
     if clock.unit != "working_days":
         return None
+    calendar = calendar or load_calendar(session, settings)
     last_day = working_day_schedule(deadline.due_at, clock, calendar).last_day
     today = to_local(now).date()
     left = calendar.workdays_between(today, last_day) + (1 if calendar.is_workday(today) else 0)
@@ -301,8 +305,7 @@ def write_notices(
     note: str | None = None, calendar: WorkingDayCalendar | None = None,
 ) -> list[Notification]:
     """Write the outbox rows of these steps (key: deadline + step + channel, so never twice)."""
-    notes = [n for n in (working_day_note(deadline, now, calendar or load_calendar(session, settings)), note)
-             if n]
+    notes = [n for n in (working_day_note(session, settings, deadline, now, calendar), note) if n]
     incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
     if incident is not None:
         title, grade, link = incident.title, incident.grade, incident_link(settings.base_url, incident.id)

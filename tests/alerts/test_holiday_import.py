@@ -163,3 +163,16 @@ def test_november_asks_for_next_years_notice_weekly_until_imported(session, make
                 actor="admin", now=local(2026, 11, 10), settings=settings)
     with time_machine.travel(local(2026, 11, 16, 9, 5), tick=False):
         assert missing_schedule_notice(session, settings=settings, now=now()) == []
+
+
+def test_the_scheduler_job_writes_the_notice_once(engine, session_maker, make_settings, receiver) -> None:
+    from yuqing.scheduler import Scheduler
+
+    sched = Scheduler(make_settings(receiver), engine, crawl=False)
+    with time_machine.travel(local(2026, 11, 2, 9, 5), tick=False):
+        sched.calendar_check()
+        sched.calendar_check()  # a second process or a rerun writes nothing twice
+    with session_maker() as s:
+        rows = list(s.scalars(select(Notification).where(
+            Notification.payload["kind"].as_string() == "calendar")))
+    assert len(rows) == 1 and rows[0].key.startswith("calendar:missing:2027:")

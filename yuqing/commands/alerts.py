@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
             from datetime import timedelta
             shown += f"（即 {(local - timedelta(days=1)).strftime('%Y-%m-%d')} 24:00）"
         typer.echo(f"截止时间：{shown}（北京时间）")
-        typer.echo(f"暂定：{'是（节假日安排未知，按周一至周五计算）' if due.provisional else '否'}")
+        guessed = "是（该年节假日安排未导入：已计入法定节假日，调休未计入）"
+        typer.echo(f"暂定：{guessed if due.provisional else '否'}")
         for line in (note, warning):
             if line:
                 typer.echo(f"提示：{line}", err=True)
@@ -118,7 +119,7 @@ def register(app: typer.Typer) -> None:
         note: str | None = typer.Option(None, help="备注，如 \"2027年春节\""),
         actor: str = typer.Option("admin", help="操作人"),
     ) -> None:
-        """录入某日为工作日或节假日（已生成的期限不变）。"""
+        """录入某日为工作日或节假日（已生成的期限不变；整年安排请用 import）。"""
         from alerts.holidays import set_override
         from store.db import make_engine, session_factory, session_scope
         from yuqing.clock import now
