@@ -169,9 +169,12 @@ def test_the_scheduler_job_writes_the_notice_once(engine, session_maker, make_se
     from yuqing.scheduler import Scheduler
 
     sched = Scheduler(make_settings(receiver), engine, crawl=False)
-    with time_machine.travel(local(2026, 11, 2, 9, 5), tick=False):
-        sched.calendar_check()
-        sched.calendar_check()  # a second process or a rerun writes nothing twice
+    try:
+        with time_machine.travel(local(2026, 11, 2, 9, 5), tick=False):
+            sched.calendar_check()
+            sched.calendar_check()  # a rerun writes nothing twice
+    finally:
+        sched.lock.release(final=True)  # on PostgreSQL the job took the leader lock
     with session_maker() as s:
         rows = list(s.scalars(select(Notification).where(
             Notification.payload["kind"].as_string() == "calendar")))
