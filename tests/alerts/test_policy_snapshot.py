@@ -112,3 +112,22 @@ def test_a_case_deadline_freezes_its_whole_clock(session, make_settings) -> None
     assert clock.calendar_basis == "published" and not clock.provisional
     assert clock.daily == settings.policy.working_day_reminders and clock.hour_reminders is None
     assert session.get(Case, case.id) is case
+
+
+def test_escalation_stays_frozen_when_settings_change_after_opening(session, make_settings, receiver) -> None:
+    settings = make_settings(receiver)
+    with time_machine.travel(T0, tick=False):
+        incident = service.open_incident(session, title="造假质疑", grade="I", category="other", actor="duty",
+                                         now=now(), settings=settings)
+    edited = make_settings(receiver)
+    edited.policy.hour_reminders.escalate_minutes = 180  # leadership 3 h before, from now on
+    edited.policy.hour_reminders.lead_minutes = [200]
+    due = T0 + timedelta(hours=5)
+    rows = {d.kind: d for d in session.scalars(select(Deadline).where(Deadline.incident_id == incident.id))}
+    with time_machine.travel(due - timedelta(minutes=170), tick=False):
+        tick(session, edited, now=now())
+    assert rows["authoritative_info"].reminders_sent == []
+    with time_machine.travel(due - timedelta(minutes=59), tick=False):
+        tick(session, edited, now=now())
+    assert rows["authoritative_info"].reminders_sent == ["lead-60", "escalate"]
+    assert ClockPolicy.load(rows["authoritative_info"].policy).hourly.escalate_minutes == 60
