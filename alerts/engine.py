@@ -305,7 +305,7 @@ def write_notices(
     note: str | None = None, calendar: WorkingDayCalendar | None = None,
 ) -> list[Notification]:
     """Write the outbox rows of these steps (key: deadline + step + channel, so never twice)."""
-    notes = [n for n in (working_day_note(session, settings, deadline, now, calendar), note) if n]
+    days_left = working_day_note(session, settings, deadline, now, calendar)
     incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
     if incident is not None:
         title, grade, link = incident.title, incident.grade, incident_link(settings.base_url, incident.id)
@@ -320,9 +320,10 @@ def write_notices(
     rows: list[Notification] = []
     for step in steps:
         text = deadline_notice(step=step.name, deadline_kind=deadline.kind, due_at=deadline.due_at,
-                               now=now, subject_title=title, grade=grade, link=link, audience=step.audience)
-        if notes:
-            text = Text(text.subject, "\n".join([text.body, *(f"- {n}" for n in notes)]))
+                               now=now, subject_title=title, grade=grade, link=link, audience=step.audience,
+                               remaining_text=days_left)
+        if note:
+            text = Text(text.subject, f"{text.body}\n- {note}")
         rows += outbox.enqueue(session, key=notice_key(deadline, step.name), text=text,
                                fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
                                        "kind": "deadline", "step": step.name},

@@ -87,6 +87,7 @@ def test_holidays_import_marks_the_year_known_and_recomputes(cli, tmp_path, sess
     with session_maker() as s:
         assert load_calendar(s).year_known(2027)
         assert not s.scalar(select(Deadline)).provisional
+    assert "已导入节假日安排的年份：2027" in cli.invoke(app, ["holidays", "list"]).stdout
 
 
 def _write(path, text):  # type: ignore[no-untyped-def]

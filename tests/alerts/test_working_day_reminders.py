@@ -81,6 +81,7 @@ def test_a_15_working_day_complaint_is_reminded_on_working_mornings_never_at_nig
         bodies = [n.body for n in s.scalars(
             select(Notification).where(Notification.deadline_id == deadline.id))]
     assert any("最后一个工作日为 2026-11-23" in b for b in bodies)
+    assert not any("小时" in b for b in bodies)  # working days, not "135 hours left"
 
 
 def test_step_times_of_random_working_day_clocks_fall_in_office_hours() -> None:

@@ -178,6 +178,8 @@ def register(app: typer.Typer) -> None:
         from yuqing.config import get_settings
 
         calendar, note = _calendar(get_settings().database_url)
+        if calendar.known_years:
+            typer.echo(f"已导入节假日安排的年份：{'、'.join(str(y) for y in sorted(calendar.known_years))}")
         for d, is_workday in sorted(calendar.overrides.items()):
             if year is None or d.year == year:
                 typer.echo(f"{d.isoformat()}  {'工作日' if is_workday else '节假日'}")
