@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from .statutory import statutory_rest_days
+from .statutory import probable_makeup_days, statutory_rest_days
 
 
 def _package_years() -> tuple[int, int]:
@@ -40,7 +40,7 @@ class DayInfo:
     day: date
     is_workday: bool
     provisional: bool
-    source: str  # "override" | "package" | "schedule" (imported year) | "statutory-rule" | "weekday-rule"
+    source: str  # override | package | schedule (imported year) | statutory-rule | makeup-rule | weekday-rule
     name: str | None = None  # the festival, for a statutory rest day
 
 
@@ -52,6 +52,7 @@ class WorkingDayCalendar:
     overrides: Mapping[date, bool] = field(default_factory=dict)
     known_years: frozenset[int] = frozenset()
     customary_blocks: bool = True  # see alerts.statutory.statutory_rest_days
+    makeup_window: int = 7  # see alerts.statutory.probable_makeup_days (with customary_blocks)
     first_year: int = FIRST_YEAR
     last_year: int = LAST_YEAR
 
@@ -65,6 +66,8 @@ class WorkingDayCalendar:
         festival = statutory_rest_days(day.year, self.customary_blocks).get(day)
         if festival is not None:
             return DayInfo(day, False, True, "statutory-rule", festival)
+        if self.customary_blocks and day in probable_makeup_days(day.year, self.makeup_window):
+            return DayInfo(day, True, True, "makeup-rule")  # may be worked: counted, so never late
         return DayInfo(day, day.weekday() < 5, True, "weekday-rule")
 
     def is_workday(self, day: date) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import HolidayOverride, HolidaySchedule
-from yuqing.config import Settings
+from yuqing.config import CalendarConfig, Settings
 
 from .calendar import WorkingDayCalendar
 
@@ -18,9 +18,10 @@ def load_calendar(session: Session, settings: Settings | None = None) -> Working
     """The working-day calendar with every stored override applied and the imported years known."""
     rows = session.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).all()
     years = frozenset(session.scalars(select(HolidaySchedule.year)))
-    blocks = settings.calendar.customary_blocks if settings is not None else True
+    rule = settings.calendar if settings is not None else CalendarConfig()
     return WorkingDayCalendar(overrides={day: bool(is_workday) for day, is_workday in rows},
-                              known_years=years, customary_blocks=blocks)
+                              known_years=years, customary_blocks=rule.customary_blocks,
+                              makeup_window=rule.makeup_window_days)
 
 
 def set_override(

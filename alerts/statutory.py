@@ -6,9 +6,14 @@
 Art. 6: a holiday of all citizens falling on a Saturday or Sunday is made up on a working day (补假).
 Art. 7 lets the State Council join them with weekends into long holidays (调休); since 2025 these have
 been 春节 8 days from 除夕, 劳动节 5 days from 1 May and 国庆节 7 days from 1 October (checked against
-the published 2025 and 2026 schedules in tests). Which weekends are then worked is not known until
-the notice is published: those days stay rest days here, and everything computed on them stays
-provisional. Lunar dates and the 清明 term come from `lunar_python` (offline, pure Python).
+the published 2025 and 2026 schedules in tests). Which weekends are then worked (调休) is not known
+until the notice is published. A statutory deadline must not come out later than the law allows, so
+the provisional calendar assumes the weekend days within `makeup_window` days of a long holiday may
+be worked (`probable_makeup_days`): measured on 2025-2026 (bench/provisional_calendar.py) a 15-working-
+day deadline then comes out late for 1.3% of receipt dates (at most 2 days) instead of 26.4% (up to 10)
+if they were rest days, or 5.4% (up to 3) with the old Monday–Friday rule, which was early for 36%.
+Everything computed on the rule stays provisional until the notice is imported.
+Lunar dates and the 清明 term come from `lunar_python` (offline, pure Python).
 """
 
 from __future__ import annotations
@@ -80,3 +85,20 @@ def statutory_rest_days(year: int, customary_blocks: bool = True) -> dict[date, 
                 free += timedelta(days=1)
             rest[free] = fest.name + "（补假）"
     return {d: n for d, n in rest.items() if d.year == year}
+
+
+@lru_cache(maxsize=64)
+def probable_makeup_days(year: int, window: int = 7) -> frozenset[date]:
+    """Weekend days within `window` days before or after a long holiday of `year` (where 调休 puts its
+    make-up working days), less the statutory rest days. 0: none."""
+    rest = statutory_rest_days(year, True)
+    days: set[date] = set()
+    for fest in festivals(year):
+        if not fest.block or window <= 0:
+            continue
+        block = sorted(d for d, name in rest.items() if name == fest.name)
+        for i in range(1, window + 1):
+            for day in (block[0] - timedelta(days=i), block[-1] + timedelta(days=i)):
+                if day.weekday() >= 5 and day not in rest and day.year == year:
+                    days.add(day)
+    return frozenset(days)

@@ -202,8 +202,10 @@ class CalendarConfig(BaseModel):
     """The working-day calendar's provisional rule for years without a published schedule."""
 
     # Besides the statutory days, count the customary long holidays (春节 8 days from 除夕, 劳动节
-    # 5 from 1 May, 国庆节 7 from 1 October) as rest days; their make-up working weekends stay unknown.
+    # 5 from 1 May, 国庆节 7 from 1 October) as rest days, and the weekend days within
+    # makeup_window_days of them as possible make-up working days (so a deadline is never late).
     customary_blocks: bool = True
+    makeup_window_days: int = Field(default=7, ge=0, le=14)
     warn_from_month: int = Field(default=11, ge=1, le=12)  # ask for next year's schedule from then
 
 

@@ -65,3 +65,20 @@ def test_a_15_working_day_complaint_across_new_year_counts_the_holiday() -> None
     day, provisional = CAL.nth_workday_after(date(2026, 12, 11), 15)
     assert day == date(2027, 1, 4) and provisional
     assert WorkingDayCalendar(customary_blocks=False).nth_workday_after(date(2026, 12, 11), 15)[0] == day
+
+
+def test_a_provisional_deadline_is_rarely_late_and_never_by_much() -> None:
+    """Pretend the package stops at 2024 and compare with the published 2025-2026 schedules: unknown
+    make-up weekends near the long holidays are counted as working days, so the deadline errs early."""
+    provisional = WorkingDayCalendar(last_year=2024)
+    rest_only = WorkingDayCalendar(last_year=2024, makeup_window=0)
+    receipts = [date(2025, 1, 1) + timedelta(days=i) for i in range(0, 700, 3)]
+    late = {"default": [], "rest_only": []}
+    for received in receipts:
+        truth = CAL.nth_workday_after(received, 15)[0]
+        late["default"].append((provisional.nth_workday_after(received, 15)[0] - truth).days)
+        late["rest_only"].append((rest_only.nth_workday_after(received, 15)[0] - truth).days)
+    assert max(late["default"]) <= 2 and sum(e > 0 for e in late["default"]) / len(receipts) < 0.03
+    assert max(late["rest_only"]) > 2  # what counting the unknown weekends as rest days would risk
+    assert not provisional.is_workday(date(2027, 10, 7)) and provisional.is_workday(date(2027, 10, 9))
+    assert provisional.info(date(2027, 10, 9)).source == "makeup-rule"
