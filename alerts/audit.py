@@ -22,8 +22,11 @@ from store.models import Deadline, IncidentEvent, Notification
 from yuqing.clock import as_utc, local_iso
 from yuqing.config import Settings
 
-from .engine import _advance, is_quiet, write_notices
+from .calendar import WorkingDayCalendar
+from .deadlines import clock_of
+from .engine import _advance, is_quiet, notice_key, write_notices
 from .escalation import plan, written_steps
+from .holidays import load_calendar
 from .outbox import channels_for
 from .timeline import record_event
 
@@ -42,15 +45,17 @@ class Finding:
     repaired: bool = False
 
 
-def _missed_steps(session: Session, settings: Settings, deadline: Deadline, now: datetime) -> list[Finding]:
-    owed = plan(state=deadline.state, due_at=deadline.due_at, policy=deadline.policy,
-                sent=list(deadline.reminders_sent or []), now=now - GRACE,
-                escalate_minutes=settings.notify.escalate_to_leadership_minutes)
+def _missed_steps(
+    session: Session, settings: Settings, deadline: Deadline, now: datetime, calendar: WorkingDayCalendar
+) -> list[Finding]:
+    """Against the deadline's frozen clock, never the live policy."""
+    owed = plan(state=deadline.state, due_at=deadline.due_at, clock=clock_of(deadline),
+                sent=list(deadline.reminders_sent or []), now=now - GRACE, calendar=calendar)
     if not owed.send:
         return []
-    _advance(session, settings, deadline, now)  # what the missed tick would have done, now
+    _advance(session, settings, deadline, now, calendar)  # what the missed tick would have done, now
     return [Finding("missed_step", f"稽核：期限 {deadline.kind} 的提醒 {step.name} 应已发出但未执行，已补写",
-                    f"deadline:{deadline.id}:{step.name}", deadline.id, deadline.incident_id,
+                    notice_key(deadline, step.name), deadline.id, deadline.incident_id,
                     deadline.case_id, repaired=True) for step in owed.send]
 
 
@@ -61,7 +66,7 @@ def _missing_notices(
     findings = []
     for mark in deadline.reminders_sent or []:
         for step in written_steps(mark):
-            key = f"deadline:{deadline.id}:{step.name}"
+            key = notice_key(deadline, step.name)
             lost = [c.name for c in channels_for(settings, step.audience) if f"{key}|{c.name}" not in keys]
             if not lost:
                 continue
@@ -113,8 +118,9 @@ def audit(session: Session, settings: Settings, *, now: datetime) -> list[Findin
     deadlines = list(session.scalars(
         select(Deadline).where(Deadline.state.in_(("pending", "due_soon", "breached")))
         .order_by(Deadline.due_at, Deadline.id)))
+    calendar = load_calendar(session, settings)
     for deadline in deadlines:
-        findings += _missed_steps(session, settings, deadline, now)
+        findings += _missed_steps(session, settings, deadline, now, calendar)
         if not is_quiet(session, deadline):
             findings += _missing_notices(session, settings, deadline, now)
     session.flush()

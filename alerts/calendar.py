@@ -1,8 +1,10 @@
 """工作日历: which dates are working days, per the State Council schedule plus administrator overrides.
 
-Pure: no database. The caller loads `HolidayOverride` rows into a dict {date: is_workday}.
-Never raises for a date: outside `chinese-calendar`'s years and without an override, Monday–Friday
-counts and the answer is marked provisional.
+Pure: no database. The caller loads `HolidayOverride` rows into a dict {date: is_workday} and the
+years whose State Council notice an administrator imported (`known_years`).
+Never raises for a date. A year the package covers or an imported year is known; in any other year
+the statutory holidays that follow from the law (`alerts.statutory`) are rest days, other weekdays
+count, and the answer is marked provisional (only the make-up working weekends, 调休, are unknown).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
+
+from .statutory import probable_makeup_days, statutory_rest_days
 
 
 def _package_years() -> tuple[int, int]:
@@ -36,14 +40,19 @@ class DayInfo:
     day: date
     is_workday: bool
     provisional: bool
-    source: str  # "override" | "package" | "weekday-rule"
+    source: str  # override | package | schedule (imported year) | statutory-rule | makeup-rule | weekday-rule
+    name: str | None = None  # the festival, for a statutory rest day
 
 
 @dataclass
 class WorkingDayCalendar:
-    """Working days from chinese-calendar, corrected by `overrides` ({date: is_workday})."""
+    """Working days from chinese-calendar, corrected by `overrides` ({date: is_workday}); in
+    `known_years` (imported notices) the overrides are the whole schedule, weekdays otherwise."""
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
+    known_years: frozenset[int] = frozenset()
+    customary_blocks: bool = True  # see alerts.statutory.statutory_rest_days
+    makeup_window: int = 7  # see alerts.statutory.probable_makeup_days (with customary_blocks)
     first_year: int = FIRST_YEAR
     last_year: int = LAST_YEAR
 
@@ -52,14 +61,35 @@ class WorkingDayCalendar:
             return DayInfo(day, bool(self.overrides[day]), False, "override")
         if self.first_year <= day.year <= self.last_year:
             return DayInfo(day, _package_is_workday(day), False, "package")
+        if day.year in self.known_years:
+            return DayInfo(day, day.weekday() < 5, False, "schedule")
+        festival = statutory_rest_days(day.year, self.customary_blocks).get(day)
+        if festival is not None:
+            return DayInfo(day, False, True, "statutory-rule", festival)
+        if self.customary_blocks and day in probable_makeup_days(day.year, self.makeup_window):
+            return DayInfo(day, True, True, "makeup-rule")  # may be worked: counted, so never late
         return DayInfo(day, day.weekday() < 5, True, "weekday-rule")
 
     def is_workday(self, day: date) -> bool:
         return self.info(day).is_workday
 
     def year_known(self, year: int) -> bool:
-        """A year is known when the package covers it or an administrator entered overrides for it."""
-        return self.first_year <= year <= self.last_year or any(d.year == year for d in self.overrides)
+        """A year is known when the package covers it or its State Council notice was imported."""
+        return self.first_year <= year <= self.last_year or year in self.known_years
+
+    def nth_workday_before(self, day: date, n: int) -> date:
+        """The working day n working days before `day` (n = 0: `day` itself)."""
+        current, counted = day, 0
+        while counted < n:
+            current -= timedelta(days=1)
+            if self.is_workday(current):
+                counted += 1
+        return current
+
+    def workday_on_or_after(self, day: date) -> date:
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
 
     def nth_workday_after(self, day: date, n: int) -> tuple[date, bool]:
         """The nth working day after `day` (day itself not counted), and whether any step was provisional.
@@ -89,13 +119,14 @@ class WorkingDayCalendar:
                 count += 1
         return count
 
-    def schedule_warning(self, today: date) -> str | None:
-        """From 1 November, ask for next year's schedule when nobody has entered it yet."""
-        if today.month >= 11 and not self.year_known(today.year + 1):
+    def schedule_warning(self, today: date, *, from_month: int = 11) -> str | None:
+        """From November (`from_month`), ask for next year's schedule when nobody has imported it."""
+        if today.month >= from_month and not self.year_known(today.year + 1):
             return (
-                f"尚未录入 {today.year + 1} 年节假日安排：请在国务院办公厅发布后录入调休与假日，"
-                f"否则 {today.year + 1} 年的工作日期限按周一至周五计算并标记为暂定。"
+                f"尚未导入 {today.year + 1} 年节假日安排：请在国务院办公厅发布通知后导入"
+                f"（yuqing holidays import），"
+                f"在此之前 {today.year + 1} 年的工作日期限按法定节假日和周一至周五暂定计算，调休未计入。"
             )
         if not self.year_known(today.year):
-            return f"缺少 {today.year} 年节假日安排：工作日期限按周一至周五计算并标记为暂定。"
+            return f"缺少 {today.year} 年节假日安排：工作日期限按法定节假日和周一至周五暂定计算，调休未计入。"
         return None

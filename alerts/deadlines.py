@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Action, Deadline
+from yuqing.config import PolicyConfig
 
 from .calendar import WorkingDayCalendar
-from .policy import ACTION_MEETS, WindowSpec
-from .windows import hour_window, working_day_window
+from .policy import ACTION_MEETS, ClockPolicy, WindowSpec
+from .windows import Due, hour_window, working_day_window
 
 OPEN_STATES = ("pending", "due_soon", "breached")
 
@@ -22,34 +22,40 @@ def open_window(
     *,
     spec: WindowSpec,
     starts_at: datetime,
-    policy: dict[str, Any],
+    policy: PolicyConfig,
     now: datetime,
     calendar: WorkingDayCalendar | None = None,
     incident_id: int | None = None,
     case_id: int | None = None,
 ) -> Deadline:
-    """Insert a pending deadline; its window definition is frozen into `Deadline.policy`."""
+    """Insert a pending deadline; its clock (`ClockPolicy`) is frozen into `Deadline.policy`."""
     if spec.hours is not None:
         due = hour_window(starts_at, spec.hours)
     else:
         assert spec.working_days is not None
-        due = working_day_window(
-            starts_at, spec.working_days, calendar or WorkingDayCalendar(), policy.get("office_close")
-        )
-    frozen = {
-        "kind": spec.kind, "hours": spec.hours, "working_days": spec.working_days,
-        "office_close": policy.get("office_close"),
-        "reminder_lead_minutes": list(policy.get("reminder_lead_minutes", [60, 15])),
-        "breach_repeat_minutes": policy.get("breach_repeat_minutes", 60),
-        "due_soon_minutes": policy.get("due_soon_minutes", 60),
-    }
+        due = working_day_window(starts_at, spec.working_days, calendar or WorkingDayCalendar(),
+                                 policy.office_close)
+    clock = ClockPolicy.for_window(spec, policy, provisional=due.provisional)
     deadline = Deadline(
         incident_id=incident_id, case_id=case_id, kind=spec.kind, starts_at=starts_at, due_at=due.due_at,
-        state="pending", provisional=due.provisional, policy=frozen, reminders_sent=[], created_at=now,
+        state="pending", provisional=due.provisional, policy=clock.dump(), reminders_sent=[], created_at=now,
     )
     session.add(deadline)
     session.flush()
     return deadline
+
+
+def clock_of(deadline: Deadline) -> ClockPolicy:
+    """The deadline's frozen clock, validated (rows of older versions are upgraded, see alerts.policy)."""
+    return ClockPolicy.load(deadline.policy, provisional=deadline.provisional)
+
+
+def recompute_due(deadline: Deadline, calendar: WorkingDayCalendar) -> Due | None:
+    """The due time of a working-day deadline on `calendar` under its frozen rules (None: an hour clock)."""
+    clock = clock_of(deadline)
+    if clock.unit != "working_days":
+        return None
+    return working_day_window(deadline.starts_at, int(clock.length), calendar, clock.office_close)
 
 
 def meet_with_action(session: Session, action: Action) -> list[Deadline]:

@@ -23,14 +23,16 @@ from store.models import (
     Notification,
     Source,
 )
-from yuqing.clock import as_utc
+from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings
 
 from . import outbox, service
-from .deadlines import open_window
-from .escalation import SKIPPED, Step, plan, skipped
+from .calendar import WorkingDayCalendar
+from .deadlines import clock_of, open_window
+from .escalation import SKIPPED, Step, plan, skipped, working_day_schedule
 from .grading import GRADE_ORDER, Assessment, MentionFacts, assess
-from .policy import CATEGORY_NAMES, WindowSpec
+from .holidays import load_calendar
+from .policy import CATEGORY_NAMES, IncidentPolicy, WindowSpec, owes_updates
 from .templates import Text, deadline_notice, incident_link
 from .timeline import record_event
 
@@ -235,19 +237,21 @@ def tick(session: Session, settings: Settings, *, now: datetime) -> None:
     deadlines = list(session.scalars(
         select(Deadline).where(Deadline.state.in_(("pending", "due_soon", "breached")))
         .order_by(Deadline.due_at, Deadline.id)))
+    calendar = load_calendar(session, settings) if deadlines else None
     for deadline in deadlines:
-        _advance(session, settings, deadline, now)
+        _advance(session, settings, deadline, now, calendar)
     session.flush()
 
 
 def _open_update_windows(session: Session, now: datetime) -> None:
-    """Grade I/II incidents owe an authoritative update every N hours after their last publication."""
-    incidents = session.scalars(select(Incident).where(Incident.status != "closed",
-                                                       Incident.grade.in_(("I", "II"))))
+    """Incidents of the grades their frozen policy says (I by default) owe an authoritative update every
+    `update_every_hours` after their last publication."""
+    incidents = session.scalars(select(Incident).where(Incident.status != "closed"))
     for incident in incidents:
-        hours = float(incident.policy.get("update_every_hours") or 0)
-        if hours <= 0:
+        policy = IncidentPolicy.load(incident.policy)
+        if not owes_updates(policy, incident.grade):
             continue
+        hours = float(policy.update_every_hours)
         open_update = session.scalar(select(Deadline.id).where(
             Deadline.incident_id == incident.id, Deadline.kind == "update",
             Deadline.state.in_(("pending", "due_soon", "breached"))).limit(1))
@@ -262,13 +266,17 @@ def _open_update_windows(session: Session, now: datetime) -> None:
             Deadline.incident_id == incident.id, Deadline.kind == "update", Deadline.starts_at == anchor))
         if exists is None:
             open_window(session, spec=WindowSpec("update", hours=hours), starts_at=anchor,
-                        policy=incident.policy, now=now, incident_id=incident.id)
+                        policy=policy, now=now, incident_id=incident.id)
 
 
-def _advance(session: Session, settings: Settings, deadline: Deadline, now: datetime) -> None:
-    steps = plan(state=deadline.state, due_at=deadline.due_at, policy=deadline.policy,
-                 sent=list(deadline.reminders_sent or []), now=now,
-                 escalate_minutes=settings.notify.escalate_to_leadership_minutes)
+def _advance(
+    session: Session, settings: Settings, deadline: Deadline, now: datetime,
+    calendar: WorkingDayCalendar | None = None,
+) -> None:
+    """Take the steps the deadline's frozen clock owes at `now` (never reads the live policy)."""
+    calendar = calendar or load_calendar(session, settings)
+    steps = plan(state=deadline.state, due_at=deadline.due_at, clock=clock_of(deadline),
+                 sent=list(deadline.reminders_sent or []), now=now, calendar=calendar)
     if steps.state != deadline.state:
         if steps.state == "breached":
             deadline.breached_at = deadline.due_at
@@ -279,9 +287,7 @@ def _advance(session: Session, settings: Settings, deadline: Deadline, now: date
     if is_quiet(session, deadline):
         marks = [m if m.startswith(SKIPPED) else skipped(m) for m in marks]
     else:
-        write_notices(session, settings, deadline, steps.send, now)
-        if steps.send:
-            deadline.last_reminder_at = now
+        write_notices(session, settings, deadline, steps.send, now, calendar=calendar)
     deadline.reminders_sent = [*(deadline.reminders_sent or []), *marks]
 
 
@@ -293,11 +299,35 @@ def is_quiet(session: Session, deadline: Deadline) -> bool:
         case is not None and case.status != "open")
 
 
+def notice_key(deadline: Deadline, step: str) -> str:
+    """The outbox key of a deadline's step; a due time recomputed on a new calendar starts afresh."""
+    revision = clock_of(deadline).revision
+    return f"deadline:{deadline.id}:{step}" if revision == 0 else f"deadline:{deadline.id}:r{revision}:{step}"
+
+
+def working_day_note(
+    session: Session, settings: Settings, deadline: Deadline, now: datetime,
+    calendar: WorkingDayCalendar | None,
+) -> str | None:
+    """For a working-day clock, its last day and the working days left (the hours say little)."""
+    clock = clock_of(deadline)
+    if clock.unit != "working_days":
+        return None
+    calendar = calendar or load_calendar(session, settings)
+    last_day = working_day_schedule(deadline.due_at, clock, calendar).last_day
+    today = to_local(now).date()
+    left = calendar.workdays_between(today, last_day) + (1 if calendar.is_workday(today) else 0)
+    when = f"最后一个工作日为 {last_day:%Y-%m-%d}（含今天还有 {left} 个工作日）" if today <= last_day else \
+        f"最后一个工作日 {last_day:%Y-%m-%d} 已过"
+    return when + ("；节假日安排未公布，截止时间暂定" if deadline.provisional else "")
+
+
 def write_notices(
     session: Session, settings: Settings, deadline: Deadline, steps: list[Step], now: datetime,
-    note: str | None = None,
+    note: str | None = None, calendar: WorkingDayCalendar | None = None,
 ) -> list[Notification]:
     """Write the outbox rows of these steps (key: deadline + step + channel, so never twice)."""
+    days_left = working_day_note(session, settings, deadline, now, calendar)
     incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
     if incident is not None:
         title, grade, link = incident.title, incident.grade, incident_link(settings.base_url, incident.id)
@@ -312,10 +342,11 @@ def write_notices(
     rows: list[Notification] = []
     for step in steps:
         text = deadline_notice(step=step.name, deadline_kind=deadline.kind, due_at=deadline.due_at,
-                               now=now, subject_title=title, grade=grade, link=link, audience=step.audience)
+                               now=now, subject_title=title, grade=grade, link=link, audience=step.audience,
+                               remaining_text=days_left)
         if note:
             text = Text(text.subject, f"{text.body}\n- {note}")
-        rows += outbox.enqueue(session, key=f"deadline:{deadline.id}:{step.name}", text=text,
+        rows += outbox.enqueue(session, key=notice_key(deadline, step.name), text=text,
                                fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
                                        "kind": "deadline", "step": step.name},
                                audience=step.audience, settings=settings, now=now,

@@ -32,7 +32,16 @@ from . import outbox
 from .deadlines import meet_with_action, open_window
 from .errors import InvalidTransition, NotFound
 from .holidays import load_calendar
-from .policy import ACTION_MEETS, CASE_KINDS, CATEGORIES, GRADES, case_window, freeze, incident_windows
+from .policy import (
+    ACTION_MEETS,
+    CASE_KINDS,
+    CATEGORIES,
+    GRADES,
+    IncidentPolicy,
+    case_window,
+    freeze,
+    incident_windows,
+)
 from .timeline import record_event
 
 STATUSES = ("detected", "acknowledged", "assessing", "responding", "monitoring", "closed")
@@ -66,11 +75,12 @@ def open_windows_for_grade(
 ) -> list[Deadline]:
     """Open the windows the frozen policy gives this grade and category that are not open yet."""
     existing = set(session.scalars(select(Deadline.kind).where(Deadline.incident_id == incident.id)))
+    policy = IncidentPolicy.load(incident.policy)
     created = []
-    for spec in incident_windows(incident.policy, incident.grade, incident.category):
+    for spec in incident_windows(policy, incident.grade, incident.category):
         if spec.kind in existing:
             continue
-        created.append(open_window(session, spec=spec, starts_at=starts_at, policy=incident.policy, now=now,
+        created.append(open_window(session, spec=spec, starts_at=starts_at, policy=policy, now=now,
                                    incident_id=incident.id))
     return created
 
@@ -125,7 +135,7 @@ def clock_anchor(incident: Incident, now: datetime) -> datetime:
     grade I/II: the bureau knew of the event from then, and timeliness is assessed on it.
     "first_mention": the event's first mention. "graded": the moment the grade was reached.
     """
-    mode = incident.policy.get("clock_starts", "opened")
+    mode = IncidentPolicy.load(incident.policy).clock_starts
     if mode == "graded":
         return now
     if mode == "first_mention" and incident.first_mention_at:
@@ -174,7 +184,7 @@ def change_grade(
     session: Session, *, incident_id: int, grade: str, actor: str, now: datetime, reason: str,
     settings: Settings | None = None,
 ) -> Incident:
-    """Regrade; reaching I/II opens the 5 h / 24 h windows under the incident's frozen policy,
+    """Regrade; a grade whose frozen policy gives more windows (I: 5 h / 24 h) opens them,
     counted from its clock anchor (see `clock_anchor`)."""
     actor = _require_actor(actor)
     now = _aware(now, "now")
@@ -303,10 +313,10 @@ def create_case(
                 external_ref=external_ref, received_at=received_at, status="open", created_at=now)
     session.add(case)
     session.flush()
-    policy = freeze(settings.policy)
+    policy = IncidentPolicy.freeze(settings.policy)
     spec = case_window(policy, kind, complex)
     deadline = open_window(session, spec=spec, starts_at=received_at, policy=policy, now=now,
-                           calendar=load_calendar(session), case_id=case.id)
+                           calendar=load_calendar(session, settings), case_id=case.id)
     record_event(session, actor=actor, now=now, kind="case_created", case_id=case.id,
                  message=f"登记事项（{kind}），{spec.working_days} 个工作日内办结",
                  details={"deadline_id": deadline.id, "provisional": deadline.provisional})

@@ -187,7 +187,8 @@ def inhibit(session: Session, rows: list[Notification], now: datetime) -> list[N
 def step_rank(step: str) -> tuple[int, int]:
     """Order of a deadline's steps: lead-60 < lead-15 < escalate < breach < repeat-1 < repeat-2…"""
     if step.startswith("lead-"):
-        return (0, -int(step.removeprefix("lead-")))
+        lead = step.removeprefix("lead-")  # minutes (hour clocks) or "Nd" working days (day clocks)
+        return (0, -(int(lead[:-1]) * 1440 if lead.endswith("d") else int(lead)))
     if step == "escalate":
         return (1, 0)
     if step.startswith("breach"):

@@ -64,9 +64,10 @@ def incident_notice(
 
 def deadline_notice(
     *, step: str, deadline_kind: str, due_at: datetime, now: datetime, subject_title: str, grade: str | None,
-    link: str, audience: str,
+    link: str, audience: str, remaining_text: str | None = None,
 ) -> Text:
-    """A reminder before the deadline, a breach, or a repeat while breached."""
+    """A reminder before the deadline, a breach, or a repeat while breached. `remaining_text` replaces
+    the hours left (a working-day clock says its last working day instead)."""
     name = KIND_NAMES.get(deadline_kind, deadline_kind)
     if step.startswith("lead-"):
         head = f"即将到期：{name}"
@@ -78,7 +79,7 @@ def deadline_notice(
         head = f"升级提醒：{name}即将到期且尚未回应"
     lines = [
         f"**【{head}】** {safe_text(subject_title)}",
-        f"- 截止时间：{local_time(due_at)}（北京时间），{remaining(due_at, now)}",
+        f"- 截止时间：{local_time(due_at)}（北京时间），{remaining_text or remaining(due_at, now)}",
     ]
     if grade:
         lines.append(f"- 级别：{GRADE_NAMES.get(grade, grade)}")

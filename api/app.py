@@ -20,6 +20,7 @@ from yuqing.config import Settings
 from .deps import database_unavailable
 from .routes import (
     cases,
+    holidays,
     incident_views,
     incidents,
     mentions,
@@ -63,8 +64,8 @@ def create_app(
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
     app.add_exception_handler(OperationalError, database_unavailable)
-    routers = (session, incidents, incident_views, mentions, sources, office, cases, outbox, stream, reports,
-               search, pages, pages_history, pages_office)  # history first: /cases/import-template.csv
+    routers = (session, incidents, incident_views, mentions, sources, office, cases, holidays, outbox, stream,
+               reports, search, pages, pages_history, pages_office)  # pages_history before /cases/{id}
     for module in routers:
         app.include_router(module.router)
 

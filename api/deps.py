@@ -121,6 +121,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.manage": frozenset({"press", "admin"}),
     "silence.manage": frozenset({"press", "leader", "admin"}),
     "watch.manage": frozenset({"analyst", "admin"}),  # watch topics decide what is monitored at all
+    "calendar.manage": frozenset({"admin"}),  # import a year's holiday notice
 }
 
 

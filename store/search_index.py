@@ -68,6 +68,12 @@ def term_tokens(term: str) -> list[str] | None:
     return out
 
 
+def not_ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic `include_object`: schema comparison leaves the hand-made index (FTS5 and its shadow
+    tables, the tsvector table) alone, since no model describes them."""
+    return not (name or "").startswith((FTS_TABLE, PG_TABLE))
+
+
 def create(conn: Connection) -> None:
     """The index structures of this dialect (idempotent): used by the migration."""
     if conn.dialect.name == "sqlite":

@@ -12,7 +12,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -88,22 +98,115 @@ class RiskConfig(BaseModel):
     )
 
 
-class PolicyConfig(BaseModel):
-    """Response windows. Defaults are the rules' (see shared/docs/domain.md)."""
+DeadlineKind = Literal[
+    "authoritative_info", "press_conference", "update", "timely_response",
+    "suggestion_reply", "complaint_reply", "repost",
+]
+IncidentWindowKind = Literal["authoritative_info", "press_conference", "update", "timely_response"]
 
-    authoritative_hours: float = 5
-    press_conference_hours: float = 24
-    update_every_hours: float = 24
-    key_matter_hours: float = 24
-    suggestion_working_days: int = 7
-    suggestion_complex_working_days: int = 15
-    complaint_working_days: int = 15
-    repost_working_days: int = 1
+
+def _hh_mm(value: str | None, field: str) -> str | None:
+    """Accept "HH:MM" (00:00-23:59); refuse anything else with the field named."""
+    if value is None:
+        return None
+    try:
+        hour, minute = (int(part) for part in value.split(":"))
+    except ValueError as exc:
+        raise ValueError(f"{field} 应为 HH:MM，收到 {value!r}") from exc
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(f"{field} 应为 HH:MM，收到 {value!r}")
+    return f"{hour:02d}:{minute:02d}"
+
+
+class HourReminderConfig(BaseModel):
+    """Reminders of hour clocks (5 h, 24 h, updates): minute-scale, day and night (an emergency does
+    not wait for the morning)."""
+
+    lead_minutes: list[PositiveInt] = Field(default_factory=lambda: [60, 15])  # before due, press office
+    escalate_minutes: NonNegativeInt = 60  # leadership when due within this and nothing recorded; 0: never
+    breach_repeat_minutes: NonNegativeInt = 60  # repeat while breached; 0: never
+    due_soon_minutes: NonNegativeInt = 60  # the board shows 即将到期 from then
+
+
+class WorkingDayReminderConfig(BaseModel):
+    """Reminders of working-day clocks (7/15 working days…): counted in working days, sent only in
+    office hours of a working day, never at night.
+
+    `lead_working_days` [3, 1, 0]: at `notify_at` on the working day 3 and 1 working days before the
+    last day, and on the morning of the last day (0). Leadership is told on the morning
+    `escalate_working_days` before the last day if nothing was recorded (None: never). A breach is
+    announced at the first office hour at or after the due time, then once per working morning.
+    """
+
+    lead_working_days: list[NonNegativeInt] = Field(default_factory=lambda: [3, 1, 0])
+    escalate_working_days: NonNegativeInt | None = 0
+    notify_at: str = "09:00"
+    office_start: str = "08:30"
+    office_end: str = "17:30"
+    breach_repeat_daily: bool = True
+    due_soon_working_days: NonNegativeInt = 1  # the board shows 即将到期 from that morning
+
+    @field_validator("notify_at", "office_start", "office_end")
+    @classmethod
+    def _time_of_day(cls, value: str, info: ValidationInfo) -> str:
+        return _hh_mm(value, str(info.field_name)) or value
+
+    @model_validator(mode="after")
+    def _office_hours(self) -> WorkingDayReminderConfig:
+        if not self.office_start <= self.notify_at < self.office_end:
+            raise ValueError("notify_at 必须在办公时间（office_start 至 office_end）之内")
+        return self
+
+
+def _default_grade_windows() -> dict[str, list[str]]:
+    # The rules' default (Anhui 二(二); why, in alerts/policy.py's docstring): 5 h authoritative
+    # information, a 24 h press conference and continued updates for 特别重大 (I); a timely response
+    # (key_matter_hours) for 重大 (II); III and IV get only what their category asks.
+    return {"I": ["authoritative_info", "press_conference", "update"], "II": ["timely_response"],
+            "III": [], "IV": []}
+
+
+class PolicyConfig(BaseModel):
+    """Response windows and their reminders. Defaults are the rules' (see shared/docs/domain.md).
+
+    The one set of defaults: `alerts.policy` freezes these into each incident and deadline, and loads
+    rows frozen by older versions with them.
+    """
+
+    authoritative_hours: PositiveFloat = 5
+    press_conference_hours: PositiveFloat = 24
+    update_every_hours: NonNegativeFloat = 24  # 0: no update windows
+    key_matter_hours: PositiveFloat = 24
+    suggestion_working_days: PositiveInt = 7
+    suggestion_complex_working_days: PositiveInt = 15
+    complaint_working_days: PositiveInt = 15
+    repost_working_days: PositiveInt = 1
     office_close: str | None = None  # "17:30": working-day periods end then instead of 24:00
     clock_starts: Literal["opened", "first_mention", "graded"] = "opened"  # see alerts.service.clock_anchor
-    reminder_lead_minutes: list[int] = Field(default_factory=lambda: [60, 15])
-    breach_repeat_minutes: int = 60
-    due_soon_minutes: int = 60
+    grade_windows: dict[Grade, list[IncidentWindowKind]] = Field(default_factory=_default_grade_windows)
+    hour_reminders: HourReminderConfig = Field(default_factory=HourReminderConfig)
+    working_day_reminders: WorkingDayReminderConfig = Field(default_factory=WorkingDayReminderConfig)
+
+    @field_validator("office_close")
+    @classmethod
+    def _office_close(cls, value: str | None) -> str | None:
+        return _hh_mm(value or None, "office_close")
+
+    @field_validator("grade_windows")
+    @classmethod
+    def _every_grade(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {grade: list(dict.fromkeys(value.get(grade, []))) for grade in ("I", "II", "III", "IV")}
+
+
+class CalendarConfig(BaseModel):
+    """The working-day calendar's provisional rule for years without a published schedule."""
+
+    # Besides the statutory days, count the customary long holidays (春节 8 days from 除夕, 劳动节
+    # 5 from 1 May, 国庆节 7 from 1 October) as rest days, and the weekend days within
+    # makeup_window_days of them as possible make-up working days (so a deadline is never late).
+    customary_blocks: bool = True
+    makeup_window_days: int = Field(default=7, ge=0, le=14)
+    warn_from_month: int = Field(default=11, ge=1, le=12)  # ask for next year's schedule from then
 
 
 class ChannelConfig(BaseModel):
@@ -129,7 +232,6 @@ class NotifyConfig(BaseModel):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "yuqing@localhost"
-    escalate_to_leadership_minutes: int = 60  # due within this and no response yet
     inbox_url: str | None = None  # where people can read what was sent (the demo's local inbox): a nav link
 
     @model_validator(mode="after")
@@ -165,6 +267,7 @@ class Settings(BaseSettings):
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     risk: RiskConfig = Field(default_factory=RiskConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
 
     @classmethod

@@ -220,6 +220,16 @@ class Scheduler:
         if self._leader():
             generate_daily(self.factory, self.settings, now=now())
 
+    def calendar_check(self) -> None:
+        """From November, remind the office weekly that next year's holiday notice is not imported."""
+        from alerts.holiday_import import missing_schedule_notice
+
+        if not self._leader():
+            return
+        with self.factory() as session:
+            missing_schedule_notice(session, settings=self.settings, now=now())
+            session.commit()
+
     # wiring ---------------------------------------------------------------
     def start(self) -> None:
         start = now()
@@ -232,6 +242,8 @@ class Scheduler:
             next_run_time=start)
         add(self._guard(self.audit), "interval", seconds=self.intervals.audit, id="audit")
         add(self._guard(self.briefing), CronTrigger(hour=8, minute=0, timezone=SHANGHAI), id="briefing")
+        add(self._guard(self.calendar_check), CronTrigger(hour=9, minute=5, timezone=SHANGHAI),
+            id="calendar_check")
         if self.crawl:
             defaults = self.settings.crawl.default_intervals
             for src in self.settings.sources:

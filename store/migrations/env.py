@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from store import search_index
 from store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Autogenerate leaves the hand-made search index (FTS5 shadow tables, tsvector table) alone."""
-    return not (name or "").startswith(("mention_fts", "mention_search"))
 
 
 def run() -> None:
@@ -28,7 +24,7 @@ def run() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
-            include_object=_ours,
+            include_object=search_index.not_ours,
         )
         context.run_migrations()
 

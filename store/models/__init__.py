@@ -9,6 +9,7 @@ from .incidents import (
     Case,
     Deadline,
     HolidayOverride,
+    HolidaySchedule,
     Incident,
     IncidentEvent,
     IncidentMention,
@@ -22,7 +23,7 @@ search_index.install_hook()  # mentions are indexed for search in the transactio
 
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",
-    "Document", "HolidayOverride", "Incident", "IncidentEvent", "IncidentMention", "Mention",
-    "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
+    "Document", "HolidayOverride", "HolidaySchedule", "Incident", "IncidentEvent", "IncidentMention",
+    "Mention", "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
     "Source", "Story", "UTCDateTime", "User", "WatchTopic",
 ]

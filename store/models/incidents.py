@@ -118,12 +118,11 @@ class Deadline(Base):
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(20), default="pending")
     provisional: Mapped[bool] = mapped_column(default=False)
-    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)  # frozen window definition
+    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)  # frozen clock (alerts.policy.ClockPolicy)
     met_at: Mapped[datetime | None]
     met_by_action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
     waived_reason: Mapped[str | None] = mapped_column(Text)
     breached_at: Mapped[datetime | None]
-    last_reminder_at: Mapped[datetime | None]
     reminders_sent: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -177,3 +176,15 @@ class HolidayOverride(Base):
     note: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HolidaySchedule(Base):
+    """A year whose State Council holiday notice an administrator imported: its dates are known."""
+
+    __tablename__ = "holiday_schedules"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    source: Mapped[str | None] = mapped_column(String(200))  # the imported file's name
+    days: Mapped[int] = mapped_column(default=0)  # dates the notice set
+    imported_by: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

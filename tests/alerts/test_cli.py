@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -27,7 +29,8 @@ def test_deadline_prints_due_time_and_provisional(cli):
     assert "2026-10-24 00:00" in result.stdout and "暂定：否" in result.stdout
     result = cli.invoke(app, ["deadline", "--start", "2026-12-28 10:00", "--kind", "complaint", "--json"])
     data = json.loads(result.stdout)
-    assert data["provisional"] is True and data["due_at"] == "2027-01-19T00:00:00+08:00"
+    # 2027 is past the package: provisional, and 1 Jan 2027 (元旦, by law) is not counted as a working day
+    assert data["provisional"] is True and data["due_at"] == "2027-01-20T00:00:00+08:00"
     result = cli.invoke(app, ["deadline", "--start", "2026-09-28 10:00", "--hours", "5"])
     assert "2026-09-28 15:00" in result.stdout
     result = cli.invoke(app, ["deadline", "--start", "昨天", "--hours", "5"])
@@ -65,3 +68,28 @@ def test_cases_import_checks_every_row_first(cli, tmp_path, session_maker):
     assert again.exit_code == 1 and "已存在" in again.output
     report = cli.invoke(app, ["compliance", "--start", "2026-10-01", "--end", "2026-10-31"])
     assert "咨询投诉答复：按时 0，超时 0，未完成 0，豁免 0，未到期 1" in report.stdout
+
+
+@time_machine.travel(datetime(2026, 12, 29, 9, tzinfo=UTC), tick=False)
+def test_holidays_import_marks_the_year_known_and_recomputes(cli, tmp_path, session_maker):
+    from alerts.holidays import load_calendar
+
+    result = cli.invoke(app, ["cases", "import", str(_write(tmp_path / "c.csv",
+                        "kind,title,received_at\ncomplaint,跨年投诉,2026-12-28 10:00\n"))])
+    assert result.exit_code == 0, result.output
+    bad_file = _write(tmp_path / "bad.csv", "日期,类型\n2027-01-01,?\n")
+    bad = cli.invoke(app, ["holidays", "import", str(bad_file), "--year", "2027"])
+    assert bad.exit_code == 2 and "未导入" in bad.output
+    notice = _write(tmp_path / "2027.csv", "日期,结束日期,类型\n2027-01-01,2027-01-03,休\n")
+    result = cli.invoke(app, ["holidays", "import", str(notice), "--year", "2027"])
+    assert result.exit_code == 0, result.output
+    assert "重新计算暂定期限 1 项" in result.stdout and "春节" in result.output  # 春节 missing: a warning
+    with session_maker() as s:
+        assert load_calendar(s).year_known(2027)
+        assert not s.scalar(select(Deadline)).provisional
+    assert "已导入节假日安排的年份：2027" in cli.invoke(app, ["holidays", "list"]).stdout
+
+
+def _write(path, text):  # type: ignore[no-untyped-def]
+    path.write_text(text, encoding="utf-8")
+    return path

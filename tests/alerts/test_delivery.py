@@ -37,7 +37,7 @@ def _notify(receiver, *extra: ChannelConfig, timeout: float = 10.0, **kw) -> Not
 def test_a_timed_out_group_is_retried_under_the_same_key_every_time(session_maker, make_settings, receiver):
     """The receiver processes each message, then answers too late: every retry carries the same key."""
     settings = make_settings(notify=_notify(receiver, timeout=0.3, max_attempts=4))
-    settings.notify.escalate_to_leadership_minutes = 0
+    settings.policy.hour_reminders.escalate_minutes = 0
     settings.policy.authoritative_hours = 1  # the 60-minute reminder falls due with the opening
     settings.policy.press_conference_hours = 1
     receiver.hold_paths = {"/press"}
@@ -236,3 +236,5 @@ def test_what_makes_a_notice_stale() -> None:
     assert stale_reason(kind="dead_letter", step="breach", **{**base, "original_status": "sent"}) is not None
     order = ["lead-60", "lead-15", "escalate", "breach", "repeat-1", "repeat-2"]
     assert sorted(reversed(order), key=step_rank) == order
+    days = ["lead-3d", "lead-1d", "lead-0d", "escalate", "breach", "repeat-1"]  # working-day clocks
+    assert sorted(reversed(days), key=step_rank) == days

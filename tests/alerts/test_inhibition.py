@@ -46,6 +46,7 @@ def test_reminders_of_a_lower_incident_on_the_same_release_wait_for_the_higher_t
     session_maker, make_settings, receiver
 ):
     settings = make_settings(receiver)
+    settings.policy.grade_windows["II"] = ["authoritative_info", "press_conference"]  # both on 5 h clocks
     with session_maker() as s, s.begin():
         release = Release(title="10月份CPI", indicator="CPI")
         s.add(release)

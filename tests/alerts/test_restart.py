@@ -39,7 +39,7 @@ def test_killed_sender_loses_nothing_and_repeats_only_under_the_same_key(
     database_url, session_maker, make_settings, receiver
 ):
     settings = make_settings(receiver)
-    settings.notify.escalate_to_leadership_minutes = 0
+    settings.policy.hour_reminders.escalate_minutes = 0
     settings.policy.press_conference_hours = 5
     open_grade_i(session_maker, settings, category="other")
     due = T0 + timedelta(hours=5)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from alerts import service
 from alerts.engine import tick
 from alerts.errors import InvalidTransition, NotFound
+from alerts.holiday_import import HolidayEntry, import_year
 from alerts.holidays import set_override
 from store.models import Deadline, IncidentEvent
 from yuqing.clock import SHANGHAI
@@ -76,7 +77,7 @@ def test_refusals_are_value_errors_with_chinese_messages(session, make_settings)
 
 def test_press_conference_meets_windows_late_ones_count_late(session, make_settings):
     settings = make_settings()
-    incident = make_incident(session, settings)
+    incident = make_incident(session, settings, grade="I")
     tick(session, settings, now=T0 + timedelta(hours=6))  # authoritative info breached
     late = T0 + timedelta(hours=7)
     action = service.record_action(session, kind="press_conference", at=late, actor="spokes", now=late,
@@ -95,7 +96,7 @@ def test_press_conference_meets_windows_late_ones_count_late(session, make_setti
 
 def test_waive_needs_a_reason_and_missed_windows_are_reported(session, make_settings):
     settings = make_settings()
-    incident = make_incident(session, settings)
+    incident = make_incident(session, settings, grade="I")
     rows = {d.kind: d for d in session.scalars(select(Deadline).where(Deadline.incident_id == incident.id))}
     with pytest.raises(InvalidTransition):
         service.waive_deadline(session, deadline_id=rows["press_conference"].id, reason="", actor="a", now=T0)
@@ -134,21 +135,30 @@ def test_cases_get_working_day_deadlines(session):
                             external_ref="A1")
 
 
-def test_case_past_the_packages_years_is_provisional_until_overrides(session):
+def test_case_past_the_packages_years_is_provisional_until_the_notice_is_imported(session, make_settings):
+    settings = make_settings()
     received = datetime(2026, 12, 30, 9, 0, tzinfo=SHANGHAI).astimezone(UTC)
     first = service.create_case(session, kind="complaint", title="年末投诉", received_at=received,
-                                actor="clerk", now=received)
+                                actor="clerk", now=received, settings=settings)
     d1 = session.scalar(select(Deadline).where(Deadline.case_id == first.id))
     assert d1.provisional
-    for day in range(1, 32):  # the administrator enters January 2027 (New Year holiday on the 1st)
-        day_ = date(2027, 1, day)
-        set_override(session, day=day_, is_workday=day_.weekday() < 5 and day != 1, actor="admin",
-                     now=received)
+    set_override(session, day=date(2027, 1, 4), is_workday=False, actor="admin", now=received)
+    assert d1.provisional  # a date entered by hand does not make the year known
+    # the administrator imports the 2027 notice (here: New Year 1-3 Jan, and a make-up Saturday 16 Jan)
+    notice = [HolidayEntry(date(2027, 1, d), False, "元旦") for d in (1, 2, 3)]
+    notice += [HolidayEntry(date(2027, 1, 4), True, "上班"),
+               HolidayEntry(date(2027, 1, 16), True, "调休上班")]
+    later = received + timedelta(days=1)
+    import_year(session, year=2027, entries=notice, actor="admin", now=later, settings=settings)
     second = service.create_case(session, kind="repost", title="转载", received_at=received, actor="clerk",
-                                 now=received)
+                                 now=later, settings=settings)
     d2 = session.scalar(select(Deadline).where(Deadline.case_id == second.id))
     assert not d2.provisional  # 31 Dec 2026 is in the package: one working day, no guessing
-    assert d1.provisional  # the first deadline stays as frozen
+    # recomputed on the notice: 31 Dec, 4-8 Jan, 11-16 Jan (Saturday 16 a make-up day), 18-20 Jan
+    assert not d1.provisional and d1.due_at == datetime(2027, 1, 21, 0, 0, tzinfo=SHANGHAI).astimezone(UTC)
+    event = session.scalar(select(IncidentEvent).where(IncidentEvent.case_id == first.id,
+                                                       IncidentEvent.kind == "deadline_recomputed"))
+    assert event is not None and event.actor == "admin" and "2027 年节假日安排" in event.message
 
 
 def test_incident_effect_before_and_after_each_action(session, make_settings, add_mentions):

@@ -81,14 +81,19 @@ def test_policy_edited_during_a_running_clock_changes_nothing(session_maker, mak
     settings = make_settings(receiver)
     open_grade_i(session_maker, settings)
     edited = make_settings(receiver)
-    edited.policy.reminder_lead_minutes = [120]
+    edited.policy.hour_reminders.lead_minutes = [120]
+    edited.policy.hour_reminders.escalate_minutes = 180
+    edited.policy.hour_reminders.breach_repeat_minutes = 5
     edited.policy.authoritative_hours = 1
     timeline = Timeline(session_maker, settings, receiver)
-    timeline.run(T0, T0 + timedelta(hours=5), 5 * MIN, settings=edited)
+    timeline.run(T0, T0 + timedelta(hours=5, minutes=30), 5 * MIN, settings=edited)
     due = T0 + timedelta(hours=5)
     assert timeline.when("/press", "lead-120") == []
     assert between(timeline.when("/press", "lead-60"), due - 60 * MIN, due - 55 * MIN)
+    # escalation is frozen too: 60 minutes before due as at opening, not the 180 of the edited settings
+    assert between(timeline.when("/leaders", "escalate"), due - 60 * MIN, due - 55 * MIN)
     assert between(timeline.when("/press", ":breach"), due, due)
+    assert timeline.when("/press", "repeat-1") == []  # hourly repeats, as frozen
 
 
 def test_receiver_down_for_ten_minutes_gets_everything_after(session_maker, make_settings, receiver):
@@ -147,11 +152,11 @@ def test_silence_mutes_an_incident_then_expires(session_maker, make_settings, re
 
 def test_related_alerts_in_one_burst_go_out_as_one_message(session_maker, make_settings, receiver):
     settings = make_settings(receiver)
-    settings.notify.escalate_to_leadership_minutes = 0
+    settings.policy.hour_reminders.escalate_minutes = 0
     settings.policy.authoritative_hours = 1
     settings.policy.press_conference_hours = 1
     with session_maker() as s, s.begin():
-        incident_id = service.open_incident(s, title="两个时限同时到期", grade="II", category="other",
+        incident_id = service.open_incident(s, title="两个时限同时到期", grade="I", category="other",
                                             actor="press-officer", now=T0, settings=settings).id
     timeline = Timeline(session_maker, settings, receiver)
     timeline.run(T0 + timedelta(minutes=1), T0 + timedelta(minutes=1), MIN)  # first tick after opening

@@ -95,7 +95,7 @@ def test_status_assign_regrade_and_note_go_through_the_service(client: TestClien
         no_reason = client.post(base + "/grade", json={"grade": "II", "reason": ""})
         assert no_reason.status_code == 422
         up = client.post(base + "/grade", json={"grade": "II", "reason": "省级媒体转载"}).json()
-        assert up["grade"] == "II" and {d["kind"] for d in up["deadlines"]} >= {"authoritative_info"}
+        assert up["grade"] == "II" and {d["kind"] for d in up["deadlines"]} == {"timely_response"}
         note = client.post(base + "/notes", json={"message": "已与综合处会商"})
         assert note.status_code == 201
         kinds = [e["kind"] for e in client.get(base + "/timeline").json()]

@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
             from datetime import timedelta
             shown += f"（即 {(local - timedelta(days=1)).strftime('%Y-%m-%d')} 24:00）"
         typer.echo(f"截止时间：{shown}（北京时间）")
-        typer.echo(f"暂定：{'是（节假日安排未知，按周一至周五计算）' if due.provisional else '否'}")
+        guessed = "是（该年节假日安排未导入：已计入法定节假日，调休未计入）"
+        typer.echo(f"暂定：{guessed if due.provisional else '否'}")
         for line in (note, warning):
             if line:
                 typer.echo(f"提示：{line}", err=True)
@@ -118,7 +119,7 @@ def register(app: typer.Typer) -> None:
         note: str | None = typer.Option(None, help="备注，如 \"2027年春节\""),
         actor: str = typer.Option("admin", help="操作人"),
     ) -> None:
-        """录入某日为工作日或节假日（已生成的期限不变）。"""
+        """录入某日为工作日或节假日（已生成的期限不变；整年安排请用 import）。"""
         from alerts.holidays import set_override
         from store.db import make_engine, session_factory, session_scope
         from yuqing.clock import now
@@ -128,6 +129,35 @@ def register(app: typer.Typer) -> None:
         with session_scope(session_factory(make_engine(get_settings().database_url))) as session:
             set_override(session, day=parsed, is_workday=workday, actor=actor, now=now(), note=note)
         typer.echo(f"{parsed.isoformat()} 已设为{'工作日' if workday else '节假日'}")
+
+    @holidays.command("import")
+    def holidays_import(
+        file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                    help="国务院办公厅节假日安排：CSV（date,type,name）或 iCalendar（.ics）"),
+        year: int = typer.Option(..., "--year", min=2000, max=2100, help="安排所属年份"),
+        actor: str = typer.Option("admin", help="操作人"),
+    ) -> None:
+        """导入某年节假日安排：该年即为已知，并重新计算所有按暂定规则计算的未到期期限，通知负责人。"""
+        from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
+        from store.db import make_engine, session_factory, session_scope
+        from yuqing.clock import now
+        from yuqing.config import get_settings
+
+        try:
+            entries = parse_holiday_file(file.read_bytes(), file.name)
+        except HolidayFileError as exc:
+            _fail(f"未导入：{exc}")
+        settings = get_settings()
+        try:
+            with session_scope(session_factory(make_engine(settings.database_url), writer=True)) as session:
+                result = import_year(session, year=year, entries=entries, actor=actor, now=now(),
+                                     settings=settings, source=file.name)
+                changed = len(result.recomputed)
+        except HolidayFileError as exc:
+            _fail(f"未导入：{exc}")
+        for warning in result.warnings:
+            typer.echo(f"提示：{warning}", err=True)
+        typer.echo(f"已导入 {year} 年节假日安排（{result.days} 个日期），重新计算暂定期限 {changed} 项")
 
     @holidays.command("remove")
     def holidays_remove(day: str = typer.Argument(..., help="日期 YYYY-MM-DD")) -> None:
@@ -148,6 +178,8 @@ def register(app: typer.Typer) -> None:
         from yuqing.config import get_settings
 
         calendar, note = _calendar(get_settings().database_url)
+        if calendar.known_years:
+            typer.echo(f"已导入节假日安排的年份：{'、'.join(str(y) for y in sorted(calendar.known_years))}")
         for d, is_workday in sorted(calendar.overrides.items()):
             if year is None or d.year == year:
                 typer.echo(f"{d.isoformat()}  {'工作日' if is_workday else '节假日'}")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:38:17.085807
+Create Date: 2026-12-01 15:53:51.802576
 """
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=100), nullable=True),
     sa.Column('created_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_holiday_overrides'))
+    )
+    op.create_table('holiday_schedules',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=True),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('imported_by', sa.String(length=100), nullable=False),
+    sa.Column('imported_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_holiday_schedules'))
     )
     op.create_table('silences',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -388,7 +396,6 @@ def upgrade() -> None:
     sa.Column('met_by_action_id', sa.Integer(), nullable=True),
     sa.Column('waived_reason', sa.Text(), nullable=True),
     sa.Column('breached_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_reminder_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminders_sent', sa.JSON(), nullable=False),
     sa.Column('created_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_deadlines_case_id_cases')),
@@ -503,6 +510,7 @@ def downgrade() -> None:
     op.drop_table('stories')
     op.drop_table('sources')
     op.drop_table('silences')
+    op.drop_table('holiday_schedules')
     op.drop_table('holiday_overrides')
     op.drop_table('cases')
     op.drop_table('briefings')
