@@ -17,6 +17,7 @@ from analysis.normalise import normalise
 from analysis.releases import ReleaseLink, ReleaseRef, link_releases
 from analysis.risk import RiskInputs, score
 from analysis.sensitive import SensitiveLexicon
+from analysis.sentiment.cues import stance_text
 from analysis.sentiment.model import LABELS, SentimentModel
 from analysis.stories import signatures
 from analysis.tokenise import tokenise
@@ -70,19 +71,28 @@ def analyse_batch(
     """(analyses of the documents that worked, {key: error} for those that did not)."""
     failures: dict[int, str] = {}
     prepared: list[tuple[DocInput, str, list[str]]] = []
+    stance: list[list[str] | None] = []  # what the sentiment reads: a repost's own words (cues.stance_text)
     for doc in docs:
         try:
             body = normalise(doc.text)[:MAX_CHARS]
             title = normalise(doc.title) if doc.title else ""
             text = f"{title}\n{body}" if title and not body.startswith(title) else body
+            tokens = tokenise(text, user_dict=ctx.user_dict)
+            view = stance_text(doc.text or "") if not title else doc.text
+            if view == doc.text:
+                own: list[str] | None = tokens
+            else:
+                view_text = normalise(view)[:MAX_CHARS]
+                own = tokenise(view_text, user_dict=ctx.user_dict) if view_text else None
             if not text.strip():
                 raise ValueError("正文为空")
-            prepared.append((doc, text, tokenise(text, user_dict=ctx.user_dict)))
+            prepared.append((doc, text, tokens))
+            stance.append(own)
         except Exception as exc:
             failures[doc.key] = f"{type(exc).__name__}: {exc}"
     if not prepared:
         return [], failures
-    probs = ctx.model.predict_proba([tokens for _, _, tokens in prepared])
+    probs = ctx.model.predict_or_bare(stance)
     sigs = signatures([text for _, text, _ in prepared])
     out: list[Analysis] = []
     for (doc, text, tokens), p, sig in zip(prepared, probs, sigs, strict=True):
