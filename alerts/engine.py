@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.incident_describe import describe_incident, event_title
 from store.models import (
     Action,
     Case,
@@ -161,10 +162,13 @@ def _process_event(
         if verdict.grade is None:
             return None
         ids = [m.id for m in mentions]
-        incident = service.open_incident(
-            session, title=_title(mentions), grade=verdict.grade, category=verdict.category, actor=RULE,
-            now=now, mention_ids=ids, release_id=_release_of(session, ids, event_key), event_key=event_key,
+        release_id = _release_of(session, ids, event_key)
+        incident = service.open_incident(  # the title says what the event is (issue 13)
+            session, title=event_title(session, release_id, verdict.category, mentions), grade=verdict.grade,
+            category=verdict.category, actor=RULE, now=now, mention_ids=ids, release_id=release_id,
+            event_key=event_key,
             summary="；".join(verdict.reasons), settings=settings)
+        describe_incident(session, incident, mentions, now=now)  # title, subtitle, situation (issue 13)
         return incident.id
     attached = set(session.scalars(
         select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)))
@@ -202,6 +206,7 @@ def _process_event(
             and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
         service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,
                              reason="事件扩大：" + "；".join(verdict.reasons), settings=settings)
+    describe_incident(session, incident, mentions, now=now)  # the situation follows the event (issue 13)
     session.flush()
     return incident.id
 

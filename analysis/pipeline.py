@@ -15,6 +15,7 @@ import numpy as np
 
 from analysis.normalise import normalise
 from analysis.releases import ReleaseLink, ReleaseRef, link_releases
+from analysis.relevance import Relevance, relevance
 from analysis.risk import RiskInputs, score
 from analysis.sensitive import SensitiveLexicon
 from analysis.sentiment.cues import stance_text
@@ -54,6 +55,7 @@ class Analysis:
     risk: float
     risk_factors: list[dict[str, object]]
     signature: np.ndarray | None = field(repr=False, default=None)  # MinHash values (stories.py)
+    relevance: Relevance = field(default_factory=lambda: Relevance(0.5, True, ""))  # relevance.py
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def analyse_batch(
                 key=doc.key, text=text, tokens=tokens, sentiment=LABELS[int(p.argmax())],
                 probs=(float(p[0]), float(p[1]), float(p[2])), sensitive_topics=sensitive,
                 topics=ctx.watch.match(folded), releases=link_releases(text, doc.published_at, ctx.releases),
-                risk=risk, risk_factors=factors, signature=sig,
+                risk=risk, risk_factors=factors, signature=sig, relevance=relevance(folded),
             ))
         except Exception as exc:
             failures[doc.key] = f"{type(exc).__name__}: {exc}"
