@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
 from yuqing.clock import SHANGHAI, as_utc, local_iso
 
@@ -151,6 +152,8 @@ def mention_out(m: Mention) -> S.MentionOut:
         topics=list(m.topics or []),
         story_id=m.story_id,
         event_key=m.event_key,
+        authority=m.authority,
+        authority_label=AUTHORITY_NAMES.get(m.authority) if m.authority else None,
     )
 
 

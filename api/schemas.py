@@ -139,6 +139,8 @@ class MentionOut(BaseModel):
     topics: list[str]
     story_id: int | None
     event_key: str | None
+    authority: str | None = None  # bureau_site | bureau_account | official_media (analysis/authority.py)
+    authority_label: str | None = None
 
 
 class StoryOut(BaseModel):
