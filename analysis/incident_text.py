@@ -30,7 +30,7 @@ CLAIMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 # The title's predicate when no claim stands out, by incident category (alerts' vocabulary).
 CATEGORY_PREDICATES = {
-    "data_credibility": "遭数据质量质疑", "vital_interests": "引发民生关注",
+    "data_credibility": "遭真实性质疑", "vital_interests": "引发民生关注",
     "market_expectations": "引发市场关注", "public_emergency": "相关突发事件", "misreading": "遭误读",
     "other": "引发关注",
 }
