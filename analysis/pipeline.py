@@ -56,6 +56,7 @@ class Analysis:
     risk_factors: list[dict[str, object]]
     signature: np.ndarray | None = field(repr=False, default=None)  # MinHash values (stories.py)
     relevance: Relevance = field(default_factory=lambda: Relevance(0.5, True, ""))  # relevance.py
+    bare_repost: bool = False  # no words of its own or forwarded: the worker may take its parent's stance
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def analyse_batch(
     probs = ctx.model.predict_or_bare(stance)
     sigs = signatures([text for _, text, _ in prepared])
     out: list[Analysis] = []
-    for (doc, text, tokens), p, sig in zip(prepared, probs, sigs, strict=True):
+    for (doc, text, tokens), p, sig, own in zip(prepared, probs, sigs, stance, strict=True):
         try:
             folded = text.lower()
             sensitive = ctx.lexicon.topics(text)
@@ -111,6 +112,7 @@ def analyse_batch(
                 probs=(float(p[0]), float(p[1]), float(p[2])), sensitive_topics=sensitive,
                 topics=ctx.watch.match(folded), releases=link_releases(text, doc.published_at, ctx.releases),
                 risk=risk, risk_factors=factors, signature=sig, relevance=relevance(folded),
+                bare_repost=own is None,
             ))
         except Exception as exc:
             failures[doc.key] = f"{type(exc).__name__}: {exc}"

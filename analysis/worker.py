@@ -170,12 +170,20 @@ def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
 
 def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str,
            authority: AuthorityConfig = AuthorityConfig(), tier: str = "self") -> None:
-    from store.models import Mention, MentionRelease
+    from store.models import Document, Mention, MentionRelease
 
     doc.relevance, doc.relevance_reason = a.relevance.score, a.relevance.reason or None
     if not a.relevance.relevant:  # off-topic (鼠标 CPI …): no mention, the reason stays on the document
         doc.status, doc.analysed_at, doc.error = "irrelevant", now, None
         return
+    if a.bare_repost and doc.parent_key:  # "转发微博" and nothing else: the reposted post's stance
+        parent = session.execute(
+            select(Mention.sentiment, Mention.p_negative, Mention.p_neutral, Mention.p_positive)
+            .join(Document, Document.id == Mention.document_id)
+            .where(Document.platform == doc.platform, Document.dedup_key == doc.parent_key)
+        ).first()
+        if parent is not None:
+            a.sentiment, a.probs = parent[0], (parent[1], parent[2], parent[3])
     story_id = stories.place(doc, a, now)
     best = a.releases[0].release_id if a.releases else None
     mention = Mention(

@@ -45,7 +45,8 @@ def test_worker_keeps_off_topic_out_flags_authority_and_neutral_bare_reposts(ses
                   publisher="新华社", author="新华社"))
         s.add(doc(weibo, "bare", "转发微博"))
         s.add(doc(weibo, "irony", "11月CPI 0.2%这个数字谁信谁傻笑死…真的离谱。", published_at=NOW))
-    assert analyse_pending(session_maker, _settings(), now=NOW) == 4
+        s.add(doc(weibo, "bare-of-irony", "转发微博", parent_key="irony", published_at=NOW))
+    assert analyse_pending(session_maker, _settings(), now=NOW) == 5
     with session_maker() as s:
         docs = {d.dedup_key: d for d in s.scalars(select(Document))}
         mouse = docs["mouse"]
@@ -54,9 +55,10 @@ def test_worker_keeps_off_topic_out_flags_authority_and_neutral_bare_reposts(ses
         assert s.scalar(select(Mention).where(Mention.document_id == mouse.id)) is None
         m = {d.dedup_key: s.scalar(select(Mention).where(Mention.document_id == d.id))
              for d in docs.values() if d.status == "analysed"}
-        assert set(m) == {"xinhua", "bare", "irony"}
+        assert set(m) == {"xinhua", "bare", "irony", "bare-of-irony"}
         assert m["xinhua"].authority == "official_media" and m["irony"].authority is None
         assert m["bare"].sentiment == "neutral" and m["irony"].sentiment == "negative"
+        assert m["bare-of-irony"].sentiment == "negative"  # a bare repost of a known post takes its stance
 
         # An incident on the release (opened after the interview): the interview is offered as its response.
         incident = Incident(title="11月CPI数据遭造假质疑", grade="I", opened_by="rule:grade-threshold",
