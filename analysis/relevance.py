@@ -32,13 +32,14 @@ SUPPORT: tuple[str, ...] = (
     "上涨", "下降", "下跌", "回落", "百分点", "经济", "数据", "发布", "指数", "价格", "工资", "收入", "就业",
     "失业", "央行", "利率", "降息", "消费", "零售", "制造业", "出厂", "采购经理", "季度", "月份", "增速",
 )
+_KEYS = tuple(k.lower() for k in AMBIGUOUS)
 WINDOW = 20  # characters either side of an ambiguous abbreviation that count as its context
 _PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*%")
 
 
 @dataclass(frozen=True)
 class Relevance:
-    score: float  # 0…1; 0.5 when the text names no indicator (nothing to judge)
+    score: float  # 0…1; 0.5 when no ambiguous abbreviation occurs (nothing to judge), < 0.5 irrelevant
     relevant: bool
     reason: str  # Chinese, for the analyst; empty when nothing was in doubt
 
@@ -49,10 +50,10 @@ def _found(words: tuple[str, ...], text: str) -> list[str]:
 
 def relevance(text: str) -> Relevance:
     """Relevance of a normalised text to the watched statistics (see module docstring)."""
-    indicators = find_indicators(text)
-    if not indicators:
-        return Relevance(0.5, True, "")
     folded = text.lower()
+    if not any(key in folded for key in _KEYS):  # the common case, and cheap: nothing is in doubt
+        return Relevance(0.5, True, "")
+    indicators = find_indicators(text)
     unambiguous = [alias for _ind, alias in indicators if alias.upper() not in AMBIGUOUS]
     if unambiguous:
         return Relevance(1.0, True, "")
