@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import service
 from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from analysis.authority import response_candidates
 from store.models import Action, Deadline, Incident, IncidentEvent, IncidentMention, Mention, Release
-from yuqing.clock import local_iso
+from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
@@ -320,10 +320,15 @@ def confirm_response_candidate(
                   if m.id == mention_id), None)
     if found is None:
         raise HTTPException(status_code=404, detail=f"信息 {mention_id} 不是该事件的候选权威发布")
-    at = found.published_at or found.analysed_at
+    published = as_utc(found.published_at or found.analysed_at)
+    # Published before the response windows opened (the interview that was out before the 5-hour clock):
+    # it answers them as of the officer's confirmation; published inside them, as of its publication.
+    opened = session.scalar(select(func.min(Deadline.starts_at)).where(
+        Deadline.incident_id == incident_id, Deadline.state.in_(("pending", "due_soon", "breached"))))
+    at = published if opened is None or published >= as_utc(opened) else clock_now()
     body = S.ActionIn(
         kind="authoritative_info", at=local_iso(at) or "", evidence_url=found.url,
-        description=f"{AUTHORITY_NAMES.get(found.authority or '', '权威发布')}："
-                    f"{found.title or found.text[:60]}",
+        description=f"{AUTHORITY_NAMES.get(found.authority or '', '权威发布')}（发布于 "
+                    f"{local_iso(published)}）：{found.title or found.text[:60]}",
     )
     return action_out(record_response(session, body, actor=who.name, incident_id=incident_id))
