@@ -59,7 +59,8 @@ def register(app: typer.Typer) -> None:
             )
         seconds = time.process_time() - clock
         result.model.save(target, trained_at=started.isoformat(), scores=result.scores, sizes=result.sizes,
-                          tokeniser=result.tokeniser)
+                          tokeniser=result.tokeniser, corrections_used=result.extra.get("corrections", 0),
+                          scores_before={"version": result.before_version, **result.before})
         digest = hashlib.sha256((target / "sentiment.npz").read_bytes()).hexdigest()
         (target / "MODEL_CARD.md").write_text(
             model_card(result, trained_at=started, data_dir=str(data_dir), weights_sha256=digest,
