@@ -97,6 +97,7 @@ def negated_terms(words: list[str]) -> list[str]:
     return out
 
 
+_ANCHOR_RE = re.compile(r"<a\b[^>]{0,500}>\s*(@[^<]{1,40}?)\s*</a>", re.IGNORECASE)  # Weibo's HTML @links
 _CHAIN_RE = re.compile(r"//\s*@[^:：\s/]{0,30}[:：]?")
 _BARE_RE = re.compile(r"^\s*(?:转发微博|轉發微博|转发|repost|Repost|RT)?\s*[。.!！]?\s*$")
 
@@ -105,8 +106,11 @@ def stance_text(raw: str) -> str:
     """The part of a (raw, un-normalised) post whose stance the post takes; "" for a bare repost.
 
     Not a repost: the text itself. `own//@a:x//@b:y`: `own` unless it is empty or just
-    "转发微博", else the first non-bare forwarded segment (x, then y …).
+    "转发微博", else the first non-bare forwarded segment (x, then y …). Weibo's HTML
+    (`//<a href='/n/x'>@x</a>:…`) is read like its plain form; other markup is left to normalise.
     """
+    if "<a" in raw:
+        raw = _ANCHOR_RE.sub(r"\1", raw)
     if "//@" not in raw.replace("// @", "//@") and not _BARE_RE.match(raw or ""):
         return raw
     for part in _CHAIN_RE.split(raw):

@@ -108,3 +108,30 @@ def test_classify_path_does_not_import_scikit_learn() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True, timeout=120)
     assert out.stdout.split() == ["negative", "False"]
+
+
+def test_stance_of_real_weibo_html_reposts() -> None:
+    """Weibo's API writes the chain as HTML links (//<a href='/n/x'>@x</a>:…): read like the plain form."""
+    import json
+
+    from analysis.normalise import normalise
+
+    path = Path("/work/shared/real/weibo/stablog_4a24142_TypeWeiboListResponse.json")
+    texts = []
+
+    def walk(o):  # type: ignore[no-untyped-def]
+        if isinstance(o, dict):
+            if isinstance(o.get("text"), str) and "</a>:" in o["text"] and "//<a" in o["text"]:
+                texts.append(o["text"])
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+
+    walk(json.loads(path.read_text(encoding="utf-8")))
+    assert texts
+    first = next(t for t in texts if t.startswith("<span"))
+    assert normalise(stance_text(first)) == "[摊手]"  # own words: an emoticon; not the forwarded joke
+    reply = next(t for t in texts if "晒晒二货" in t)
+    assert normalise(stance_text(reply)) == "回复 晒晒二货。"
