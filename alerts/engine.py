@@ -164,7 +164,8 @@ def _process_event(
         ids = [m.id for m in mentions]
         release_id = _release_of(session, ids, event_key)
         incident = service.open_incident(  # the title says what the event is (issue 13)
-            session, title=event_title(session, release_id, verdict.category, mentions), grade=verdict.grade,
+            session, title=event_title(session, release_id, verdict.category, mentions, event_key),
+            grade=verdict.grade,
             category=verdict.category, actor=RULE, now=now, mention_ids=ids, release_id=release_id,
             event_key=event_key,
             summary="；".join(verdict.reasons), settings=settings)

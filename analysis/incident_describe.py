@@ -21,16 +21,28 @@ from analysis.incident_text import (
     situation_summary,
     subtitle,
 )
+from analysis.indicators import BY_CODE
+
+
+def _facts(session: Session, release_id: int | None, event_key: str | None) -> ReleaseFacts | None:
+    """The release's indicator and period; before the release is known, the indicator a topic event names
+    ("topic:data_credibility:CPI:2026-W49")."""
+    from store.models import Release
+
+    release = session.get(Release, release_id) if release_id else None
+    if release is not None:
+        return ReleaseFacts(release.indicator, release.period_label)
+    parts = (event_key or "").split(":")
+    if len(parts) == 4 and parts[0] == "topic" and parts[2] in BY_CODE:
+        return ReleaseFacts(parts[2])
+    return None
 
 
 def describe_incident(session: Session, incident: Any, mentions: Sequence[Any], *, now: datetime) -> None:
     """Set incident.title (rule-opened only), .subtitle and .situation from its mentions and release."""
-    from store.models import Release
-
     if not mentions:
         return
-    release = session.get(Release, incident.release_id) if incident.release_id else None
-    facts = ReleaseFacts(release.indicator, release.period_label) if release is not None else None
+    facts = _facts(session, incident.release_id, incident.event_key)
     claims = [name for name, _n in main_claims([m.text or "" for m in mentions])]
     top = max(mentions, key=lambda m: (m.risk, -m.id))
     incident.subtitle = subtitle(top.title or top.text or "")
@@ -41,11 +53,9 @@ def describe_incident(session: Session, incident: Any, mentions: Sequence[Any], 
     incident.situation = "\n".join(situation_summary(briefs, now=now))
 
 
-def event_title(session: Session, release_id: int | None, category: str, mentions: Sequence[Any]) -> str:
+def event_title(session: Session, release_id: int | None, category: str, mentions: Sequence[Any],
+                event_key: str | None = None) -> str:
     """The generated title of an event about to become an incident (its notification names it)."""
-    from store.models import Release
-
-    release = session.get(Release, release_id) if release_id else None
-    facts = ReleaseFacts(release.indicator, release.period_label) if release is not None else None
+    facts = _facts(session, release_id, event_key)
     claims = [name for name, _n in main_claims([m.text or "" for m in mentions])]
     return incident_title(facts, category, claims)

@@ -44,3 +44,12 @@ def test_a_title_typed_by_a_person_is_kept(session, add_mentions, make_settings)
     process_mentions(session, settings, now=T0)
     session.refresh(incident)
     assert incident.title == "手工立案：物价议论" and incident.situation.startswith("规模与趋势：共 2 条")
+
+
+def test_before_the_release_is_known_the_topic_event_names_its_indicator(
+        session, add_mentions, make_settings):
+    settings = make_settings()
+    add_mentions(6, event_key="topic:data_credibility:CPI:2026-W46", risk=90, at=T0,
+                 topics=("data_credibility",), title="CPI数据注水，谁信")
+    incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
+    assert incident.release_id is None and incident.title == "CPI数据遭造假质疑"
