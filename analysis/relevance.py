@@ -15,15 +15,22 @@ from dataclasses import dataclass
 
 from analysis.indicators import find_indicators
 
-# Abbreviations that other fields use too, and the words that give those fields away ("游戏" is not
-# one: 数字游戏 is what critics call the figures).
-AMBIGUOUS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "CPI": ("鼠标或硬件参数", ("鼠标", "dpi", "显卡", "处理器", "显示器", "灵敏度", "键盘", "电竞", "回报率",
-                          "主板", "内存", "cpu", "外设", "罗技", "雷蛇", "电脑", "屏幕", "刷新率", "调到")),
-    "PPI": ("屏幕像素密度", ("屏幕", "像素", "分辨率", "手机", "英寸", "显示屏", "视网膜", "清晰", "oled",
-                        "lcd", "平板", "dpi")),
-    "PMI": ("项目管理认证", ("项目管理", "pmp", "认证", "考试", "证书", "备考", "报名", "培训", "acp")),
-    "GDP": ("游戏中的用法", ("副本", "装备", "玩家", "手游", "公会", "氪金")),
+# Abbreviations that other fields use too: each sense, and the words that give it away ("游戏" is not
+# one of them: 数字游戏 is what critics call the figures).
+AMBIGUOUS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "CPI": (
+        ("鼠标或硬件参数", ("鼠标", "dpi", "显卡", "处理器", "显示器", "灵敏度", "键盘", "电竞", "主板",
+                      "内存", "cpu", "外设", "罗技", "雷蛇", "电脑", "刷新率", "调到")),
+        ("打印参数（每英寸字符数）", ("打印机", "打印", "每英寸", "字符数", "说明书")),
+        ("广告投放成本（单次安装成本）",
+         ("买量", "安装成本", "单次安装", "投放", "获客", "推广费", "广告主")),
+        ("考试名称", ("考试", "报名", "备考", "成绩", "考过", "证书")),
+        ("商家促销", ("【广告】", "会员日", "领券", "五折", "优惠券", "促销", "点击链接")),
+    ),
+    "PPI": (("屏幕像素密度", ("屏幕", "像素", "分辨率", "手机", "英寸", "显示屏", "视网膜", "清晰", "oled",
+                         "lcd", "平板", "dpi")),),
+    "PMI": (("项目管理认证", ("项目管理", "pmp", "认证", "考试", "证书", "备考", "报名", "培训", "acp")),),
+    "GDP": (("游戏中的用法", ("副本", "装备", "玩家", "手游", "公会", "氪金")),),
 }
 # Words that place a text in statistics, prices and the economy.
 SUPPORT: tuple[str, ...] = (
@@ -59,16 +66,18 @@ def relevance(text: str) -> Relevance:
         return Relevance(1.0, True, "")
     support = _found(SUPPORT, folded) + (["百分比数字"] if _PERCENT_RE.search(folded) else [])
     against: list[str] = []
-    sense = ""
+    senses: dict[str, int] = {}
     for _ind, alias in indicators:
-        field, words = AMBIGUOUS[alias.upper()]
         key = alias.lower()
         for m in re.finditer(re.escape(key), folded):
             near = folded[max(0, m.start() - WINDOW): m.end() + WINDOW]
-            hits = [w for w in _found(words, near) if w not in against]
-            if hits:
-                against += hits
-                sense = sense or f"「{alias}」在此指{field}"
+            for field, words in AMBIGUOUS[alias.upper()]:
+                hits = [w for w in _found(words, near) if w not in against]
+                if hits:
+                    against += hits
+                    name = f"「{alias}」在此指{field}"
+                    senses[name] = senses.get(name, 0) + len(hits)
+    sense = max(senses, key=lambda k: senses[k]) if senses else ""
     score = max(0.0, min(1.0, 0.5 + 0.15 * len(support) - 0.25 * len(against)))
     if not against:
         return Relevance(max(score, 0.5), True, "")

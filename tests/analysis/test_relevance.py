@@ -37,3 +37,21 @@ def test_the_statistic_stays(text: str) -> None:
 def test_text_without_any_indicator_is_not_judged() -> None:
     r = relevance("统计局今天开放日")
     assert r.relevant and r.reason == "" and r.score == 0.5
+
+
+def test_the_demo_worlds_off_topic_posts_are_caught_and_its_real_ones_kept() -> None:
+    """The demo's CPI feed carries printer, advertising, exam and mouse 'CPI's among the real reactions."""
+    from analysis.normalise import normalise
+    from yuqing.demo.content import weibo
+
+    posts = [d["text"].replace("{m}", "11") for v in vars(weibo).values() if isinstance(v, tuple)
+             for d in v if isinstance(d, dict) and "text" in d] + [weibo.ORIGIN["text"].replace("{m}", "11")]
+    off = [t for t in posts if not relevance(normalise(t)).relevant]
+    assert sorted(off) == sorted([
+        "公司新买的打印机CPI（每英寸字符数）在哪里设置啊，说明书翻烂了也没找到[允悲]",
+        "【广告】物价再涨也不怕！鲜丰超市CPI会员日，全场蔬菜五折起，点击链接领券 网页链接",
+        "买量越来越贵，这个月游戏的CPI（单次安装成本）又涨了两块，老板脸都绿了",
+        "CPI考试第三次报名了，这回一定要过[加油]",
+        "新显示器到了，刷新率拉满，鼠标CPI调到1600，手感终于对了",
+    ])
+    assert len(posts) - len(off) >= 15
