@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from analysis.incident_describe import describe_incident, event_title
 from store.models import (
     Action,
     Case,
@@ -65,13 +66,6 @@ def _release_of(session: Session, mention_ids: list[int], event_key: str | None 
         .limit(1)
     ).first()
     return row[0] if row else None
-
-
-def _title(mentions: list[Mention]) -> str:
-    top = max(mentions, key=lambda m: (m.risk, -m.id))
-    text = (top.title or top.text or "").strip()
-    text = " ".join(text.split())
-    return (text[:60] + "…") if len(text) > 60 else (text or "未命名舆情事件")
 
 
 def process_mentions(session: Session, settings: Settings, *, now: datetime) -> list[int]:
@@ -160,14 +154,18 @@ def _open_once(
     incident, no second set of deadlines and no second "opened" notice survive.
     """
     ids = [m.id for m in mentions]
+    release_id = _release_of(session, ids, event_key)
     try:
         with session.begin_nested():
-            return service.open_incident(
-                session, title=_title(mentions), grade=verdict.grade or "IV", category=verdict.category,
-                actor=RULE, now=now, mention_ids=ids, release_id=_release_of(session, ids, event_key),
-                event_key=event_key, summary="；".join(verdict.reasons), settings=settings)
+            incident = service.open_incident(  # the title says what the event is (issue 13)
+                session, title=event_title(session, release_id, verdict.category, mentions, event_key),
+                grade=verdict.grade or "IV", category=verdict.category, actor=RULE, now=now,
+                mention_ids=ids, release_id=release_id, event_key=event_key,
+                summary="；".join(verdict.reasons), settings=settings)
     except IntegrityError:
         return None
+    describe_incident(session, incident, mentions, now=now)  # title, subtitle, situation (issue 13)
+    return incident
 
 
 def _process_event(
@@ -226,6 +224,7 @@ def _process_event(
             and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
         service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,
                              reason="事件扩大：" + "；".join(verdict.reasons), settings=settings)
+    describe_incident(session, incident, mentions, now=now)  # the situation follows the event (issue 13)
     session.flush()
     return incident.id
 

@@ -15,8 +15,10 @@ import numpy as np
 
 from analysis.normalise import normalise
 from analysis.releases import ReleaseLink, ReleaseRef, link_releases
+from analysis.relevance import Relevance, relevance
 from analysis.risk import RiskInputs, score
 from analysis.sensitive import SensitiveLexicon
+from analysis.sentiment.cues import stance_text
 from analysis.sentiment.model import LABELS, SentimentModel
 from analysis.stories import signatures
 from analysis.tokenise import tokenise
@@ -53,6 +55,8 @@ class Analysis:
     risk: float
     risk_factors: list[dict[str, object]]
     signature: np.ndarray | None = field(repr=False, default=None)  # MinHash values (stories.py)
+    relevance: Relevance = field(default_factory=lambda: Relevance(0.5, True, ""))  # relevance.py
+    bare_repost: bool = False  # no words of its own or forwarded: the worker may take its parent's stance
 
 
 @dataclass(frozen=True)
@@ -70,22 +74,31 @@ def analyse_batch(
     """(analyses of the documents that worked, {key: error} for those that did not)."""
     failures: dict[int, str] = {}
     prepared: list[tuple[DocInput, str, list[str]]] = []
+    stance: list[list[str] | None] = []  # what the sentiment reads: a repost's own words (cues.stance_text)
     for doc in docs:
         try:
             body = normalise(doc.text)[:MAX_CHARS]
             title = normalise(doc.title) if doc.title else ""
             text = f"{title}\n{body}" if title and not body.startswith(title) else body
+            tokens = tokenise(text, user_dict=ctx.user_dict)
+            view = stance_text(doc.text or "") if not title else doc.text
+            if view == doc.text:
+                own: list[str] | None = tokens
+            else:
+                view_text = normalise(view)[:MAX_CHARS]
+                own = tokenise(view_text, user_dict=ctx.user_dict) if view_text else None
             if not text.strip():
                 raise ValueError("正文为空")
-            prepared.append((doc, text, tokenise(text, user_dict=ctx.user_dict)))
+            prepared.append((doc, text, tokens))
+            stance.append(own)
         except Exception as exc:
             failures[doc.key] = f"{type(exc).__name__}: {exc}"
     if not prepared:
         return [], failures
-    probs = ctx.model.predict_proba([tokens for _, _, tokens in prepared])
+    probs = ctx.model.predict_or_bare(stance)
     sigs = signatures([text for _, text, _ in prepared])
     out: list[Analysis] = []
-    for (doc, text, tokens), p, sig in zip(prepared, probs, sigs, strict=True):
+    for (doc, text, tokens), p, sig, own in zip(prepared, probs, sigs, stance, strict=True):
         try:
             folded = text.lower()
             sensitive = ctx.lexicon.topics(text)
@@ -98,7 +111,8 @@ def analyse_batch(
                 key=doc.key, text=text, tokens=tokens, sentiment=LABELS[int(p.argmax())],
                 probs=(float(p[0]), float(p[1]), float(p[2])), sensitive_topics=sensitive,
                 topics=ctx.watch.match(folded), releases=link_releases(text, doc.published_at, ctx.releases),
-                risk=risk, risk_factors=factors, signature=sig,
+                risk=risk, risk_factors=factors, signature=sig, relevance=relevance(folded),
+                bare_repost=own is None,
             ))
         except Exception as exc:
             failures[doc.key] = f"{type(exc).__name__}: {exc}"

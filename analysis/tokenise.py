@@ -1,9 +1,11 @@
 """jieba tokenisation with the bureau's vocabulary kept whole.
 
-The segmentation is jieba's: jieba's own dictionary (dict.txt from the `jieba` package),
-its maximum-probability route over the word DAG, HMM off. It runs in jieba-rs (the
-`rjieba` binding), which implements the same algorithm about 15x faster than the pure
-Python package; `tests/analysis/test_text.py` checks both give the same tokens. The
+The segmentation is jieba's: jieba's dictionary, its maximum-probability route over the
+word DAG, HMM off. It runs in jieba-rs (the `rjieba` binding), which implements the same
+algorithm about 15x faster than the pure Python package and embeds the same dict.txt, so
+its ready-made default segmenter is used (reading dict.txt word by word into an empty one
+took 0.6 s of every start-up, which `yuqing classify` cannot afford);
+`tests/analysis/test_text.py` checks both give the same tokens on real posts. The
 statistical terms (居民消费价格指数, 城镇调查失业率, …) are added so they stay single tokens
 for the model, watch topics and release linking alike. One tokenizer per process, lazily.
 """
@@ -44,19 +46,14 @@ def _read_user_dict(path: Path) -> list[str]:
 
 
 def tokenizer(user_dict: Path | None = None):  # type: ignore[no-untyped-def]
-    """The shared segmenter (rjieba.Jieba over jieba's dictionary) with our terms added."""
+    """The shared segmenter (rjieba's default, jieba's dictionary) with our terms added."""
     global _tokenizer
     with _lock:
         if _tokenizer is None:
-            import jieba
             import rjieba
 
-            tok = rjieba.Jieba.empty()
-            with open(jieba.get_dict_file().name, encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) >= 2:
-                        tok.add_word(parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None)
+            # The module builds its default segmenter on import; a second Jieba() would cost as much again.
+            tok = rjieba._DEFAULT_JIEBA
             for term in our_terms():
                 tok.add_word(term, TERM_FREQ, None)
             _tokenizer = tok

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from analysis.authority import AuthorityConfig, authority_kind
 from analysis.events import event_key
 from analysis.pipeline import Analysis, Context, DocInput, analyse_batch
 from analysis.releases import ReleaseRef
@@ -80,6 +81,11 @@ def _claim(session: Session, batch: int) -> list[Any]:
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True, of=Document)
     return list(session.execute(q).scalars())
+
+
+def _verified(doc: Any) -> bool:
+    vt = doc.author_verified_type
+    return vt is not None and 0 <= vt <= 8
 
 
 def _doc_input(doc: Any, tier: str) -> DocInput:
@@ -162,9 +168,22 @@ def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
                            reason=f"分析失败：{reason}"[:2000], created_at=now))
 
 
-def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str) -> None:
-    from store.models import Mention, MentionRelease
+def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str,
+           authority: AuthorityConfig = AuthorityConfig(), tier: str = "self") -> None:
+    from store.models import Document, Mention, MentionRelease
 
+    doc.relevance, doc.relevance_reason = a.relevance.score, a.relevance.reason or None
+    if not a.relevance.relevant:  # off-topic (鼠标 CPI …): no mention, the reason stays on the document
+        doc.status, doc.analysed_at, doc.error = "irrelevant", now, None
+        return
+    if a.bare_repost and doc.parent_key:  # "转发微博" and nothing else: the reposted post's stance
+        parent = session.execute(
+            select(Mention.sentiment, Mention.p_negative, Mention.p_neutral, Mention.p_positive)
+            .join(Document, Document.id == Mention.document_id)
+            .where(Document.platform == doc.platform, Document.dedup_key == doc.parent_key)
+        ).first()
+        if parent is not None:
+            a.sentiment, a.probs = parent[0], (parent[1], parent[2], parent[3])
     story_id = stories.place(doc, a, now)
     best = a.releases[0].release_id if a.releases else None
     mention = Mention(
@@ -176,6 +195,8 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
         event_key=event_key(sentiment=a.sentiment, p_negative=a.probs[0], sensitive_topics=a.sensitive_topics,
                             release_id=best, text=a.text, published_at=doc.published_at, story_id=story_id),
         analysed_at=now,
+        authority=authority_kind(url=doc.url, author=doc.author, publisher=doc.publisher,
+                                 verified=_verified(doc), media_tier=tier, text=a.text, config=authority),
     )
     session.add(mention)
     session.flush()
@@ -208,11 +229,13 @@ def analyse_pending(
                 [_doc_input(d, tiers.get(d.source_id, "self")) for d in docs], ctx, now=at)
             by_id = {d.id: d for d in docs}
             stories = _Stories(session, at)
+            authority = AuthorityConfig.from_settings(settings.analysis)
             for a in results:
                 doc = by_id[a.key]
                 try:
                     with session.begin_nested():
-                        _write(session, doc, a, stories, at, ctx.model.version)
+                        _write(session, doc, a, stories, at, ctx.model.version, authority,
+                               tiers.get(doc.source_id, "self"))
                 except Exception as exc:
                     log.exception("analysis of document %s failed", doc.id)
                     failures[doc.id] = f"{type(exc).__name__}: {exc}"

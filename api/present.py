@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.calendar import WorkingDayCalendar
+from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
 from yuqing.clock import SHANGHAI, as_utc, local_iso
 
@@ -109,7 +110,9 @@ def incident_fields(
         status=i.status,
         status_label=L.label(L.INCIDENT_STATUSES, i.status),
         title=i.title,
+        subtitle=i.subtitle,
         summary=i.summary,
+        situation=(i.situation or "").splitlines(),
         owner=i.owner,
         opened_by=i.opened_by,
         opened_at=local_iso(i.opened_at),
@@ -184,6 +187,8 @@ def mention_out(m: Mention) -> S.MentionOut:
         topics=list(m.topics or []),
         story_id=m.story_id,
         event_key=m.event_key,
+        authority=m.authority,
+        authority_label=AUTHORITY_NAMES.get(m.authority) if m.authority else None,
     )
 
 

@@ -72,7 +72,9 @@ class IncidentOut(BaseModel):
     status: str
     status_label: str
     title: str
+    subtitle: str | None = None  # the representative post (analysis/incident_text.py)
     summary: str | None
+    situation: list[str] = Field(default_factory=list)  # volume and trend, main claims, main spreaders
     owner: str | None
     opened_by: str
     opened_at: Time
@@ -142,6 +144,8 @@ class MentionOut(BaseModel):
     topics: list[str]
     story_id: int | None
     event_key: str | None
+    authority: str | None = None  # bureau_site | bureau_account | official_media (analysis/authority.py)
+    authority_label: str | None = None
 
 
 class StoryOut(BaseModel):
@@ -330,3 +334,18 @@ class SilenceCreate(BaseModel):
     starts_at: str
     ends_at: str
     reason: str = Field(min_length=1)
+
+
+class OffTopicOut(BaseModel):
+    """A document kept out of mentions as off-topic (analysis/relevance.py), with the reason."""
+
+    id: int
+    source_id: int | None
+    platform: str
+    url: str
+    title: str | None
+    text: str
+    relevance: float | None
+    reason: str | None
+    published_at: Time | None
+    analysed_at: Time | None

@@ -85,6 +85,12 @@ class AnalysisConfig(BaseModel):
     model_dir: Path | None = None  # None: the model shipped in analysis/model/
     batch_size: int = 500
     user_dict: Path | None = None  # extra jieba words, one per line
+    # Authoritative publications (analysis/authority.py): offered as the response to an incident.
+    bureau_domains: list[str] = Field(default_factory=lambda: ["stats.gov.cn"])
+    bureau_accounts: list[str] = Field(default_factory=lambda: ["国家统计局", "统计微讯"])
+    official_media: list[str] = Field(default_factory=lambda: [
+        "新华社", "新华网", "新华视点", "人民日报", "人民网", "央视新闻", "央视网", "中国新闻网", "中新网",
+        "光明日报", "经济日报", "中国政府网", "中国日报"])
 
 
 class RiskConfig(BaseModel):

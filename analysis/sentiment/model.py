@@ -10,11 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment.features import WORDS_ONLY, FeatureSpec, vectorise
+from analysis.sentiment.features import SPEC_2, WORDS_ONLY, FeatureSpec, vectorise
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
-FORMAT = "yuqing-sentiment/2"  # /1 (model 1.0.0): word features only, still readable
+FORMAT = "yuqing-sentiment/3"  # /1 (1.0.0 words only) and /2 (1.1.0 words + characters) still readable
+OLD_FORMATS = ("yuqing-sentiment/1", "yuqing-sentiment/2")
+# A bare repost ("转发微博" and nothing else) says nothing: neutral, with the doubt that deserves.
+BARE_REPOST_PROBS = np.array([0.1, 0.8, 0.1])
 PARAMS_FILE = "sentiment.json"
 WEIGHTS_FILE = "sentiment.npz"
 
@@ -47,6 +50,14 @@ class SentimentModel:
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
 
+    def predict_or_bare(self, token_lists: Sequence[Sequence[str] | None]) -> np.ndarray:
+        """predict_proba, with BARE_REPOST_PROBS for the rows that are None (bare reposts)."""
+        out = np.tile(BARE_REPOST_PROBS, (len(token_lists), 1))
+        keep = [i for i, t in enumerate(token_lists) if t is not None]
+        if keep:
+            out[keep] = self.predict_proba([token_lists[i] for i in keep])  # type: ignore[misc]
+        return out
+
     def predict(self, token_lists: Sequence[Sequence[str]]) -> list[tuple[str, np.ndarray]]:
         probs = self.predict_proba(token_lists)
         return [(LABELS[int(p.argmax())], p) for p in probs]
@@ -57,9 +68,10 @@ class SentimentModel:
             "format": FORMAT, "version": self.version, "labels": list(LABELS),
             "n_features": self.n_features, "temperature": self.temperature,
             "features": self.features.to_json(),
-            "features_doc": "[jieba words + word bigrams: HashingVectorizer(binary, l2, "
-                            "alternate_sign=False)] ++ [character n-grams: "
-                            "analysis.sentiment.features.char_ngrams (binary, l2)]",
+            "features_doc": "[jieba words + word bigrams + negated words: "
+                            "analysis.sentiment.features.hashed_terms (binary, l2)] ++ [character n-grams: "
+                            "analysis.sentiment.features.char_ngrams (binary, l2)] ++ [domain cues: "
+                            "analysis.sentiment.cues.cue_terms (binary)]",
             **card,
         }
         (directory / PARAMS_FILE).write_text(json.dumps(params, ensure_ascii=False, indent=2) + "\n")
@@ -75,11 +87,17 @@ def read_model(directory: Path) -> SentimentModel:
         raise ModelError(f"情感模型不存在：{directory}（请先运行 yuqing train）")
     params = json.loads(params_path.read_text(encoding="utf-8"))
     fmt = params.get("format")
-    if fmt not in (FORMAT, "yuqing-sentiment/1") or tuple(params.get("labels", ())) != LABELS:
+    if fmt not in (FORMAT, *OLD_FORMATS) or tuple(params.get("labels", ())) != LABELS:
         raise ModelError(f"无法识别的情感模型格式：{params_path}")
     try:
-        features = (FeatureSpec.from_json(params["features"]) if fmt == FORMAT
-                    else FeatureSpec(int(params["n_features"]), WORDS_ONLY.char_features))
+        if fmt == FORMAT:
+            features = FeatureSpec.from_json(params["features"])
+        elif fmt == "yuqing-sentiment/2":
+            old = FeatureSpec.from_json({**params["features"], "word_hash": "sklearn-murmur3"})
+            features = FeatureSpec(old.word_features, old.char_features, old.char_ngrams, 0, SPEC_2.word_hash)
+        else:
+            features = FeatureSpec(int(params["n_features"]), 0, cue_features=0,
+                                   word_hash=WORDS_ONLY.word_hash)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"情感模型特征参数无效：{params_path}（{exc}）") from exc
     with np.load(weights_path, allow_pickle=False) as npz:

@@ -51,12 +51,59 @@ _POSITIVE = (
     "{i}稳中向好，信心满满，为中国经济加油",
     "{p}{i}表现亮眼，市场预期明显改善，太好了",
 )
+# Model 1.2.0: what the general corpora read backwards in this domain (analysis/sentiment/cues.py).
+# Mockery and doubt about a figure are negative, whatever laughter or praise words they wear.
+_IRONY = (
+    "{i}才涨这么点？笑死，我家菜钱都翻倍了",
+    "{p}{i}这个数谁信谁傻，呵呵",
+    "统计局这{i}是不是又注水了，反正我不信[doge]",
+    "厉害了统计局，{i}说涨就涨说跌就跌[doge]",
+    "{p}{i}看完我笑出声，又被平均了[笑cry]",
+    "{i}：数字游戏罢了，听听就好",
+    "不愧是统计局，{i}编得真圆[微笑]",
+    "好家伙，{p}{i}又是“稳中向好”，我怎么一点感觉都没有",
+    "{i}这数字真敢写，信你个鬼",
+    "就这{i}？离谱，骗鬼呢",
+    "{p}{i}跟我的体感完全是两个世界，呵呵",
+    "统计局真行啊，菜价翻倍{i}才涨0.2%[二哈]",
+    "我信了，{i}真是太准了呢[微笑]",
+    "{i}又创新低？怕不是拍脑袋算出来的",
+    "真的假的？{p}{i}这数怎么算出来的，我不信",
+    "恭喜统计局，{i}魔术又成功了[doge]",
+)
+# Praise of the bureau's openness, explanations and answers is positive, though it names the doubts.
+_PRAISE_OPEN = (
+    "谢谢统计局把{i}的计算方法讲清楚了，之前的疑问都打消了",
+    "统计局这次对{i}质疑的回应很及时，公开透明，点赞",
+    "{p}{i}发布会答疑很详细，有理有据，值得肯定",
+    "感谢国家统计局发言人耐心解答网友关于{i}的疑问",
+    "统计局主动公布{i}的权重和口径，态度诚恳，支持",
+    "看了统计局对{i}的解读，明白了为什么体感和数据不一样，讲得好",
+    "这次统计局回应{i}质疑很负责任，说清楚了，放心了",
+    "为统计局公开{i}调查方法点个赞，透明才有公信力",
+)
+# Reposts and questions that take no side, and plain questions about how a figure is made: neutral.
+_NEUTRAL_MORE = (
+    "转发微博",
+    "转发：{p}{i}数据发布",
+    "{i}是怎么统计的？有没有懂的朋友科普一下",
+    "请问{p}{i}什么时候公布？",
+    "{p}{i}今天10点发布，关注一下",
+    "马克一下{p}{i}，回头看看详细数据",
+    "{i}同比和环比有什么区别？",
+    "统计局网站上能查到历年的{i}吗",
+)
 
 
 def project_rows() -> list[tuple[str, str]]:
     """(text, label) pairs, every template filled with every indicator and period."""
     rows: list[tuple[str, str]] = []
-    for label, templates in (("neutral", _NEUTRAL), ("negative", _NEGATIVE), ("positive", _POSITIVE)):
+    seen: set[str] = set()
+    for label, templates in (("neutral", _NEUTRAL), ("negative", _NEGATIVE), ("positive", _POSITIVE),
+                             ("negative", _IRONY), ("positive", _PRAISE_OPEN), ("neutral", _NEUTRAL_MORE)):
         for tpl, ind, period in product(templates, _INDICATORS, _PERIODS):
-            rows.append((tpl.format(i=ind, p=period), label))
+            text = tpl.format(i=ind, p=period)
+            if text not in seen:  # templates without {i}/{p} give one row, not 72
+                seen.add(text)
+                rows.append((text, label))
     return rows

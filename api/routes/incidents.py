@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from alerts import service
+from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
+from analysis.authority import response_candidates
 from store.models import Action, Deadline, Incident, IncidentEvent, IncidentMention, Mention, Release
+from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
@@ -308,3 +311,39 @@ def record_action(
     _get(session, incident_id)
     action = record_response(session, body, actor=who.name, incident_id=incident_id)
     return action_out(action)
+
+
+@router.get("/{incident_id}/response-candidates", response_model=list[S.MentionOut],
+            summary="可作为回应的权威发布（统计局官网、认证账号、官方媒体）")
+def get_response_candidates(
+    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
+) -> list[S.MentionOut]:
+    _get(session, incident_id)
+    return [mention_out(m) for m in response_candidates(session, incident_id, now=clock_now())]
+
+
+@router.post("/{incident_id}/response-candidates/{mention_id}/confirm", response_model=S.ActionOut,
+             status_code=201, summary="一键确认：把这条权威发布登记为发布权威信息的回应")
+def confirm_response_candidate(
+    incident_id: int,
+    mention_id: int,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("incident.handle")),
+) -> S.ActionOut:
+    _get(session, incident_id)
+    found = next((m for m in response_candidates(session, incident_id, now=clock_now(), limit=200)
+                  if m.id == mention_id), None)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"信息 {mention_id} 不是该事件的候选权威发布")
+    published = as_utc(found.published_at or found.analysed_at)
+    # Published before the response windows opened (the interview that was out before the 5-hour clock):
+    # it answers them as of the officer's confirmation; published inside them, as of its publication.
+    opened = session.scalar(select(func.min(Deadline.starts_at)).where(
+        Deadline.incident_id == incident_id, Deadline.state.in_(("pending", "due_soon", "breached"))))
+    at = published if opened is None or published >= as_utc(opened) else clock_now()
+    body = S.ActionIn(
+        kind="authoritative_info", at=local_iso(at) or "", evidence_url=found.url,
+        description=f"{AUTHORITY_NAMES.get(found.authority or '', '权威发布')}（发布于 "
+                    f"{local_iso(published)}）：{found.title or found.text[:60]}",
+    )
+    return action_out(record_response(session, body, actor=who.name, incident_id=incident_id))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Quarantine, Source
+from store.models import Document, Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
@@ -89,4 +89,25 @@ def list_quarantine(
             created_at=local_iso(r.created_at),
         )
         for r, name, size in rows
+    ]
+
+
+@router.get("/off-topic", response_model=list[S.OffTopicOut], summary="判为无关的文档及原因（不进舆情信息）")
+def list_off_topic(
+    source_id: int | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> list[S.OffTopicOut]:
+    q = select(Document).where(Document.status == "irrelevant")
+    if source_id is not None:
+        q = q.where(Document.source_id == source_id)
+    return [
+        S.OffTopicOut(
+            id=d.id, source_id=d.source_id, platform=d.platform, url=d.url, title=d.title,
+            text=(d.text or "")[:500], relevance=d.relevance, reason=d.relevance_reason,
+            published_at=local_iso(d.published_at) if d.published_at else None,
+            analysed_at=local_iso(d.analysed_at) if d.analysed_at else None,
+        )
+        for d in session.scalars(q.order_by(Document.id.desc()).limit(limit))
     ]

@@ -81,6 +81,8 @@ class Mention(Base):
     event_key: Mapped[str | None] = mapped_column(String(100), index=True)
     analysed_at: Mapped[datetime] = mapped_column(default=utcnow)
     alerted: Mapped[bool] = mapped_column(default=False, index=True)  # seen by the alert engine
+    # bureau_site | bureau_account | official_media: a candidate response (analysis/authority.py)
+    authority: Mapped[str | None] = mapped_column(String(20), index=True)
 
 
 class MentionRelease(Base):

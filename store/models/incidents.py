@@ -32,6 +32,8 @@ class Incident(Base):
     release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     summary: Mapped[str | None] = mapped_column(Text)
+    subtitle: Mapped[str | None] = mapped_column(Text)  # representative post under a generated title
+    situation: Mapped[str | None] = mapped_column(Text)  # three lines: volume/trend, claims, spreaders
     owner: Mapped[str | None] = mapped_column(String(100))
     opened_by: Mapped[str] = mapped_column(String(100))  # "rule:grade-threshold" or a username
     opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

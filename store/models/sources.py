@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -72,10 +72,12 @@ class Document(Base):
     parent_key: Mapped[str | None] = mapped_column(String(500))  # dedup key of the reposted original
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform fields worth keeping
     raw: Mapped[str | None] = mapped_column(Text)  # the item as fetched (JSON or HTML)
-    # analysis bookkeeping: new -> analysed | failed
+    # analysis bookkeeping: new -> analysed | failed | irrelevant (kept out of mentions, reason below)
     status: Mapped[str] = mapped_column(String(20), default="new")
     analysed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    relevance: Mapped[float | None] = mapped_column(Float)  # analysis/relevance.py score, 0…1
+    relevance_reason: Mapped[str | None] = mapped_column(Text)  # why, in Chinese, for the analyst
 
 
 class Quarantine(Base):

@@ -29,11 +29,12 @@ def test_shipped_model_news_is_neutral_and_fraud_is_negative() -> None:
 def test_model_files_load_without_pickle_and_card_exists() -> None:
     model_dir = Path(__file__).resolve().parents[2] / "analysis" / "model"
     params = json.loads((model_dir / "sentiment.json").read_text())
-    assert params["format"] == "yuqing-sentiment/2" and params["version"] == MODEL_VERSION
+    assert params["format"] == "yuqing-sentiment/3" and params["version"] == MODEL_VERSION
     assert "rjieba" in params["tokeniser"]
     with np.load(model_dir / "sentiment.npz", allow_pickle=False) as npz:
         assert npz["coef"].shape == (3, params["n_features"])
-    assert params["n_features"] == params["features"]["word_features"] + params["features"]["char_features"]
+    f = params["features"]
+    assert params["n_features"] == f["word_features"] + f["char_features"] + f["cue_features"]
     card = (model_dir / "MODEL_CARD.md").read_text()
     assert "weibo_senti_100k" in card and "without emoticons" in card
     assert f"version {MODEL_VERSION}" in card and "rjieba" in card
@@ -47,7 +48,8 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_tiny_training_round_trip(tmp_path: Path) -> None:
     stages: list[str] = []
-    result = train(DATA, limit_per_corpus=150, features=FeatureSpec(2**12, 2**10), version="tiny",
+    result = train(DATA, limit_per_corpus=150, features=FeatureSpec(2**12, 2**10, cue_features=2**10),
+                   version="tiny",
                    corrections=[("统计数据根本不可信", "negative")],
                    progress=lambda stage, done, total: stages.append(stage))
     assert "分词" in stages and set(result.scores) >= {"weibo_senti_100k", "smp2020_ewect", "nlpcc2014"}
@@ -55,7 +57,7 @@ def test_tiny_training_round_trip(tmp_path: Path) -> None:
     assert result.extra["corrections"] == 1
     result.model.save(tmp_path, scores=result.scores)
     again = read_model(tmp_path)
-    assert again.version == "tiny" and again.n_features == 2**12 + 2**10
+    assert again.version == "tiny" and again.n_features == 2**12 + 2**10 + 2**10  # words, chars, cues
     assert np.array_equal(again.coef, result.model.coef)
     probs = again.predict_proba([["数据造假"], ["同比", "上涨"]])
     assert probs.shape == (2, 3) and np.allclose(probs.sum(axis=1), 1)
@@ -73,11 +75,13 @@ def test_char_ngrams_are_the_distinct_1_to_3_grams_without_emoticons() -> None:
 
 
 def test_feature_blocks_sit_side_by_side() -> None:
-    spec = FeatureSpec(2**10, 2**8)
+    spec = FeatureSpec(2**10, 2**8, cue_features=2**10)
     x = vectorise([["统计局", "数据", "注水"]], spec)
-    assert x.shape == (1, 2**10 + 2**8)
-    word, char = x[:, : 2**10], x[:, 2**10 :]
+    assert x.shape == (1, 2**10 + 2**8 + 2**10)
+    word, char, cue = x[:, : 2**10], x[:, 2**10 : 2**10 + 2**8], x[:, 2**10 + 2**8 :]
     assert np.isclose((word.data ** 2).sum(), 1.0) and np.isclose((char.data ** 2).sum(), 1.0)
+    # 注水 is a doubt cue, and 统计/数据 make it one about a statistic: §doubt, §doubt:注水, §doubt&stats
+    assert cue.nnz == 3 and set(cue.data) == {1.0}
     assert vectorise([["统计局"]], 2**10).shape == (1, 2**10)  # words only, the 1.0.0 layout
 
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from analysis.normalise import emoticons, normalise, strip_emoticons
 from analysis.tokenise import tokenise
 
@@ -40,3 +42,20 @@ def test_fast_segmenter_gives_jieba_tokens() -> None:
     ]
     for text in texts:
         assert tokenise(text) == python_jieba_tokens(text), text
+
+
+def test_fast_segmenter_agrees_on_real_posts() -> None:
+    """rjieba's built-in dictionary is jieba's dict.txt: the same tokens on real Weibo posts and reviews."""
+    import csv
+
+    from analysis.tokenise import python_jieba_tokens
+
+    data = Path("/work/shared/data")
+    texts = []
+    for name, column in (("weibo_senti_100k.csv", "review"), ("smp2020_ewect_usual_train.csv", "text"),
+                         ("waimai_10k.csv", "review")):
+        with (data / name).open(encoding="utf-8") as fh:
+            texts += [row[column] for _, row in zip(range(150), csv.DictReader(fh), strict=False)]
+    for text in texts:
+        clean = normalise(text)
+        assert tokenise(clean) == python_jieba_tokens(clean), clean

@@ -14,13 +14,15 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out", help="模型输出目录（默认 analysis/model/）"),
         version: str | None = typer.Option(None, help="模型版本号（默认为发布模型的版本）"),
         limit: int | None = typer.Option(None, help="每个语料最多使用的行数（用于快速试训）"),
-        corrections: bool = typer.Option(True, help="包含数据库中分析员的情感纠正"),
+        corrections_db: str | None = typer.Option(
+            None, "--corrections-db",
+            help="同时学习该数据库（URL）中分析员的情感更正；不给则只用语料，复现发布的模型"),
     ) -> None:
-        """训练情感模型（复现 analysis/model/ 中发布的模型）。"""
+        """训练情感模型（不带选项时复现 analysis/model/ 中发布的模型）。"""
         from rich.progress import Progress
 
-        from analysis.sentiment.card import model_card
-        from analysis.sentiment.model import DEFAULT_MODEL_DIR
+        from analysis.sentiment.card import model_card, score_lines
+        from analysis.sentiment.model import DEFAULT_MODEL_DIR, ModelError, read_model
         from analysis.sentiment.train import MODEL_VERSION
         from analysis.sentiment.train import train as run_training
         from yuqing.clock import now
@@ -28,15 +30,23 @@ def register(app: typer.Typer) -> None:
 
         settings = get_settings()
         rows: list[tuple[str, str]] = []
-        if corrections:
-            rows = _corrections(settings.database_url)
-            typer.echo(f"分析员纠正：{len(rows)} 条")
+        if corrections_db:
+            try:
+                rows = _corrections(corrections_db)
+            except ValueError as exc:
+                typer.echo(str(exc), err=True)
+                raise typer.Exit(2) from None
+            typer.echo(f"分析员更正：{len(rows)} 条（来自 --corrections-db）")
         import hashlib
         import time
 
         started = now()
         clock = time.process_time()
         target = out or settings.analysis.model_dir or DEFAULT_MODEL_DIR
+        try:  # the model being replaced, scored on the same held-out rows (before → after)
+            previous = read_model(target)
+        except ModelError:
+            previous = None
         with Progress() as progress:
             task = progress.add_task("训练", total=1)
 
@@ -45,19 +55,21 @@ def register(app: typer.Typer) -> None:
 
             result = run_training(
                 data_dir, corrections=rows, limit_per_corpus=limit, progress=report,
-                version=version or MODEL_VERSION,
+                version=version or MODEL_VERSION, previous=previous,
             )
         seconds = time.process_time() - clock
         result.model.save(target, trained_at=started.isoformat(), scores=result.scores, sizes=result.sizes,
-                          tokeniser=result.tokeniser)
+                          tokeniser=result.tokeniser, corrections_used=result.extra.get("corrections", 0),
+                          scores_before={"version": result.before_version, **result.before})
         digest = hashlib.sha256((target / "sentiment.npz").read_bytes()).hexdigest()
         (target / "MODEL_CARD.md").write_text(
             model_card(result, trained_at=started, data_dir=str(data_dir), weights_sha256=digest,
                        train_seconds=seconds),
             encoding="utf-8",
         )
-        for name, s in result.scores.items():
-            typer.echo(f"{name}: macro-F1 {s['with_emoticons']:.3f}（去表情 {s['without_emoticons']:.3f}）")
+        typer.echo(f"本次训练使用分析员更正 {result.extra.get('corrections', 0)} 条")
+        for line in score_lines(result):
+            typer.echo(line)
         typer.echo(f"模型已写入 {target}")
 
     @app.command()
@@ -104,18 +116,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _corrections(database_url: str) -> list[tuple[str, str]]:
-    """Analysts' relabellings from the store; none when the database is not there yet."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
+    """Analysts' relabellings from the store, the latest per text (an analyst may correct twice)."""
+    from analysis.sentiment.corrections import read_corrections
 
-    from store.db import make_engine
-    from store.models import SentimentCorrection
-
-    try:
-        engine = make_engine(database_url)
-        with engine.connect() as conn:
-            rows = conn.execute(select(SentimentCorrection.text, SentimentCorrection.label)).all()
-        engine.dispose()
-    except SQLAlchemyError:
-        return []
-    return [(t, label) for t, label in rows]
+    return read_corrections(database_url)

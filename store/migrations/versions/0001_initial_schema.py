@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 15:53:51.802576
+Create Date: 2026-12-01 16:01:06.757900
 """
 from __future__ import annotations
 
@@ -186,6 +186,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('analysed_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('relevance', sa.Float(), nullable=True),
+    sa.Column('relevance_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_documents_source_id_sources')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
     sa.UniqueConstraint('platform', 'dedup_key', name=op.f('uq_documents_platform'))
@@ -231,6 +233,8 @@ def upgrade() -> None:
     sa.Column('release_id', sa.Integer(), nullable=True),
     sa.Column('risk', sa.Float(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('subtitle', sa.Text(), nullable=True),
+    sa.Column('situation', sa.Text(), nullable=True),
     sa.Column('owner', sa.String(length=100), nullable=True),
     sa.Column('opened_by', sa.String(length=100), nullable=False),
     sa.Column('opened_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -273,6 +277,7 @@ def upgrade() -> None:
     sa.Column('event_key', sa.String(length=100), nullable=True),
     sa.Column('analysed_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('alerted', sa.Boolean(), nullable=False),
+    sa.Column('authority', sa.String(length=20), nullable=True),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_mentions_document_id_documents')),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_mentions_source_id_sources')),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_mentions_story_id_stories')),
@@ -281,6 +286,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('mentions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mentions_alerted'), ['alerted'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentions_authority'), ['authority'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_event_key'), ['event_key'], unique=False)
         batch_op.create_index('ix_mentions_published', ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_risk'), ['risk'], unique=False)
@@ -482,6 +488,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mentions_risk'))
         batch_op.drop_index('ix_mentions_published')
         batch_op.drop_index(batch_op.f('ix_mentions_event_key'))
+        batch_op.drop_index(batch_op.f('ix_mentions_authority'))
         batch_op.drop_index(batch_op.f('ix_mentions_alerted'))
 
     op.drop_table('mentions')

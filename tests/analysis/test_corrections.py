@@ -1,0 +1,35 @@
+"""Issue 13: analysts' corrections (who, what, when) feed `yuqing train --corrections-db`."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from analysis.sentiment.corrections import read_corrections
+from store.models import SentimentCorrection
+from yuqing.cli import app
+
+AT = datetime(2026, 12, 10, 6, tzinfo=UTC)
+
+
+def test_latest_correction_per_text_is_read_from_the_database(session_maker, database_url):  # type: ignore[no-untyped-def]
+    with session_maker() as s, s.begin():
+        s.add_all([
+            SentimentCorrection(text="统计局回应很诚恳", label="negative", previous_label="negative",
+                                user="ana", created_at=AT),
+            SentimentCorrection(text="统计局回应很诚恳", label="positive", previous_label="negative",
+                                user="bob", created_at=AT + timedelta(minutes=5)),
+            SentimentCorrection(text="CPI注水笑死", label="negative", previous_label="positive",
+                                user="ana", created_at=AT + timedelta(minutes=1)),
+            SentimentCorrection(text="怪标签", label="sarcastic", user="ana", created_at=AT),
+        ])
+    rows = read_corrections(database_url)
+    assert sorted(rows) == [("CPI注水笑死", "negative"), ("统计局回应很诚恳", "positive")]
+
+
+def test_train_refuses_an_unreadable_corrections_database(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "x.db"
+    result = CliRunner().invoke(app, ["train", "--out", str(tmp_path / "m"), "--corrections-db",
+                                      f"sqlite:///{missing}"])
+    assert result.exit_code == 2
+    assert "更正数据库" in result.output and not (tmp_path / "m").exists()
