@@ -1,5 +1,11 @@
-"""Running crawls in this process (the `yuqing crawl` CLI; the scheduler runs that as a subprocess,
-because Twisted's reactor cannot be restarted in one process)."""
+"""Running crawls in this process.
+
+Twisted's reactor starts once per process: when `crawler.reactor`'s thread runs (tests, an embedding
+service), each crawl is handed to it (`CrawlerRunner`); otherwise the crawl starts and stops the
+reactor itself (`CrawlerProcess`, the one crawl of a `yuqing crawl` process, which the scheduler
+starts as a subprocess). Neither path migrates the database: that is `yuqing migrate`'s job, at
+deploy time.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawler.health import RunOutcome, run_status
+from crawler.health import RunOutcome, run_status, silent_loss
 from crawler.progress import ProgressCallback, counters
 from crawler.seen import load_seen
 from store.db import make_engine, session_factory, session_scope
@@ -58,9 +64,6 @@ def run_crawls(
     log_level: str = "WARNING",
 ) -> list[CrawlResult]:
     """Several sources in one reactor run, concurrently; one result per source, in order."""
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.settings import scrapy_settings
     from crawler.spiders import spider_class
     from crawler.spiders.base import SourceSpider
 
@@ -104,33 +107,12 @@ def run_crawls(
         engine.dispose()
 
     if planned:
-        process = CrawlerProcess(
-            {"LOG_LEVEL": log_level, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
-        )
-        crawlers = []
-        for name, spidercls, kwargs in planned:
-            cfg = kwargs["source"]
-            crawler = process.create_crawler(spidercls)
-            crawler.settings.setdict(scrapy_settings(settings, cfg, log_level=log_level), priority="cmdline")
-            crawler.settings.set("YUQING_PROGRESS", progress, priority="cmdline")
-            process.crawl(crawler, **kwargs)
-            crawlers.append((name, spidercls.name, crawler))
-        process.start()
+        crawlers = _crawl(settings, planned, progress=progress, log_level=log_level)
         for name, kind, crawler in crawlers:
             stats = dict(crawler.stats.get_stats())
             c = counters(stats)
-            status = run_status(
-                RunOutcome(
-                    c["stored"],
-                    c["duplicates"],
-                    c["quarantined"],
-                    c["errors"],
-                    c["pages_ok"],
-                    c["blocked"],
-                    None,
-                    stats.get("yuqing/disallowed", 0),
-                )
-            )
+            outcome = RunOutcome.from_stats(stats)
+            status = run_status(outcome)
             results[name] = CrawlResult(
                 name,
                 kind,
@@ -141,8 +123,42 @@ def run_crawls(
                 quarantined=c["quarantined"],
                 errors=c["errors"],
                 requests=c["requests"],
-                message=f"被拒绝访问：{c['blocked']}，已退避" if c["blocked"] else None,
+                message=f"被拒绝访问：{c['blocked']}，已退避" if c["blocked"] else silent_loss(outcome),
                 finish_reason=stats.get("finish_reason"),
                 stats=stats,
             )
     return [results[name] for name in source_names]
+
+
+def _crawl(
+    settings: Settings,
+    planned: list[tuple[str, Any, dict[str, Any]]],
+    *,
+    progress: ProgressCallback | None,
+    log_level: str,
+) -> list[tuple[str, str, Any]]:
+    """Run the planned spiders together; (source, spider name, finished crawler) each."""
+    from scrapy.crawler import CrawlerProcess, CrawlerRunner
+
+    from crawler import reactor
+    from crawler.settings import scrapy_settings
+
+    base = {"LOG_LEVEL": log_level, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
+    in_thread = reactor.running()
+    runner = CrawlerRunner(base) if in_thread else CrawlerProcess(base)
+    crawlers = []
+    for name, spidercls, kwargs in planned:
+        crawler = runner.create_crawler(spidercls)
+        own = scrapy_settings(settings, kwargs["source"], log_level=log_level)
+        crawler.settings.setdict(own, priority="cmdline")
+        crawler.settings.set("YUQING_PROGRESS", progress, priority="cmdline")
+        crawlers.append((name, spidercls.name, crawler, kwargs))
+    if in_thread:
+        from twisted.internet.defer import DeferredList
+
+        reactor.call(lambda: DeferredList([runner.crawl(c, **kw) for _, _, c, kw in crawlers]))
+    else:
+        for _, _, crawler, kwargs in crawlers:
+            runner.crawl(crawler, **kwargs)
+        runner.start()  # type: ignore[union-attr]
+    return [(name, kind, crawler) for name, kind, crawler, _ in crawlers]

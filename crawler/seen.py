@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from store.models import CrawlCursor, Document, Quarantine, Release
@@ -56,7 +56,9 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
             )
         )
     if platform == "news":
-        # an article page already quarantined is not fetched again: its raw bytes await review
+        # an article page quarantined for good (unreadable: its raw bytes await review) is not
+        # fetched again; one that failed transiently is held back only until its `retry_at`, and
+        # one an admin released is fetched again on the next crawl
         from w3lib.url import canonicalize_url
 
         keys |= {
@@ -66,6 +68,8 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
                     Quarantine.source_id == source_id,
                     Quarantine.url.is_not(None),
                     Quarantine.created_at >= now - timedelta(days=horizon_days),
+                    Quarantine.released_at.is_(None),
+                    or_(Quarantine.retry_at.is_(None), Quarantine.retry_at > now),
                 )
             )
         }
@@ -74,3 +78,11 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
         for c in session.scalars(select(CrawlCursor).where(CrawlCursor.source_id == source_id))
     }
     return Seen(keys=keys, cursors=cursors)
+
+
+def retry_time(t: datetime, attempt: int, *, after_minutes: float, attempts: int) -> datetime | None:
+    """When a transiently failed item is fetched again after its `attempt`-th failure: after
+    `after_minutes`·2^(attempt−1), capped at one day; None once `attempts` failures are used up."""
+    if attempt >= attempts:
+        return None
+    return t + timedelta(minutes=min(after_minutes * 2 ** (attempt - 1), 24 * 60))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -34,12 +35,17 @@ class Layout:
     row: str = "div.list-content ul li"
     title: str = "div.detail-title h1"
     date: str = "div.detail-title-des"
-    body: str = ".TRS_Editor, .TRS_UEDITOR"
+    # alternatives tried in order, the first that matches wins (they nest: the current template's
+    # `detail-text-content` wraps a `TRS_Editor` on many pages, older pages have only `TRS_Editor`)
+    body: str = ".TRS_Editor, .TRS_UEDITOR, div.detail-text-content, div.txt-content"
 
     @classmethod
-    def from_options(cls, options: dict[str, object]) -> Layout:
+    def from_options(cls, options: Any) -> Layout:
+        """From a source's options (typed model or mapping); unset selectors keep the defaults."""
+        if hasattr(options, "model_dump"):
+            options = options.model_dump()
         names = cls.__dataclass_fields__
-        return cls(**{k: str(v) for k, v in options.items() if k in names})
+        return cls(**{k: str(v) for k, v in dict(options).items() if k in names and v is not None})
 
 
 STATS_GOV_CN = Layout()
@@ -87,7 +93,9 @@ def detail_page(html: str, layout: Layout = STATS_GOV_CN) -> ReleasePage:
         raw = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" + (
             f" {m.group(4)}" if m.group(4) else ""
         )
-    body_sel = sel.css(layout.body)
+    body_sel = next(
+        (found for alt in layout.body.split(",") if (found := sel.css(alt.strip()))), sel.css("#__none__")
+    )
     body = (
         re.sub(
             r"[ \t\r\f\v]+", " ", "\n".join(t.strip() for t in body_sel.css("::text").getall() if t.strip())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,25 @@ from yuqing.clock import now
 from yuqing.config import Settings, SourceConfig
 
 log = logging.getLogger(__name__)
+
+EXCERPT_BYTES = 64 * 1024  # what a quarantine row keeps of a refused or unreadable body
+_SIZE_FIGURES = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
+
+
+def oversize_reason(failure: Failure) -> str | None:
+    """Chinese reason when Scrapy refused a response for its size (DOWNLOAD_MAXSIZE), else None.
+
+    Scrapy cancels a download whose Content-Length or received bytes pass the cap, and
+    HttpCompressionMiddleware raises IgnoreRequest when a body decompresses beyond it (a gzip
+    bomb); both would otherwise read as a plain error or as "robots.txt 禁止抓取".
+    """
+    message = failure.getErrorMessage()
+    if "during decompression" in message and "DOWNLOAD_MAXSIZE" in message:
+        limit = re.search(r"DOWNLOAD_MAXSIZE \((\d+) B\)", message)
+        return f"解压后超过大小上限（{limit.group(1) if limit else '?'} 字节），已拒收（疑似压缩炸弹）"
+    if m := _SIZE_FIGURES.search(message):
+        return f"响应大小 {m.group(1)} 字节，超过上限 {m.group(2)} 字节，已拒收"
+    return None
 
 
 class SourceSpider(scrapy.Spider):
@@ -59,13 +80,15 @@ class SourceSpider(scrapy.Spider):
     # -- bad input -----------------------------------------------------------------------------
 
     def quarantine(self, response: Response, reason: str) -> QuarantineItem:
+        """The response kept with `reason`; at most EXCERPT_BYTES of its body (a refused giant
+        page must not become a giant quarantine row)."""
         ctype = response.headers.get(b"Content-Type")
         return QuarantineItem(
             url=response.url,
             reason=reason,
             status_code=response.status,
             content_type=ctype.decode("latin-1") if ctype else None,
-            body=bytes(response.body),
+            body=bytes(response.body[:EXCERPT_BYTES]),
         )
 
     def text_of(self, response: Response) -> str:
@@ -82,24 +105,44 @@ class SourceSpider(scrapy.Spider):
     def ok(self) -> None:
         self.crawler.stats.inc_value("yuqing/pages_ok")
 
-    def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
-        """A request that failed after retries: counted; its response, if any, quarantined."""
-        if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
-            if not self.crawler.stats.get_value("yuqing/blocked"):  # robots.txt said no
-                self.crawler.stats.inc_value("yuqing/disallowed")
-                self.crawler.stats.set_value(
-                    "yuqing/last_error", f"robots.txt 禁止抓取：{failure.request.url}"
-                )
-            return
+    def page_items(self, response: Response, *, held: int, read: int) -> None:
+        """Count what a list or thread page held against what was read from it; a page that
+        yields fewer items than it holds makes the run a warning (crawler.health.silent_loss)."""
         stats = self.crawler.stats
-        stats.inc_value("yuqing/errors")
+        stats.inc_value("yuqing/items_found", held)
+        if read < held:
+            stats.inc_value("yuqing/pages_short")
+            stats.set_value("yuqing/last_error", f"{response.url} — 页面有 {held} 条，只读出 {read} 条")
+
+    def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
+        """A request that failed after retries: counted with its true reason; quarantined (its
+        response's excerpt, if any) so that an admin sees it, and a transient failure (5xx,
+        timeout, refused connection) is fetched again on a later crawl (crawler.retry_queue)."""
+        stats = self.crawler.stats
         request = failure.request  # type: ignore[attr-defined]
-        message = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:500]
+        too_big = oversize_reason(failure)
+        ignored = failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError)
+        if too_big is None and ignored:
+            if stats.get_value("yuqing/blocked"):  # the block detector already stopped the crawl
+                return
+            if "robots.txt" in failure.getErrorMessage():
+                stats.inc_value("yuqing/disallowed")
+                stats.set_value("yuqing/last_error", f"robots.txt 禁止抓取：{request.url}")
+                return
+        stats.inc_value("yuqing/errors")
+        message = too_big or f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:500]
         stats.set_value("yuqing/last_error", f"{request.url} — {message}")
         log.warning("请求失败 %s：%s", request.url, message)
-        if failure.check(HttpError):
+        if too_big is not None:
+            stats.inc_value("yuqing/oversize")
+            yield QuarantineItem(url=request.url, reason=too_big, retry=False)
+        elif failure.check(HttpError):
             response = failure.value.response
-            yield self.quarantine(response, f"HTTP {response.status}")
+            yield replace(
+                self.quarantine(response, f"HTTP {response.status}"), retry=response.status >= 500
+            )
+        else:  # timeout, refused or reset connection, DNS: nothing to keep but the reason
+            yield QuarantineItem(url=request.url, reason=f"请求失败：{message}", retry=True)
         yield from self.on_failure(request)
 
     def on_failure(self, request: scrapy.Request) -> Iterator[Any]:

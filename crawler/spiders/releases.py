@@ -51,7 +51,7 @@ class ReleasesSpider(SourceSpider):
         for row in new:
             yield self.request(row.url, self.parse_detail, cb_kwargs={"row": row})
         last = (pages or 1) - 1
-        if new and n < last and n + 1 < int(self.options.get("max_pages", 3)):
+        if new and n < last and n + 1 < self.options.max_pages:
             yield self.request(page_url(self.source.url, n + 1), self.parse_list, cb_kwargs={"n": n + 1})
 
     def release(
@@ -59,7 +59,7 @@ class ReleasesSpider(SourceSpider):
     ) -> ReleaseItem:
         parsed = parse_release_title(title, row.url)
         raw = published_raw or (
-            f"{row.date} {self.options.get('default_time', '09:30')}" if row.date else None
+            f"{row.date} {self.options.default_time}" if row.date else None
         )
         published: datetime | None = parse_time(raw, self.crawl_time) if raw else None
         return ReleaseItem(

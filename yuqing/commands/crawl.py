@@ -17,18 +17,44 @@ STATUS_TEXT = {
 
 
 def _prepare() -> Any:
-    """Settings, a migrated database and the configured sources mirrored into it (cheap, idempotent)."""
-    from store.db import make_engine, migrate, session_factory, session_scope
+    """Settings, and the configured sources mirrored into the database (cheap, idempotent).
+
+    No migration here: a crawl (by hand or from the scheduler) never runs Alembic; the schema is
+    brought up to date once, at deploy time, by `yuqing migrate`. A database that is behind is
+    refused with that advice instead of failing half-way through a crawl.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from store.db import alembic_config, make_engine, session_factory, session_scope
     from store.sync import sync_config
     from yuqing.config import get_settings
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        typer.echo(f"配置有误：{_config_errors(exc)}", err=True)
+        raise typer.Exit(2) from exc
     engine = make_engine(settings.database_url)
-    migrate(engine)
-    with session_scope(session_factory(engine)) as session:
-        sync_config(session, settings)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        if current != set(ScriptDirectory.from_config(alembic_config()).get_heads()):
+            typer.echo("数据库结构不是最新版本：请先运行 yuqing migrate", err=True)
+            raise typer.Exit(2)
+        with session_scope(session_factory(engine)) as session:
+            sync_config(session, settings)
+    finally:
+        engine.dispose()
     return settings
+
+
+def _config_errors(exc: ValueError) -> str:
+    """The Chinese messages of a configuration error, without pydantic's English framing."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "；".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in errors())
+    return str(exc)
 
 
 def register(app: typer.Typer) -> None:
