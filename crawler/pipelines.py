@@ -161,6 +161,7 @@ class StorePipeline:
             outcome = RunOutcome.from_stats(self.crawler.stats.get_stats())
             with session_scope(self.sessions) as session:
                 self._save_cursors(session)
+                self._close_refetched(session)
                 record_run(
                     session,
                     self.spider.source_id,
@@ -169,6 +170,20 @@ class StorePipeline:
                     backoff_minutes=self.crawler.settings.getfloat("YUQING_BACKOFF_MINUTES", 15.0),
                 )
             self.engine.dispose()
+
+    def _close_refetched(self, session: Session) -> None:
+        """Quarantined items requested again in this run: one that did not fail again (its row
+        was not renewed during the run) is resolved (released_at set, no further retry)."""
+        ids: list[int] = getattr(self.spider, "refetched", [])
+        if not ids:
+            return
+        started = self.spider.started
+        t = now()
+        for row in session.scalars(select(Quarantine).where(Quarantine.id.in_(ids))):
+            if row.created_at is not None and row.created_at >= started and row.released_at is None:
+                continue  # failed again in this run: its new retry_at stands
+            row.retry_at = None
+            row.released_at = row.released_at or t
 
     def _save_cursors(self, session: Session) -> None:
         updates: dict[str, dict[str, Any]] = getattr(self.spider, "cursor_updates", {})

@@ -27,6 +27,9 @@ class Seen:
 
     keys: set[str] = field(default_factory=set)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # quarantined URLs to fetch again in this run, (quarantine id, url): transient failures whose
+    # back-off has passed and items an admin released (crawler.quarantine)
+    refetch: list[tuple[int, str]] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys
@@ -77,7 +80,24 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
         c.key: dict(c.value)
         for c in session.scalars(select(CrawlCursor).where(CrawlCursor.source_id == source_id))
     }
-    return Seen(keys=keys, cursors=cursors)
+    refetch = [
+        (qid, url)
+        for qid, url in session.execute(
+            select(Quarantine.id, Quarantine.url)
+            .where(
+                Quarantine.source_id == source_id,
+                Quarantine.url.is_not(None),
+                Quarantine.retry_at.is_not(None),
+                Quarantine.retry_at <= now,
+            )
+            .order_by(Quarantine.id)
+            .limit(REFETCH_PER_RUN)
+        )
+    ]
+    return Seen(keys=keys, cursors=cursors, refetch=refetch)
+
+
+REFETCH_PER_RUN = 200  # quarantined URLs fetched again per crawl at most (the rest wait for the next)
 
 
 def retry_time(t: datetime, attempt: int, *, after_minutes: float, attempts: int) -> datetime | None:

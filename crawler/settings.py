@@ -55,6 +55,7 @@ def scrapy_settings(
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.BlockDetectorMiddleware": 560,
         },
+        "SPIDER_MIDDLEWARES": {"crawler.middlewares.RefetchMiddleware": 10},
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "EXTENSIONS": {"crawler.progress.ProgressExtension": 500},
     }

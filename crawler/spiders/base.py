@@ -55,6 +55,7 @@ class SourceSpider(scrapy.Spider):
         self.options = source.options
         self.started = now()
         self.cursor_updates: dict[str, dict[str, Any]] = {}
+        self.refetched: list[int] = []  # quarantine ids requested again in this run
 
     @property
     def crawl_time(self) -> datetime:
@@ -144,6 +145,13 @@ class SourceSpider(scrapy.Spider):
         else:  # timeout, refused or reset connection, DNS: nothing to keep but the reason
             yield QuarantineItem(url=request.url, reason=f"请求失败：{message}", retry=True)
         yield from self.on_failure(request)
+
+    def refetch_request(self, url: str) -> scrapy.Request | None:
+        """Hook: the request that reads one quarantined URL again (crawler.middlewares.
+        RefetchMiddleware); None when the spider cannot tell what the URL is. Article spiders
+        (crawler.spiders.news) have `article_request`, so news URLs are refetched by default."""
+        article_request = getattr(self, "article_request", None)
+        return article_request(url, {}) if callable(article_request) else None
 
     def on_failure(self, request: scrapy.Request) -> Iterator[Any]:
         """Hook: what to save when a request is lost (e.g. list snippets of a thread)."""

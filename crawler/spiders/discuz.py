@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from scrapy.http import Response
 
@@ -77,10 +78,21 @@ class DiscuzSpider(SourceSpider):
                 self.list_url(fid, page + 1), self.parse_list, cb_kwargs={"fid": fid, "page": page + 1}
             )
 
+    def refetch_request(self, url: str) -> Any:
+        """A quarantined thread page read again (its board unknown: no cursor is moved)."""
+        query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+        if query.get("mod") != "viewthread" or not query.get("tid"):
+            return None
+        page = int(query["page"]) if query.get("page", "").isdigit() else 1
+        cb = {
+            "fid": None, "replies": None, "tid": query["tid"], "page": page, "first": page, "thread_url": url,
+        }
+        return self.request(url, self.parse_thread, cb_kwargs=cb)
+
     def parse_thread(
         self,
         response: Response,
-        fid: str,
+        fid: str | None,
         replies: int | None,
         tid: str,
         page: int,
@@ -102,6 +114,8 @@ class DiscuzSpider(SourceSpider):
             post.thread_id = post.thread_id or tid
             if self.seen.add(post.post_id):
                 yield DocumentItem(post_document(post, platform="discuz", now=self.crawl_time))
+        if fid is None:  # a refetched page (crawler.middlewares.RefetchMiddleware): read it, no more
+            return
         remember(self.last_pages(fid), tid, page)
         if nxt is None:  # the thread's last page: it is read up to `replies`
             if replies is not None:

@@ -94,6 +94,12 @@ class ReleasesSpider(SourceSpider):
         title = (page.title if page and page.title else None) or row.title
         yield self.release(row, title, page.published_raw if page else None, page.body if page else None)
 
+    def refetch_request(self, url: str) -> Any:
+        """A quarantined release page read again (its list row is gone: title from the page)."""
+        if page_url(self.source.url, 0) in url and "index" in url.rsplit("/", 1)[-1]:
+            return None  # a list page: the next crawl reads the list anyway
+        return self.request(url, self.parse_detail, cb_kwargs={"row": ReleaseRow(url, "", None)})
+
     def on_failure(self, request: Any) -> Iterator[Any]:
         row = request.cb_kwargs.get("row")
         if row is not None:  # keep what the list said

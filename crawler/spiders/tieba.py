@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 from scrapy.http import Response
 
@@ -239,6 +239,28 @@ class TiebaSpider(SourceSpider):
                 self.parse_sub_replies,
                 cb_kwargs={"tid": tid, "parent": parent, "page": page + 1, "first": first},
             )
+
+    def refetch_request(self, url: str) -> Any:
+        """A quarantined thread, nested-reply, search or forum-list page, read again."""
+        parsed = urlparse(url)
+        query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        page = int(query.get("pn", "1")) if query.get("pn", "1").isdigit() else 1
+        if parsed.path == "/p/comment" and query.get("tid") and query.get("pid"):
+            parent = ForumPost(query["pid"], query["tid"], None, "", None, None, url, None)
+            cb = {"tid": query["tid"], "parent": parent, "page": page, "first": page}
+            return self.request(url, self.parse_sub_replies, cb_kwargs=cb)
+        if m := re.fullmatch(r"/p/(\d+)", parsed.path):
+            tid = m.group(1)
+            cb = {"tid": tid, "page": page, "first": page, "snippets": [], "forum": None, "replies": None}
+            return self.request(url, self.parse_thread, cb_kwargs=cb)
+        if parsed.path == "/f/search/res" and query.get("qw"):
+            cb = {"keyword": query["qw"], "page": page}
+            return self.request(url, self.parse_search, cb_kwargs=cb)
+        if parsed.path == "/f" and query.get("kw"):
+            return self.request(
+                url, self.parse_forum, cb_kwargs={"forum": query["kw"], "page": page // FORUM_PAGE_SIZE + 1}
+            )
+        return None
 
     def _snippets(self, snippets: list[ForumPost]) -> Iterator[Any]:
         for post in snippets:
