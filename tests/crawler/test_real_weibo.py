@@ -32,7 +32,9 @@ def real(name: str) -> dict:
 
 
 def source(site: MockSite, keyword: str) -> dict:
-    return {"name": "微博", "kind": "weibo_search", "url": site.url, "keywords": [keyword], "obey_robots": False}
+    return {
+        "name": "微博", "kind": "weibo_search", "url": site.url, "keywords": [keyword], "obey_robots": False,
+    }
 
 
 def test_mid_encodes_the_exact_time_of_every_real_post() -> None:
@@ -43,7 +45,7 @@ def test_mid_encodes_the_exact_time_of_every_real_post() -> None:
     exact = {m["mid"]: published_time(m["created_at"], m["mid"], crawled) for m in koa2}
     assert all(how == "mid" for _, how in exact.values())
     assert exact["4387933362623405"][0] == datetime(2019, 6, 27, 15, 11, 40, tzinfo=UTC)  # "06-27"
-    assert exact["4394384827138748"][0] == datetime(2019, 7, 15, 10, 27, 29, tzinfo=UTC)  # "15小时前"
+    assert exact["4394384827138748"][0] == datetime(2019, 7, 15, 10, 27, 29, tzinfo=UTC)  # 15小时前
 
     stablog = list(iter_mblogs(real("stablog_4a24142_TypeWeiboListResponse.json")))
     crawled = datetime(2019, 9, 11, 2, 0, tzinfo=UTC)
@@ -122,7 +124,8 @@ def test_truncated_json_says_it_was_cut_off() -> None:
 
 def test_truncated_reply_is_quarantined_with_the_true_reason(site: MockSite, crawl, session) -> None:
     body = (REAL / "weibo" / "koa2_13c460c_processDatas.json").read_bytes()
-    site.route(API.format(q="CPI") + "1", Reply(body=_cut_mid_character(body), content_type="application/json"))
+    cut = Reply(body=_cut_mid_character(body), content_type="application/json")
+    site.route(API.format(q="CPI") + "1", cut)
     assert crawl([source(site, "CPI")], "weibo_search").returncode == 0
     q = session.scalars(select(Quarantine)).one()
     assert "JSON 被截断" in q.reason and "字符集" not in q.reason
