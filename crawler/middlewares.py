@@ -91,7 +91,8 @@ class RefetchMiddleware:
             request = spider.refetch_request(url)
             if request is not None:
                 spider.refetched.append(qid)
-                yield request.replace(dont_filter=True, meta={**request.meta, "yuqing_refetch": qid})
+                # not dont_filter: when the list or feed reaches the same URL in this run, it is fetched once
+                yield request.replace(meta={**request.meta, "yuqing_refetch": qid})
         async for item_or_request in start:
             yield item_or_request
 
