@@ -105,6 +105,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mention.relabel": frozenset({"press", "analyst", "admin"}),
     "case.manage": frozenset({"press", "admin"}),
     "silence.manage": frozenset({"press", "leader", "admin"}),
+    "quarantine.release": frozenset({"admin"}),  # let the next crawl fetch a quarantined item again
 }
 
 
