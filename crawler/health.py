@@ -28,14 +28,16 @@ class RunOutcome:
     skipped_known: int = 0  # items not fetched because the source already holds them
     skipped_links: int = 0  # items dropped for a bad link (javascript:, no scheme…), by reason in stats
     short_pages: int = 0  # pages that yielded fewer items than they held
+    items_lost: int = 0  # items a page or feed declared but could not be read (bad XML…)
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> RunOutcome:
         """From a crawl's Scrapy stats. Spiders count with these keys: `yuqing/items_found`,
-        `yuqing/pages_short` (crawler.spiders.base.SourceSpider.page_items), and skipped links
-        as `yuqing/skipped_links` or one `yuqing/skipped_links/<reason>` key per reason."""
+        `yuqing/pages_short` (crawler.spiders.base.SourceSpider.page_items), items a feed held but
+        lost `yuqing/feed_items_lost`, and skipped links `yuqing/skipped_links` with one
+        `yuqing/skipped_link/<reason>` key per reason (crawler.spiders.news)."""
         skipped = stats.get("yuqing/skipped_links", 0) or sum(
-            v for k, v in stats.items() if k.startswith("yuqing/skipped_links/") and isinstance(v, int)
+            v for k, v in stats.items() if k.startswith("yuqing/skipped_link/") and isinstance(v, int)
         )
         return cls(
             stored=stats.get("yuqing/stored", 0),
@@ -50,6 +52,7 @@ class RunOutcome:
             skipped_known=stats.get("yuqing/skipped_known", 0),
             skipped_links=skipped,
             short_pages=stats.get("yuqing/pages_short", 0),
+            items_lost=stats.get("yuqing/feed_items_lost", 0),
         )
 
 
@@ -62,6 +65,8 @@ def silent_loss(outcome: RunOutcome) -> str | None:
     handled = outcome.stored + outcome.duplicates + outcome.skipped_known + outcome.quarantined
     if outcome.items_found and handled == 0:
         return f"页面共有 {outcome.items_found} 条，入库 0 条"
+    if outcome.items_lost:
+        return f"有 {outcome.items_lost} 条未能解析"
     if outcome.short_pages:
         return f"{outcome.short_pages} 个页面读出的条目少于页面所含条目"
     if outcome.skipped_links:

@@ -182,9 +182,11 @@ def test_health_is_never_ok_when_items_were_lost() -> None:
     assert run_status(short) == "warning" and "少于" in silent_loss(short)
     skipped = RunOutcome.from_stats({
         "yuqing/pages_ok": 1, "yuqing/stored": 2,
-        "yuqing/skipped_links/javascript": 1, "yuqing/skipped_links/no_scheme": 2,
+        "yuqing/skipped_link/javascript": 1, "yuqing/skipped_link/no_scheme": 2,
     })
     assert skipped.skipped_links == 3 and run_status(skipped) == "warning"
+    lost = RunOutcome.from_stats({"yuqing/pages_ok": 1, "yuqing/stored": 3, "yuqing/feed_items_lost": 1})
+    assert run_status(lost) == "warning" and silent_loss(lost) == "有 1 条未能解析"
 
 
 def test_typed_options_per_kind() -> None:
