@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from crawler.parsing.forums import IMAGE_MARKER
 from store.models import Document, Quarantine, Source
+from yuqing.clock import now
 
-from .conftest import MockSite, Reply
+from .conftest import REAL, MockSite, Reply
 
 FORUM = "盗墓笔记"
 LIST = f"/f?kw={quote(FORUM)}&ie=utf-8&pn=0"
@@ -143,3 +144,35 @@ def test_discuz_x34_threads_board_from_the_breadcrumb(site: MockSite, crawl, ses
     assert got["4"].text == "[附件（需登录查看）]" and got["4"].extra["attachments_hidden"] is True
     assert session.scalar(select(Source)).status == "ok"
 
+
+
+def test_a_list_page_read_short_is_never_ok(site: MockSite, crawl, session) -> None:
+    """The real list with one row's data-field broken: 47 of its 48 threads are read. All 48 are
+    known unchanged (cursor), so nothing is fetched, yet the source is not 正常."""
+    from crawler.parsing.forums import tieba_forum_list
+    from store.models import CrawlCursor
+
+    raw = (REAL / "tieba" / "mc_tieba_note_list.html").read_text(encoding="utf-8")
+    rows, _, _ = tieba_forum_list(raw, site.url)
+    broken = raw.replace("{&quot;id&quot;:9079949995,", "{&quot;id&quot;:9079949995,,", 1)
+    site.route(LIST, Reply(body=broken.encode()))
+    src = {
+        "name": "贴吧-盗墓笔记", "kind": "tieba", "url": site.url,
+        "options": {"forums": [FORUM], "max_forum_pages": 1},
+    }
+    assert crawl([src], "tieba").returncode == 0  # creates the source row
+    source_id = session.scalar(select(Source)).id
+    session.query(Document).delete()
+    session.query(Quarantine).delete()
+    session.query(CrawlCursor).delete()
+    session.add(CrawlCursor(source_id=source_id, key=f"kw:{FORUM}",
+                            value={"threads": {r.thread_id: r.replies for r in rows}}, updated_at=now()))
+    session.commit()
+    before = len(site.log)
+    run = crawl([src], "tieba")
+    assert run.returncode == 0
+    assert [p for p in site.log[before:] if p != "/robots.txt"] == [LIST]  # nothing else fetched
+    session.expire_all()
+    row = session.scalar(select(Source))
+    assert row.status == "warning" and "页面有 48 条，只读出 47 条" in row.last_error
+    assert "少于页面所含条目" in run.stdout
