@@ -47,11 +47,31 @@ def running() -> bool:
     return _thread is not None and _thread.is_alive()
 
 
-def call(fn: Callable[[], Any]) -> Any:
-    """Run `fn` in the reactor thread; if it returns a Deferred, wait for its result (re-raising)."""
+def call(fn: Callable[[], Any], timeout: float | None = None) -> Any:
+    """Run `fn` in the reactor thread; if it returns a Deferred, wait for its result (re-raising).
+    TimeoutError after `timeout` seconds (the work goes on in the reactor; the caller stops it)."""
     from twisted.internet import reactor
-    from twisted.internet.threads import blockingCallFromThread
+    from twisted.internet.defer import maybeDeferred
+    from twisted.python.failure import Failure
 
     if not running():
         raise RuntimeError("反应器线程未启动（先调用 crawler.reactor.start()）")
-    return blockingCallFromThread(reactor, fn)
+    done = threading.Event()
+    box: list[Any] = []
+
+    def run() -> None:
+        d = maybeDeferred(fn)
+
+        def finish(result: Any) -> None:
+            box.append(result)
+            done.set()
+
+        d.addBoth(finish)
+
+    reactor.callFromThread(run)  # type: ignore[attr-defined]
+    if not done.wait(timeout):
+        raise TimeoutError(f"反应器中的任务超过 {timeout} 秒未完成")
+    result = box[0]
+    if isinstance(result, Failure):
+        result.raiseException()
+    return result

@@ -9,6 +9,7 @@ deploy time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +63,10 @@ def run_crawls(
     *,
     progress: ProgressCallback | None = None,
     log_level: str = "WARNING",
+    timeout: float | None = None,
 ) -> list[CrawlResult]:
-    """Several sources in one reactor run, concurrently; one result per source, in order."""
+    """Several sources in one reactor run, concurrently; one result per source, in order.
+    `timeout` (seconds) bounds a crawl run in the reactor thread: it is stopped, then TimeoutError."""
     from crawler.spiders import spider_class
     from crawler.spiders.base import SourceSpider
 
@@ -107,7 +110,7 @@ def run_crawls(
         engine.dispose()
 
     if planned:
-        crawlers = _crawl(settings, planned, progress=progress, log_level=log_level)
+        crawlers = _crawl(settings, planned, progress=progress, log_level=log_level, timeout=timeout)
         for name, kind, crawler in crawlers:
             stats = dict(crawler.stats.get_stats())
             c = counters(stats)
@@ -136,6 +139,7 @@ def _crawl(
     *,
     progress: ProgressCallback | None,
     log_level: str,
+    timeout: float | None = None,
 ) -> list[tuple[str, str, Any]]:
     """Run the planned spiders together; (source, spider name, finished crawler) each."""
     from scrapy.crawler import CrawlerProcess, CrawlerRunner
@@ -156,9 +160,38 @@ def _crawl(
     if in_thread:
         from twisted.internet.defer import DeferredList
 
-        reactor.call(lambda: DeferredList([runner.crawl(c, **kw) for _, _, c, kw in crawlers]))
+        def crawl_all() -> Any:
+            return DeferredList([runner.crawl(c, **kw) for _, _, c, kw in crawlers])
+
+        try:
+            reactor.call(crawl_all, timeout=timeout)
+        except TimeoutError:  # stop the crawls (their pipelines still record the run), then report
+            reactor.call(lambda: DeferredList([c.stop() for _, _, c, _ in crawlers]), timeout=60)
+            raise
     else:
         for _, _, crawler, kwargs in crawlers:
             runner.crawl(crawler, **kwargs)
         runner.start()  # type: ignore[union-attr]
     return [(name, kind, crawler) for name, kind, crawler, _ in crawlers]
+
+
+def in_process_runner(settings: Settings, timeout: float = 600) -> Callable[[str], int]:
+    """A scheduler's crawl runner without a child process: each crawl goes to the reactor thread
+    (started on first use). 0 when the crawl ran (whatever its status), 1 when it could not."""
+    import logging
+
+    from crawler import reactor
+
+    log = logging.getLogger(__name__)
+
+    def run(source_name: str) -> int:
+        reactor.start()
+        try:
+            result = run_crawls(settings, [source_name], timeout=timeout)[0]
+        except (CrawlError, TimeoutError) as exc:
+            log.warning("抓取 %s 未完成：%s", source_name, exc)
+            return 1
+        log.info("抓取 %s：%s，入库 %d", source_name, result.status, result.stored)
+        return 0
+
+    return run

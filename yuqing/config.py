@@ -81,6 +81,7 @@ class CrawlConfig(BaseModel):
     # refetch_after_minutes · 2^(attempt−1) (capped at a day), at most refetch_attempts times
     refetch_after_minutes: float = 10.0
     refetch_attempts: int = 5
+    in_process: bool = False  # scheduled crawls in the service's own reactor thread, not child processes
     weibo_cookie: str | None = None  # never committed: set YUQING_CRAWL__WEIBO_COOKIE
     weibo_page_cap: int = 50
     user_agent: str = "yuqing/0.1 (+public-opinion monitoring of a statistics bureau)"

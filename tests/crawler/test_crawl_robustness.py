@@ -170,3 +170,24 @@ def test_a_crawl_process_never_migrates(tmp_path: Path, site) -> None:
 
     with sqlite3.connect(tmp_path / "fresh.db") as db:
         assert db.execute("select count(*) from sqlite_master where type='table'").fetchone() == (0,)
+
+
+def test_scheduler_runner_crawls_in_this_process(site, session, database_url: str, reactor_thread) -> None:
+    """The scheduler's in-process runner: consecutive crawls through the one reactor thread."""
+    from crawler.run import in_process_runner
+    from store.sync import sync_config
+    from yuqing.config import Settings
+
+    serve_feed(site)
+    settings = Settings(
+        database_url=database_url,
+        crawl={"download_delay": 0, "autothrottle": False, "retry_times": 0, "timeout_seconds": 2},
+        sources=[feed(site)],
+    )
+    sync_config(session, settings)
+    session.commit()
+    run = in_process_runner(settings, timeout=60)
+    assert run("新闻") == 0 and run("新闻") == 0
+    assert site.hits("/news/feed.xml") == 2 and site.hits(ART + "c1004-001.html") == 1
+    assert session.query(Document).count() == 2
+    assert run("没有这个来源") == 1
