@@ -191,3 +191,15 @@ def test_scheduler_runner_crawls_in_this_process(site, session, database_url: st
     assert site.hits("/news/feed.xml") == 2 and site.hits(ART + "c1004-001.html") == 1
     assert session.query(Document).count() == 2
     assert run("没有这个来源") == 1
+
+
+def test_the_crawl_command_as_its_own_process(tmp_path: Path, site, session, database_url: str) -> None:
+    """`yuqing crawl` in a child process, as the scheduler starts it by default (CrawlerProcess
+    starts and stops the reactor of that process)."""
+    serve_feed(site)
+    session.rollback()
+    config = write_config(tmp_path / "yuqing.toml", database_url, [feed(site)])
+    run = run_cli_subprocess(tmp_path, database_url, config, "crawl", "--source", "新闻")
+    assert run.returncode == 0, run.stderr
+    assert "抓取结果" in run.stdout and "有告警" in run.stdout  # the empty article is quarantined
+    assert session.query(Document).count() == 2
