@@ -196,11 +196,14 @@ class WeiboSearchSpider(SourceSpider):
                 yield DocumentItem(doc)
 
     def parse_detail(self, response: Response, doc: dict[str, Any]) -> Iterator[Any]:
-        text, bad = self.decode_or_quarantine(response)
         try:
-            if bad is not None:
-                raise WeiboFormatError(bad.reason)
-            status = detail_status(text or "")
+            if response.body.lstrip()[:1] == b"{":  # the long-text JSON: UTF-8, cut-offs named
+                status = detail_status(json.dumps(load_json(response.body), ensure_ascii=False))
+            else:
+                text, bad = self.decode_or_quarantine(response)
+                if bad is not None:
+                    raise WeiboFormatError(bad.reason)
+                status = detail_status(text or "")
             doc["text"] = str(status["text"])
             self.ok()
         except WeiboFormatError as exc:

@@ -140,3 +140,17 @@ def test_mid_time_bounds() -> None:
     # a future mid is not believed
     future = str(int((now + timedelta(days=30)).timestamp() - 515483463) << 22)
     assert published_time(None, future, now) == (None, None)
+
+
+def test_cut_off_long_text_keeps_the_post_and_says_why(site: MockSite, crawl, session) -> None:
+    q = "%E5%88%BA%E6%BF%80%E6%88%98%E5%9C%BA"  # 刺激战场
+    site.route(API.format(q=q) + "1", Reply.real("weibo/koa2_13c460c_processDatas.json"))
+    site.route(API.format(q=q) + "2", END)
+    extend = (REAL / "weibo" / "weiboAPI_a5de545_statuses1.json").read_bytes()
+    cut = Reply(body=_cut_mid_character(extend), content_type="application/json")
+    site.route("/detail/4393264377139656", cut)
+    assert crawl([source(site, "刺激战场")], "weibo_search").returncode == 0
+    post = session.scalar(select(Document).where(Document.dedup_key == "4393264377139656"))
+    assert post is not None and "JSON 被截断" in post.extra["long_text_error"]  # the short text is kept
+    quarantined = session.scalars(select(Quarantine)).one()
+    assert quarantined.reason.startswith("长微博全文无法解析：JSON 被截断")
