@@ -118,7 +118,8 @@ class SourceSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
         """A request that failed after retries: counted with its true reason; quarantined (its
         response's excerpt, if any) so that an admin sees it, and a transient failure (5xx,
-        timeout, refused connection) is fetched again on a later crawl (crawler.retry_queue)."""
+        timeout, refused connection) is fetched again by a later crawl (crawler.seen.retry_time,
+        crawler.middlewares.RefetchMiddleware)."""
         stats = self.crawler.stats
         request = failure.request  # type: ignore[attr-defined]
         too_big = oversize_reason(failure)
@@ -139,12 +140,18 @@ class SourceSpider(scrapy.Spider):
             yield QuarantineItem(url=request.url, reason=too_big, retry=False)
         elif failure.check(HttpError):
             response = failure.value.response
-            yield replace(
-                self.quarantine(response, f"HTTP {response.status}"), retry=response.status >= 500
-            )
-        else:  # timeout, refused or reset connection, DNS: nothing to keep but the reason
+            retry = response.status >= 500 and self.refetchable(request)
+            yield replace(self.quarantine(response, f"HTTP {response.status}"), retry=retry)
+        elif self.refetchable(request):  # timeout, refused or reset connection: the reason is kept
             yield QuarantineItem(url=request.url, reason=f"请求失败：{message}", retry=True)
         yield from self.on_failure(request)
+
+    # callbacks whose pages refetch_request can rebuild from the URL alone; a failed list or feed
+    # page needs no retry row: the next crawl reads it anyway
+    refetch_callbacks: frozenset[str] = frozenset({"parse_article"})
+
+    def refetchable(self, request: scrapy.Request) -> bool:
+        return getattr(request.callback, "__name__", "") in self.refetch_callbacks
 
     def refetch_request(self, url: str) -> scrapy.Request | None:
         """Hook: the request that reads one quarantined URL again (crawler.middlewares.

@@ -29,6 +29,7 @@ _POST = re.compile(r"""<div[^>]*id=["']post_\d+["']""")
 class DiscuzSpider(SourceSpider):
     name = "discuz"
     platform = "discuz"
+    refetch_callbacks = frozenset({"parse_thread"})  # see refetch_request
 
     def list_url(self, fid: str, page: int) -> str:
         return f"{self.source.url.rstrip('/')}/forum.php?mod=forumdisplay&fid={fid}&page={page}"

@@ -31,6 +31,7 @@ from crawler.spiders.base import SourceSpider
 class ReleasesSpider(SourceSpider):
     name = "releases"
     platform = "release"
+    refetch_callbacks = frozenset({"parse_detail"})  # see refetch_request
 
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(page_url(self.source.url, 0), self.parse_list, cb_kwargs={"n": 0})

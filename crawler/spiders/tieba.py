@@ -44,6 +44,7 @@ SUB_REPLY_PAGE_SIZE = 10  # replies per /p/comment page (and shown inline under 
 class TiebaSpider(SourceSpider):
     name = "tieba"
     platform = "tieba"
+    refetch_callbacks = frozenset({"parse_thread", "parse_sub_replies"})  # see refetch_request
 
     @property
     def base(self) -> str:
@@ -241,7 +242,8 @@ class TiebaSpider(SourceSpider):
             )
 
     def refetch_request(self, url: str) -> Any:
-        """A quarantined thread, nested-reply, search or forum-list page, read again."""
+        """A quarantined thread or nested-reply page, read again (search and list pages are read
+        by every crawl anyway)."""
         parsed = urlparse(url)
         query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
         page = int(query.get("pn", "1")) if query.get("pn", "1").isdigit() else 1
@@ -253,13 +255,6 @@ class TiebaSpider(SourceSpider):
             tid = m.group(1)
             cb = {"tid": tid, "page": page, "first": page, "snippets": [], "forum": None, "replies": None}
             return self.request(url, self.parse_thread, cb_kwargs=cb)
-        if parsed.path == "/f/search/res" and query.get("qw"):
-            cb = {"keyword": query["qw"], "page": page}
-            return self.request(url, self.parse_search, cb_kwargs=cb)
-        if parsed.path == "/f" and query.get("kw"):
-            return self.request(
-                url, self.parse_forum, cb_kwargs={"forum": query["kw"], "page": page // FORUM_PAGE_SIZE + 1}
-            )
         return None
 
     def _snippets(self, snippets: list[ForumPost]) -> Iterator[Any]:

@@ -203,3 +203,27 @@ def test_the_crawl_command_as_its_own_process(tmp_path: Path, site, session, dat
     assert run.returncode == 0, run.stderr
     assert "抓取结果" in run.stdout and "有告警" in run.stdout  # the empty article is quarantined
     assert session.query(Document).count() == 2
+
+
+def test_a_tieba_thread_that_failed_is_read_by_a_later_crawl(site, crawl, session) -> None:
+    """The search keeps the snippets; the thread page, down on the first crawl, is requested again
+    once its back-off has passed, although the search no longer leads to it (all posts known)."""
+    down = Reply(status=500, body=b"error")
+    gbk = "text/html; charset=utf-8"
+    site.route(SEARCH, Reply.file("tieba/search_p1.html", content_type=gbk))
+    site.route("/f/search/res?ie=utf-8&qw=CPI&rn=20&pn=2&sm=1", Reply.file("tieba/search_empty.html"))
+    site.route("/p/8001", down, down, Reply.file("tieba/thread_8001.html", content_type=gbk))
+    site.route("/p/8002", Reply.file("tieba/thread_8002.html"))
+    assert crawl([tieba(site)], "tieba").returncode == 0
+    q = session.scalar(select(Quarantine).where(Quarantine.url.like("%/p/8001")))
+    assert q.retry_at is not None and q.reason == "HTTP 500"
+    snippets = {d.dedup_key for d in session.scalars(select(Document))}
+    past = now() - timedelta(seconds=1)
+    session.execute(update(Quarantine).where(Quarantine.id == q.id).values(retry_at=past))
+    session.commit()
+    assert crawl([tieba(site)], "tieba").returncode == 0
+    assert site.hits("/p/8001") == 3
+    session.expire_all()
+    got = {d.dedup_key: d for d in session.scalars(select(Document))}
+    assert set(got) > snippets and "90003" in got  # a reply only the thread page holds
+    assert session.get(Quarantine, q.id).retry_at is None
