@@ -86,6 +86,22 @@ class ReleasesOptions(CrawlOptions):
     default_time: str = Field("09:30", pattern=r"^\d{1,2}:\d{2}$")
 
 
+# the kinds the `news` helper adds (news comments, WeChat articles), typed here so that their
+# options validate once both branches meet
+class NewsCommentsOptions(CrawlOptions):
+    thread_pattern: str | None = None  # regex: its first group, on an article URL, is the thread id
+    article_days: float = Field(3.0, gt=0)  # articles collected this recently get their comments read
+    max_articles: int = Field(200, ge=1)
+    limit: int = Field(30, ge=1)  # comments per page
+    max_pages: int = Field(5, ge=1)
+    publisher: str | None = None
+
+
+class WechatOptions(CrawlOptions):
+    item_selector: str | None = None  # CSS of result links to articles on the search page
+    max_pages: int = Field(1, ge=1)
+
+
 OPTIONS_BY_KIND: dict[str, type[CrawlOptions]] = {
     "news_rss": NewsRssOptions,
     "news_site": NewsSiteOptions,
@@ -93,6 +109,8 @@ OPTIONS_BY_KIND: dict[str, type[CrawlOptions]] = {
     "tieba": TiebaOptions,
     "discuz": DiscuzOptions,
     "releases": ReleasesOptions,
+    "news_comments": NewsCommentsOptions,
+    "wechat": WechatOptions,
 }
 
 # Default caps per kind (bytes): list pages and JSON are small; an article page may carry inline images.
@@ -103,6 +121,8 @@ DEFAULT_MAX_BYTES: dict[str, int] = {
     "tieba": 8 * MB,
     "discuz": 8 * MB,
     "releases": 10 * MB,
+    "news_comments": 5 * MB,
+    "wechat": 10 * MB,
 }
 
 _ERRORS = {
