@@ -22,7 +22,6 @@ from yuqing.config import Settings, SourceConfig
 
 log = logging.getLogger(__name__)
 
-EXCERPT_BYTES = 64 * 1024  # what a quarantine row keeps of a refused or unreadable body
 _SIZE_FIGURES = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
 
@@ -81,15 +80,15 @@ class SourceSpider(scrapy.Spider):
     # -- bad input -----------------------------------------------------------------------------
 
     def quarantine(self, response: Response, reason: str) -> QuarantineItem:
-        """The response kept with `reason`; at most EXCERPT_BYTES of its body (a refused giant
-        page must not become a giant quarantine row)."""
+        """The response kept with `reason`, as fetched (its size is bounded by the source kind's
+        DOWNLOAD_MAXSIZE: anything larger was refused and keeps no body at all)."""
         ctype = response.headers.get(b"Content-Type")
         return QuarantineItem(
             url=response.url,
             reason=reason,
             status_code=response.status,
             content_type=ctype.decode("latin-1") if ctype else None,
-            body=bytes(response.body[:EXCERPT_BYTES]),
+            body=bytes(response.body),
         )
 
     def text_of(self, response: Response) -> str:
@@ -106,18 +105,21 @@ class SourceSpider(scrapy.Spider):
     def ok(self) -> None:
         self.crawler.stats.inc_value("yuqing/pages_ok")
 
-    def page_items(self, response: Response, *, held: int, read: int) -> None:
-        """Count what a list or thread page held against what was read from it; a page that
-        yields fewer items than it holds makes the run a warning (crawler.health.silent_loss)."""
+    def page_items(self, response: Response, *, held: int, read: int) -> Iterator[QuarantineItem]:
+        """Count what a list or thread page held against what was read from it. A page that yields
+        fewer items than it holds makes the run a warning (crawler.health.silent_loss) and is kept
+        in the quarantine with that reason, for the parser to be fixed against it."""
         stats = self.crawler.stats
         stats.inc_value("yuqing/items_found", held)
         if read < held:
+            why = f"页面有 {held} 条，只读出 {read} 条"
             stats.inc_value("yuqing/pages_short")
-            stats.set_value("yuqing/last_error", f"{response.url} — 页面有 {held} 条，只读出 {read} 条")
+            stats.set_value("yuqing/last_error", f"{response.url} — {why}")
+            yield self.quarantine(response, f"页面未能完整读取：{why}")
 
     def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
-        """A request that failed after retries: counted with its true reason; quarantined (its
-        response's excerpt, if any) so that an admin sees it, and a transient failure (5xx,
+        """A request that failed after retries: counted with its true reason; quarantined (with
+        its response, if any) so that an admin sees it, and a transient failure (5xx,
         timeout, refused connection) is fetched again by a later crawl (crawler.seen.retry_time,
         crawler.middlewares.RefetchMiddleware)."""
         stats = self.crawler.stats

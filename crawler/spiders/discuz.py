@@ -57,7 +57,7 @@ class DiscuzSpider(SourceSpider):
             yield self.quarantine(response, f"论坛列表页无法解析：{exc}")
             return
         self.ok()
-        self.page_items(response, held=len(_LIST_ROW.findall(html or "")), read=len(rows))
+        yield from self.page_items(response, held=len(_LIST_ROW.findall(html or "")), read=len(rows))
         counts, pages = self.counts(fid), self.last_pages(fid)
         changed = 0
         for row in rows:
@@ -110,7 +110,7 @@ class DiscuzSpider(SourceSpider):
             yield self.quarantine(response, f"论坛帖子页无法解析：{exc}")
             return
         self.ok()
-        self.page_items(response, held=len(_POST.findall(html or "")), read=len(posts))
+        yield from self.page_items(response, held=len(_POST.findall(html or "")), read=len(posts))
         for post in posts:
             post.thread_id = post.thread_id or tid
             if self.seen.add(post.post_id):

@@ -97,7 +97,7 @@ class TiebaSpider(SourceSpider):
             yield self.quarantine(response, f"贴吧搜索页无法解析：{exc}")
             return
         self.ok()
-        self.page_items(response, held=len(_SEARCH_ROW.findall(html or "")), read=len(posts))
+        yield from self.page_items(response, held=len(_SEARCH_ROW.findall(html or "")), read=len(posts))
         by_thread: dict[str, list[ForumPost]] = {}
         for post in posts:
             if post.post_id in self.seen:
@@ -124,7 +124,7 @@ class TiebaSpider(SourceSpider):
             yield self.quarantine(response, f"贴吧吧内列表页无法解析：{exc}")
             return
         self.ok()
-        self.page_items(response, held=len(_LIST_ROW.findall(html or "")), read=len(rows))
+        yield from self.page_items(response, held=len(_LIST_ROW.findall(html or "")), read=len(rows))
         counts = self.reply_counts(forum)
         reached_known = False
         for row in rows:
@@ -163,7 +163,7 @@ class TiebaSpider(SourceSpider):
             else:
                 self.ok()
                 floors = sum(1 for p in posts if "parent_post_id" not in p.extra)
-                self.page_items(response, held=len(_FLOOR.findall(html or "")), read=floors)
+                yield from self.page_items(response, held=len(_FLOOR.findall(html or "")), read=floors)
         for post in posts:
             if self.seen.add(post.post_id):
                 yield DocumentItem(post_document(post, platform="tieba", now=self.crawl_time))

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from crawler.spiders.base import EXCERPT_BYTES
 from store.models import AuditLog, Document, Quarantine, Source
 from yuqing.clock import now
 
@@ -140,13 +139,6 @@ def test_over_size_reply_is_refused_with_its_size(site, crawl, session) -> None:
     q = session.scalars(select(Quarantine)).one()
     assert "超过上限 65536 字节" in q.reason and "300013" in q.reason
     assert (q.body or b"") == b"" and session.scalar(select(Source)).status == "error"
-
-
-def test_quarantine_keeps_an_excerpt_of_a_big_unreadable_page(site, crawl, session) -> None:
-    site.route(SEARCH, Reply(body=b"<html><body>" + "不是搜索页".encode() * 100_000 + b"</body></html>"))
-    assert crawl([tieba(site)], "tieba").returncode == 0
-    q = session.scalars(select(Quarantine)).one()
-    assert "不是贴吧搜索结果页" in q.reason and len(q.body) == EXCERPT_BYTES
 
 
 def test_option_typos_are_refused_when_the_configuration_loads(site, crawl, session) -> None:

@@ -176,3 +176,5 @@ def test_a_list_page_read_short_is_never_ok(site: MockSite, crawl, session) -> N
     row = session.scalar(select(Source))
     assert row.status == "warning" and "页面有 48 条，只读出 47 条" in row.last_error
     assert "少于页面所含条目" in run.stdout
+    kept = session.scalars(select(Quarantine)).one()  # the page, as fetched, for the parser's fix
+    assert kept.reason == "页面未能完整读取：页面有 48 条，只读出 47 条" and kept.body == broken.encode()
