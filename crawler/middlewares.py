@@ -88,9 +88,11 @@ class RefetchMiddleware:
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.spider
         for qid, url in getattr(getattr(spider, "seen", None), "refetch", []):
+            # closed after the run (crawler.pipelines): a URL the spider cannot rebuild a request for
+            # is a page its own crawl reads anyway (a list, a search), so this run settles it too
+            spider.refetched.append(qid)
             request = spider.refetch_request(url)
             if request is not None:
-                spider.refetched.append(qid)
                 # not dont_filter: when the list or feed reaches the same URL in this run, it is fetched once
                 yield request.replace(meta={**request.meta, "yuqing_refetch": qid})
         async for item_or_request in start:

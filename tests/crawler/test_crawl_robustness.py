@@ -219,3 +219,19 @@ def test_a_tieba_thread_that_failed_is_read_by_a_later_crawl(site, crawl, sessio
     got = {d.dedup_key: d for d in session.scalars(select(Document))}
     assert set(got) > snippets and "90003" in got  # a reply only the thread page holds
     assert session.get(Quarantine, q.id).retry_at is None
+
+
+def test_a_released_list_page_is_settled_by_the_next_crawl(site, crawl, session) -> None:
+    """A search page cannot be rebuilt from its URL, but every crawl reads it: once released, the
+    next crawl that reads it settles the row (no endless "下次抓取时重取")."""
+    too_big = Reply(body=b"<html>" + b"x" * 300_000 + b"</html>")
+    site.route(SEARCH, too_big, Reply.file("tieba/search_empty.html"))
+    assert crawl([tieba(site, max_download_bytes=64 * 1024)], "tieba").returncode == 0
+    q = session.scalars(select(Quarantine)).one()
+    assert crawl([tieba(site)], "release", str(q.id), command="quarantine").returncode == 0
+    assert crawl([tieba(site)], "tieba").returncode == 0
+    session.expire_all()
+    q = session.get(Quarantine, q.id)
+    assert q.retry_at is None and q.released_at is not None
+    listing = crawl([tieba(site)], "list", command="quarantine").stdout
+    assert "隔离区（0 条）" in listing
