@@ -70,8 +70,57 @@ def tieba_search(html: str, base_url: str) -> list[ForumPost]:
                 forum=_text(row.css("a.p_forum font")) or None,
             )
         )
+    if not posts:
+        posts = tieba_search_cards(sel, base_url)
     if not posts and not sel.css("div.s_post_list, div.search_noresult, .s_main"):
-        raise ForumFormatError("不是贴吧搜索结果页")
+        raise ForumFormatError("不是贴吧搜索结果页：既没有 div.s_post，也没有指向帖子（/p/）的结果卡片")
+    return posts
+
+
+_THREAD_HREF = re.compile(r"/p/(\d+)")
+
+
+def tieba_search_cards(sel: Selector, base_url: str) -> list[ForumPost]:
+    """Search results in a card layout whatever its class names (the 2026 PC search renders each
+    result as a card): a card is the largest element around a thread link (/p/{tid}) that links
+    to no other thread. Title from the link, body from the card's longest text block, forum from
+    its /f?kw= link, author from its /home/ link, date from the first date in the card."""
+    posts: list[ForumPost] = []
+    seen: set[str] = set()
+    for link in sel.xpath("//a[contains(@href, '/p/')]"):
+        href = link.attrib.get("href", "")
+        m = _THREAD_HREF.search(href)
+        if not m or m.group(1) in seen:
+            continue
+        tid = m.group(1)
+        card = link
+        for parent in link.xpath("ancestor::*"):  # outermost first
+            tids = {t for h in parent.xpath(".//a/@href").getall() if (t := _THREAD_HREF.search(h))}
+            if {t.group(1) for t in tids} == {tid}:
+                card = parent
+                break
+        title = link.attrib.get("title") or _text(link)
+        if card is link or not title:
+            continue
+        seen.add(tid)
+        blocks = [
+            _text(b) for b in card.xpath(".//*[not(self::a) and not(.//a) and not(ancestor::a)]")
+        ]
+        body = max((b for b in blocks if b and b != title and not _DATE.fullmatch(b)), key=len, default="")
+        pid = (parse_qs(urlparse(href).query).get("pid") or [None])[0]
+        posts.append(
+            ForumPost(
+                post_id=str(pid or tid),
+                thread_id=tid,
+                title=title,
+                text=body,
+                author=_text(card.css('a[href*="/home/"]')[:1]) or None,
+                published_raw=_first_date(_text(card)),
+                url=urljoin(base_url, href),
+                forum=_text(card.css('a[href*="kw="]')[:1]) or None,
+                extra={"layout": "cards"},
+            )
+        )
     return posts
 
 

@@ -198,3 +198,25 @@ def test_typed_options_per_kind() -> None:
         SourceConfig(name="x", kind="news_rss", url="https://x", options={"max_download_bytes": 10})
     releases = SourceConfig(name="省局", kind="releases", url="https://x", options={"body": "div.art"})
     assert releases.options.body == "div.art" and releases.options.max_pages == 3
+
+
+def test_search_results_as_cards_whatever_their_class_names() -> None:
+    """The real results page with every class and data- attribute removed (what is left is a card
+    layout: one block per result around its thread link) reads as the classic layout does."""
+    import re
+
+    from crawler.parsing.forums import tieba_search
+
+    html = (REAL / "tieba" / "mc_search_keyword_notes.html").read_text(encoding="utf-8")
+    bare = re.sub(r'\s(class|data-[a-z]+)="[^"]*"', "", html)
+    assert "s_post" not in bare
+    classic = tieba_search(html, "https://tieba.baidu.com/f/search/res")
+    cards = tieba_search(bare, "https://tieba.baidu.com/f/search/res")
+    fields = ("post_id", "thread_id", "title", "text", "author", "forum", "published_raw")
+    def table(posts: list) -> list[list]:
+        return [[getattr(p, f) for f in fields] for p in posts]
+
+    assert table(cards) == table(classic)
+    assert len(cards) == 10 and cards[0].extra["layout"] == "cards"
+    with pytest.raises(ValueError, match="不是贴吧搜索结果页"):
+        tieba_search("<html><body><a href='/f?kw=x'>吧</a></body></html>", "https://tieba.baidu.com/")
