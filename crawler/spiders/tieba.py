@@ -1,5 +1,7 @@
 """tieba: Baidu Tieba search (sm=1, newest first) per keyword and forum lists (options.forums).
 
+Search results: the classic layout (div.s_post) or, failing that, any card layout, read by its
+structure (crawler.parsing.forums.tieba_search_cards); the signed JSON API is not called.
 Search: paging stops at a results page with no unseen post, or options.max_pages (default 5). A
 thread page that cannot be fetched or parsed still leaves its search snippets stored.
 Forum lists (`/f?kw=…&pn=…`, 50 threads a page, newest reply first): a cursor per forum keeps each
