@@ -29,6 +29,11 @@ _HEADLINE = re.compile(
     r"(%|％|个百分点|万亿元|亿元|万人|元)?"
 )
 _DOWN = {"下降", "回落", "减少"}
+# titles that state a direction but no figure: 降幅收窄, 涨幅扩大, 由降转涨, 由平转涨, 持平
+_QUALITATIVE = re.compile(
+    r"(同比|环比|比上年|比上月)?((?:降|涨|增)幅(?:继续|有所)?(?:收窄|扩大|回落|加快)|由[降涨平负正]转[涨降平正负]|持平)"
+)
+_BASIS = {"比上年": "同比", "比上月": "环比"}
 _QUARTER_MONTHS = {
     "一季度": (1, 3),
     "第一季度": (1, 3),
@@ -52,7 +57,8 @@ class ReleaseTitle:
     period_end: datetime | None  # UTC, exclusive (start of the next period)
     headline_value: float | None  # signed: 下降2.1% -> -2.1
     headline_unit: str | None
-    headline_text: str | None  # the words the figure came from: "同比上涨0.2%"
+    headline_text: str | None  # the words the figure came from: "同比上涨0.2%"; or "同比降幅收窄"
+    headline_basis: str | None = None  # 同比 | 环比 | None (not stated): the figure's comparison
 
 
 def url_date(url: str | None) -> tuple[int, int, int] | None:
@@ -113,16 +119,35 @@ def parse_period(title: str, url: str | None = None) -> tuple[str | None, dateti
 
 
 def parse_headline(title: str) -> tuple[float | None, str | None, str | None]:
-    """(signed value, unit, matched words) of the first figure the title states."""
+    """(signed value, unit, matched words) of the first figure the title states.
+
+    A title with no figure but a direction ("环比降幅收窄", "同比由降转涨") gives its words and no
+    value: nothing is invented. "持平" is a figure: 0.
+    """
+    value, unit, text, _basis = headline(title)
+    return value, unit, text
+
+
+def headline(title: str) -> tuple[float | None, str | None, str | None, str | None]:
+    """(signed value, unit, matched words, basis 同比/环比) of the title's headline."""
     for m in _HEADLINE.finditer(title):
-        _comparison, verb, number, unit = m.groups()
+        comparison, verb, number, unit = m.groups()
         if unit is None and verb in {"为", "达", "达到"}:
             continue  # "为2026年" and the like: not a figure
         value = float(number)
         if verb in _DOWN:
             value = -value
-        return value, unit.replace("％", "%") if unit else None, m.group(0).strip()
-    return None, None, None
+        basis = _BASIS.get(comparison or "", comparison)
+        return value, unit.replace("％", "%") if unit else None, m.group(0).strip(), basis
+    if m := _QUALITATIVE.search(title):
+        comparison, phrase = m.groups()
+        basis = _BASIS.get(comparison or "", comparison)
+        if phrase == "持平":
+            return 0.0, "%", m.group(0), basis
+        # the rest of the title's statements ("同比由降转涨 环比涨幅扩大") stay in the words
+        rest = [x.group(0) for x in _QUALITATIVE.finditer(title, m.end())]
+        return None, None, " ".join([m.group(0), *rest]), basis
+    return None, None, None, None
 
 
 def parse_release_title(title: str, url: str | None = None) -> ReleaseTitle:
@@ -131,5 +156,5 @@ def parse_release_title(title: str, url: str | None = None) -> ReleaseTitle:
     found = find_indicators(clean)
     code, name = (found[0][0].code, found[0][0].name) if found else (OTHER, None)
     label, start, end = parse_period(clean, url)
-    value, unit, text = parse_headline(clean)
-    return ReleaseTitle(code, name, label, start, end, value, unit, text)
+    value, unit, text, basis = headline(clean)
+    return ReleaseTitle(code, name, label, start, end, value, unit, text, basis)

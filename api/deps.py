@@ -122,6 +122,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "silence.manage": frozenset({"press", "leader", "admin"}),
     "watch.manage": frozenset({"analyst", "admin"}),  # watch topics decide what is monitored at all
     "calendar.manage": frozenset({"admin"}),  # import a year's holiday notice
+    "quarantine.release": frozenset({"admin"}),  # let the next crawl fetch a quarantined item again
 }
 
 

@@ -201,6 +201,8 @@ class QuarantineOut(BaseModel):
     content_type: str | None
     body_bytes: int
     created_at: Time
+    attempts: int = 1
+    state: str | None = None  # 等待重试 / 下次抓取时重取 / 需人工处理 / 已放行
 
 
 class CaseOut(BaseModel):

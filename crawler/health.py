@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,54 @@ class RunOutcome:
     blocked_reason: str | None  # 418/432/403 or captcha
     last_error: str | None
     disallowed: int = 0  # requests robots.txt forbade
+    items_found: int = 0  # items the parsed pages held (list rows, posts, feed entries)
+    skipped_known: int = 0  # items not fetched because the source already holds them
+    skipped_links: int = 0  # items dropped for a bad link (javascript:, no scheme…), by reason in stats
+    short_pages: int = 0  # pages that yielded fewer items than they held
+    items_lost: int = 0  # items a page or feed declared but could not be read (bad XML…)
+
+    @classmethod
+    def from_stats(cls, stats: dict[str, Any]) -> RunOutcome:
+        """From a crawl's Scrapy stats. Spiders count with these keys: `yuqing/items_found`,
+        `yuqing/pages_short` (crawler.spiders.base.SourceSpider.page_items), items a feed held but
+        lost `yuqing/feed_items_lost`, and skipped links `yuqing/skipped_links` with one
+        `yuqing/skipped_link/<reason>` key per reason (crawler.spiders.news)."""
+        skipped = stats.get("yuqing/skipped_links", 0) or sum(
+            v for k, v in stats.items() if k.startswith("yuqing/skipped_link/") and isinstance(v, int)
+        )
+        return cls(
+            stored=stats.get("yuqing/stored", 0),
+            duplicates=stats.get("yuqing/duplicates", 0),
+            quarantined=stats.get("yuqing/quarantined", 0),
+            errors=stats.get("yuqing/errors", 0),
+            pages_ok=stats.get("yuqing/pages_ok", 0),
+            blocked_reason=stats.get("yuqing/blocked"),
+            last_error=stats.get("yuqing/last_error"),
+            disallowed=stats.get("yuqing/disallowed", 0),
+            items_found=stats.get("yuqing/items_found", 0),
+            skipped_known=stats.get("yuqing/skipped_known", 0),
+            skipped_links=skipped,
+            short_pages=stats.get("yuqing/pages_short", 0),
+            items_lost=stats.get("yuqing/feed_items_lost", 0),
+        )
+
+
+def silent_loss(outcome: RunOutcome) -> str | None:
+    """Why a run that raised no error still lost items (Chinese), or None.
+
+    Pages held items but nothing reached the store, not even as already known; or some page
+    yielded fewer items than it held; or links were skipped. Such a run is never 正常.
+    """
+    handled = outcome.stored + outcome.duplicates + outcome.skipped_known + outcome.quarantined
+    if outcome.items_found and handled == 0:
+        return f"页面共有 {outcome.items_found} 条，入库 0 条"
+    if outcome.items_lost:
+        return f"有 {outcome.items_lost} 条未能解析"
+    if outcome.short_pages:
+        return f"{outcome.short_pages} 个页面读出的条目少于页面所含条目"
+    if outcome.skipped_links:
+        return f"跳过无效链接 {outcome.skipped_links} 条"
+    return None
 
 
 def run_status(outcome: RunOutcome) -> str:
@@ -31,7 +80,7 @@ def run_status(outcome: RunOutcome) -> str:
         return "blocked"
     if outcome.pages_ok == 0 and (outcome.errors or outcome.quarantined):
         return "error"
-    if outcome.errors or outcome.quarantined or outcome.disallowed:
+    if outcome.errors or outcome.quarantined or outcome.disallowed or silent_loss(outcome):
         return "warning"
     return "ok"
 
@@ -54,6 +103,8 @@ def record_run(
         src.last_error, src.last_error_at = f"被限流或要求验证：{outcome.blocked_reason}", now
     elif outcome.last_error:
         src.last_error, src.last_error_at = outcome.last_error, now
+    elif loss := silent_loss(outcome):
+        src.last_error, src.last_error_at = loss, now
     if not outcome.blocked_reason:
         src.backoff_until = None
     session.flush()

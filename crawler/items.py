@@ -29,3 +29,4 @@ class QuarantineItem:
     status_code: int | None = None
     content_type: str | None = None
     body: bytes | None = None
+    retry: bool = False  # transient (5xx, timeout): fetched again on a later crawl, with back-off

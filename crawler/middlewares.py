@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import AsyncIterator
+from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -77,3 +79,31 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_exception(request, exception)
         await self._wait(result if isinstance(result, Request) else None)
         return result
+
+
+class RefetchMiddleware:
+    """Spider middleware: before the spider's own start requests, the quarantined URLs that are due
+    again (a transient failure whose back-off has passed, or an item an admin released)."""
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        spider = self.spider
+        for qid, url in getattr(getattr(spider, "seen", None), "refetch", []):
+            # closed after the run (crawler.pipelines): a URL the spider cannot rebuild a request for
+            # is a page its own crawl reads anyway (a list, a search), so this run settles it too
+            spider.refetched.append(qid)
+            request = spider.refetch_request(url)
+            if request is not None:
+                # not dont_filter: when the list or feed reaches the same URL in this run, it is fetched once
+                yield request.replace(meta={**request.meta, "yuqing_refetch": qid})
+        async for item_or_request in start:
+            yield item_or_request
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RefetchMiddleware:
+        mw = cls()
+        mw.crawler = crawler  # type: ignore[attr-defined]
+        return mw
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.health import RunOutcome, record_run
 from crawler.items import DocumentItem, QuarantineItem, ReleaseItem
+from crawler.seen import retry_time
 from store.db import make_engine, session_factory, session_scope
 from store.models import CrawlCursor, Document, Quarantine, Release
 from yuqing.clock import now
@@ -112,19 +113,42 @@ class StorePipeline:
         self.crawler.stats.inc_value("yuqing/stored" if created else "yuqing/duplicates")
 
     def _quarantine(self, item: QuarantineItem) -> None:
+        """One row per failed item; a transient failure of a URL already waiting for its retry
+        updates that row (attempts + 1, later retry_at) instead of piling up rows."""
         assert self.sessions is not None
+        t = now()
+        settings = self.crawler.settings
         with session_scope(self.sessions) as session:
-            session.add(
-                Quarantine(
-                    source_id=self.spider.source_id,
-                    stage="crawl",
-                    url=item.url,
-                    reason=item.reason[:2000],
-                    status_code=item.status_code,
-                    content_type=(item.content_type or "")[:200] or None,
-                    body=item.body,
-                    created_at=now(),
+            row = None
+            if item.retry and item.url:
+                row = session.scalar(
+                    select(Quarantine)
+                    .where(
+                        Quarantine.source_id == self.spider.source_id,
+                        Quarantine.url == item.url,
+                        Quarantine.released_at.is_(None),
+                    )
+                    .order_by(Quarantine.id.desc())
+                    .limit(1)
                 )
+            if row is None:
+                row = Quarantine(source_id=self.spider.source_id, stage="crawl", url=item.url, attempts=0)
+                session.add(row)
+            row.attempts = (row.attempts or 0) + 1
+            row.reason = item.reason[:2000]
+            row.status_code = item.status_code
+            row.content_type = (item.content_type or "")[:200] or None
+            row.body = item.body
+            row.created_at = t
+            row.retry_at = (
+                retry_time(
+                    t,
+                    row.attempts,
+                    after_minutes=settings.getfloat("YUQING_REFETCH_AFTER_MINUTES", 10.0),
+                    attempts=settings.getint("YUQING_REFETCH_ATTEMPTS", 5),
+                )
+                if item.retry
+                else None
             )
         self.crawler.stats.inc_value("yuqing/quarantined")
         log.warning("已隔离 %s：%s", item.url, item.reason)
@@ -134,19 +158,10 @@ class StorePipeline:
         try:
             self.flush()
         finally:
-            stats = self.crawler.stats
-            outcome = RunOutcome(
-                stored=stats.get_value("yuqing/stored", 0),
-                duplicates=stats.get_value("yuqing/duplicates", 0),
-                quarantined=stats.get_value("yuqing/quarantined", 0),
-                errors=stats.get_value("yuqing/errors", 0),
-                pages_ok=stats.get_value("yuqing/pages_ok", 0),
-                blocked_reason=stats.get_value("yuqing/blocked"),
-                last_error=stats.get_value("yuqing/last_error"),
-                disallowed=stats.get_value("yuqing/disallowed", 0),
-            )
+            outcome = RunOutcome.from_stats(self.crawler.stats.get_stats())
             with session_scope(self.sessions) as session:
                 self._save_cursors(session)
+                self._close_refetched(session)
                 record_run(
                     session,
                     self.spider.source_id,
@@ -155,6 +170,20 @@ class StorePipeline:
                     backoff_minutes=self.crawler.settings.getfloat("YUQING_BACKOFF_MINUTES", 15.0),
                 )
             self.engine.dispose()
+
+    def _close_refetched(self, session: Session) -> None:
+        """Quarantined items requested again in this run: one that did not fail again (its row
+        was not renewed during the run) is resolved (released_at set, no further retry)."""
+        ids: list[int] = getattr(self.spider, "refetched", [])
+        if not ids:
+            return
+        started = self.spider.started
+        t = now()
+        for row in session.scalars(select(Quarantine).where(Quarantine.id.in_(ids))):
+            if row.created_at is not None and row.created_at >= started and row.released_at is None:
+                continue  # failed again in this run: its new retry_at stands
+            row.retry_at = None
+            row.released_at = row.released_at or t
 
     def _save_cursors(self, session: Session) -> None:
         updates: dict[str, dict[str, Any]] = getattr(self.spider, "cursor_updates", {})

@@ -1,14 +1,21 @@
-"""Running crawls in this process (the `yuqing crawl` CLI; the scheduler runs that as a subprocess,
-because Twisted's reactor cannot be restarted in one process)."""
+"""Running crawls in this process.
+
+Twisted's reactor starts once per process: when `crawler.reactor`'s thread runs (tests, an embedding
+service), each crawl is handed to it (`CrawlerRunner`); otherwise the crawl starts and stops the
+reactor itself (`CrawlerProcess`, the one crawl of a `yuqing crawl` process, which the scheduler
+starts as a subprocess). Neither path migrates the database: that is `yuqing migrate`'s job, at
+deploy time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from crawler.health import RunOutcome, run_status
+from crawler.health import RunOutcome, run_status, silent_loss
 from crawler.progress import ProgressCallback, counters
 from crawler.seen import load_seen
 from store.db import make_engine, session_factory, session_scope
@@ -56,11 +63,10 @@ def run_crawls(
     *,
     progress: ProgressCallback | None = None,
     log_level: str = "WARNING",
+    timeout: float | None = None,
 ) -> list[CrawlResult]:
-    """Several sources in one reactor run, concurrently; one result per source, in order."""
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.settings import scrapy_settings
+    """Several sources in one reactor run, concurrently; one result per source, in order.
+    `timeout` (seconds) bounds a crawl run in the reactor thread: it is stopped, then TimeoutError."""
     from crawler.spiders import spider_class
     from crawler.spiders.base import SourceSpider
 
@@ -104,33 +110,12 @@ def run_crawls(
         engine.dispose()
 
     if planned:
-        process = CrawlerProcess(
-            {"LOG_LEVEL": log_level, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
-        )
-        crawlers = []
-        for name, spidercls, kwargs in planned:
-            cfg = kwargs["source"]
-            crawler = process.create_crawler(spidercls)
-            crawler.settings.setdict(scrapy_settings(settings, cfg, log_level=log_level), priority="cmdline")
-            crawler.settings.set("YUQING_PROGRESS", progress, priority="cmdline")
-            process.crawl(crawler, **kwargs)
-            crawlers.append((name, spidercls.name, crawler))
-        process.start()
+        crawlers = _crawl(settings, planned, progress=progress, log_level=log_level, timeout=timeout)
         for name, kind, crawler in crawlers:
             stats = dict(crawler.stats.get_stats())
             c = counters(stats)
-            status = run_status(
-                RunOutcome(
-                    c["stored"],
-                    c["duplicates"],
-                    c["quarantined"],
-                    c["errors"],
-                    c["pages_ok"],
-                    c["blocked"],
-                    None,
-                    stats.get("yuqing/disallowed", 0),
-                )
-            )
+            outcome = RunOutcome.from_stats(stats)
+            status = run_status(outcome)
             results[name] = CrawlResult(
                 name,
                 kind,
@@ -141,8 +126,72 @@ def run_crawls(
                 quarantined=c["quarantined"],
                 errors=c["errors"],
                 requests=c["requests"],
-                message=f"被拒绝访问：{c['blocked']}，已退避" if c["blocked"] else None,
+                message=f"被拒绝访问：{c['blocked']}，已退避" if c["blocked"] else silent_loss(outcome),
                 finish_reason=stats.get("finish_reason"),
                 stats=stats,
             )
     return [results[name] for name in source_names]
+
+
+def _crawl(
+    settings: Settings,
+    planned: list[tuple[str, Any, dict[str, Any]]],
+    *,
+    progress: ProgressCallback | None,
+    log_level: str,
+    timeout: float | None = None,
+) -> list[tuple[str, str, Any]]:
+    """Run the planned spiders together; (source, spider name, finished crawler) each."""
+    from scrapy.crawler import CrawlerProcess, CrawlerRunner
+
+    from crawler import reactor
+    from crawler.settings import scrapy_settings
+
+    base = {"LOG_LEVEL": log_level, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
+    in_thread = reactor.running()
+    runner = CrawlerRunner(base) if in_thread else CrawlerProcess(base)
+    crawlers = []
+    for name, spidercls, kwargs in planned:
+        crawler = runner.create_crawler(spidercls)
+        own = scrapy_settings(settings, kwargs["source"], log_level=log_level)
+        crawler.settings.setdict(own, priority="cmdline")
+        crawler.settings.set("YUQING_PROGRESS", progress, priority="cmdline")
+        crawlers.append((name, spidercls.name, crawler, kwargs))
+    if in_thread:
+        from twisted.internet.defer import DeferredList
+
+        def crawl_all() -> Any:
+            return DeferredList([runner.crawl(c, **kw) for _, _, c, kw in crawlers])
+
+        try:
+            reactor.call(crawl_all, timeout=timeout)
+        except TimeoutError:  # stop the crawls (their pipelines still record the run), then report
+            reactor.call(lambda: DeferredList([c.stop() for _, _, c, _ in crawlers]), timeout=60)
+            raise
+    else:
+        for _, _, crawler, kwargs in crawlers:
+            runner.crawl(crawler, **kwargs)
+        runner.start()  # type: ignore[union-attr]
+    return [(name, kind, crawler) for name, kind, crawler, _ in crawlers]
+
+
+def in_process_runner(settings: Settings, timeout: float = 600) -> Callable[[str], int]:
+    """A scheduler's crawl runner without a child process: each crawl goes to the reactor thread
+    (started on first use). 0 when the crawl ran (whatever its status), 1 when it could not."""
+    import logging
+
+    from crawler import reactor
+
+    log = logging.getLogger(__name__)
+
+    def run(source_name: str) -> int:
+        reactor.start()
+        try:
+            result = run_crawls(settings, [source_name], timeout=timeout)[0]
+        except (CrawlError, TimeoutError) as exc:
+            log.warning("抓取 %s 未完成：%s", source_name, exc)
+            return 1
+        log.info("抓取 %s：%s，入库 %d", source_name, result.status, result.stored)
+        return 0
+
+    return run

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from store.models import CrawlCursor, Document, Quarantine, Release
@@ -27,6 +27,9 @@ class Seen:
 
     keys: set[str] = field(default_factory=set)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # quarantined URLs to fetch again in this run, (quarantine id, url): transient failures whose
+    # back-off has passed and items an admin released (crawler.quarantine)
+    refetch: list[tuple[int, str]] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys
@@ -56,7 +59,9 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
             )
         )
     if platform == "news":
-        # an article page already quarantined is not fetched again: its raw bytes await review
+        # an article page quarantined for good (unreadable: its raw bytes await review) is not
+        # fetched again; one that failed transiently is held back only until its `retry_at`, and
+        # one an admin released is fetched again on the next crawl
         from w3lib.url import canonicalize_url
 
         keys |= {
@@ -66,6 +71,8 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
                     Quarantine.source_id == source_id,
                     Quarantine.url.is_not(None),
                     Quarantine.created_at >= now - timedelta(days=horizon_days),
+                    Quarantine.released_at.is_(None),
+                    or_(Quarantine.retry_at.is_(None), Quarantine.retry_at > now),
                 )
             )
         }
@@ -73,4 +80,29 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
         c.key: dict(c.value)
         for c in session.scalars(select(CrawlCursor).where(CrawlCursor.source_id == source_id))
     }
-    return Seen(keys=keys, cursors=cursors)
+    refetch = [
+        (qid, url)
+        for qid, url in session.execute(
+            select(Quarantine.id, Quarantine.url)
+            .where(
+                Quarantine.source_id == source_id,
+                Quarantine.url.is_not(None),
+                Quarantine.retry_at.is_not(None),
+                Quarantine.retry_at <= now,
+            )
+            .order_by(Quarantine.id)
+            .limit(REFETCH_PER_RUN)
+        )
+    ]
+    return Seen(keys=keys, cursors=cursors, refetch=refetch)
+
+
+REFETCH_PER_RUN = 200  # quarantined URLs fetched again per crawl at most (the rest wait for the next)
+
+
+def retry_time(t: datetime, attempt: int, *, after_minutes: float, attempts: int) -> datetime | None:
+    """When a transiently failed item is fetched again after its `attempt`-th failure: after
+    `after_minutes`·2^(attempt−1), capped at one day; None once `attempts` failures are used up."""
+    if attempt >= attempts:
+        return None
+    return t + timedelta(minutes=min(after_minutes * 2 ** (attempt - 1), 24 * 60))

@@ -8,34 +8,42 @@ from __future__ import annotations
 from typing import Any
 
 from yuqing.config import Settings, SourceConfig
+from yuqing.source_options import DEFAULT_MAX_BYTES, MB
 
 
 def scrapy_settings(
     settings: Settings, source: SourceConfig, *, log_level: str = "WARNING"
 ) -> dict[str, Any]:
     crawl, opts = settings.crawl, source.options
-    delay = float(opts.get("download_delay", crawl.download_delay))
+    delay = opts.download_delay if opts.download_delay is not None else crawl.download_delay
+    max_bytes = opts.max_download_bytes or DEFAULT_MAX_BYTES.get(source.kind, 10 * MB)
+    warn_bytes = min(opts.warn_download_bytes or max_bytes // 2, max_bytes)
     return {
         "BOT_NAME": "yuqing",
-        "USER_AGENT": opts.get("user_agent", crawl.user_agent),
+        "USER_AGENT": opts.user_agent or crawl.user_agent,
         "ROBOTSTXT_OBEY": source.obey_robots,
         "DOWNLOAD_DELAY": delay,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle and delay > 0,
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
-        "AUTOTHROTTLE_MAX_DELAY": float(opts.get("max_delay", 60.0)),
-        "CONCURRENT_REQUESTS": int(opts.get("concurrent_requests", 16)),
+        "AUTOTHROTTLE_MAX_DELAY": opts.max_delay,
+        "CONCURRENT_REQUESTS": opts.concurrent_requests,
         # Scrapy starts this many asyncio workers per callback; the store pipeline is synchronous,
         # so more only costs CPU (100, the default, doubled the per-article cost)
-        "CONCURRENT_ITEMS": int(opts.get("concurrent_items", 4)),
-        "CONCURRENT_REQUESTS_PER_DOMAIN": int(
-            opts.get("concurrency_per_domain", crawl.concurrency_per_domain)
-        ),
-        "DOWNLOAD_TIMEOUT": float(opts.get("timeout_seconds", crawl.timeout_seconds)),
-        "RETRY_TIMES": int(opts.get("retry_times", crawl.retry_times)),
-        "YUQING_RETRY_BACKOFF_SECONDS": float(opts.get("retry_backoff_seconds", 1.0)),
+        "CONCURRENT_ITEMS": opts.concurrent_items,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency_per_domain or crawl.concurrency_per_domain,
+        "DOWNLOAD_TIMEOUT": opts.timeout_seconds or crawl.timeout_seconds,
+        "RETRY_TIMES": opts.retry_times if opts.retry_times is not None else crawl.retry_times,
+        "YUQING_RETRY_BACKOFF_SECONDS": opts.retry_backoff_seconds,
         "YUQING_BACKOFF_MINUTES": crawl.backoff_minutes,
+        "YUQING_REFETCH_AFTER_MINUTES": crawl.refetch_after_minutes,
+        "YUQING_REFETCH_ATTEMPTS": crawl.refetch_attempts,
         "YUQING_DATABASE_URL": settings.database_url,
-        "YUQING_BATCH_SIZE": int(opts.get("batch_size", 500)),
+        "YUQING_BATCH_SIZE": opts.batch_size,
+        # size caps: Scrapy cancels a download above DOWNLOAD_MAXSIZE (Content-Length or bytes
+        # received) and HttpCompressionMiddleware refuses a body that decompresses beyond it
+        # (a gzip bomb); SourceSpider.failed quarantines either with its true reason
+        "DOWNLOAD_MAXSIZE": max_bytes,
+        "DOWNLOAD_WARNSIZE": warn_bytes,
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # no listening sockets from a crawl
@@ -47,6 +55,7 @@ def scrapy_settings(
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.BlockDetectorMiddleware": 560,
         },
+        "SPIDER_MIDDLEWARES": {"crawler.middlewares.RefetchMiddleware": 10},
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "EXTENSIONS": {"crawler.progress.ProgressExtension": 500},
     }

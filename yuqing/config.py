@@ -30,6 +30,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from yuqing.source_options import CrawlOptions, parse_options
+
 SourceKind = Literal["news_rss", "news_site", "weibo_search", "tieba", "discuz", "releases"]
 MediaTier = Literal["central", "provincial", "local", "self"]
 Grade = Literal["I", "II", "III", "IV"]
@@ -48,7 +50,16 @@ class SourceConfig(BaseModel):
     media_tier: MediaTier = "self"
     obey_robots: bool = True
     keywords: list[str] = Field(default_factory=list)  # search sources: what to ask for
-    options: dict[str, Any] = Field(default_factory=dict)
+    # typed per kind (yuqing/source_options.py), checked here so a typo fails at load time
+    options: CrawlOptions = Field(default_factory=CrawlOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_options(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("kind"), str):
+            name = data.get("name", "?")
+            data = {**data, "options": parse_options(str(name), data["kind"], data.get("options"))}
+        return data
 
 
 class WatchTopicConfig(BaseModel):
@@ -76,6 +87,11 @@ class CrawlConfig(BaseModel):
     timeout_seconds: float = 20.0
     retry_times: int = 3
     backoff_minutes: float = 15.0  # after a block (418/432/403, captcha)
+    # a transiently failed item (5xx, timeout) is fetched again by a later crawl after
+    # refetch_after_minutes · 2^(attempt−1) (capped at a day), at most refetch_attempts times
+    refetch_after_minutes: float = 10.0
+    refetch_attempts: int = 5
+    in_process: bool = False  # scheduled crawls in the service's own reactor thread, not child processes
     weibo_cookie: str | None = None  # never committed: set YUQING_CRAWL__WEIBO_COOKIE
     weibo_page_cap: int = 50
     user_agent: str = "yuqing/0.1 (+public-opinion monitoring of a statistics bureau)"

@@ -42,11 +42,15 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
 
 def serve(settings: Settings, options: ServeOptions) -> None:
     from api.app import create_app
+    from crawler.run import in_process_runner
 
     engine, factory = prepare_database(settings)
     scheduler = None
     if options.scheduler:
-        scheduler = Scheduler(settings, engine, intervals=options.intervals, crawl=options.crawl)
+        # crawls in a child process each (default: a hung crawl cannot stall the service), or in
+        # this process's reactor thread ([crawl] in_process = true: no interpreter start per crawl)
+        extra = {"crawl_runner": in_process_runner(settings)} if settings.crawl.in_process else {}
+        scheduler = Scheduler(settings, engine, intervals=options.intervals, crawl=options.crawl, **extra)
         scheduler.start()
     app = create_app(settings, factory)
     try:

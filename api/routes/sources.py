@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler.quarantine import QuarantineError, release, state_of
 from store.models import Document, Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
@@ -13,7 +14,7 @@ from yuqing.config import Settings
 
 from .. import labels as L
 from .. import schemas as S
-from ..deps import Principal, current_principal, get_session, get_settings
+from ..deps import Principal, current_principal, get_session, get_settings, require
 from ..present import source_warnings
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
@@ -75,6 +76,7 @@ def list_quarantine(
     if source_id is not None:
         q = q.where(Quarantine.source_id == source_id)
     rows = session.execute(q.order_by(Quarantine.id.desc()).limit(limit)).all()
+    t = clock_now()
     return [
         S.QuarantineOut(
             id=r.id,
@@ -87,6 +89,8 @@ def list_quarantine(
             content_type=r.content_type,
             body_bytes=size or 0,
             created_at=local_iso(r.created_at),
+            attempts=r.attempts or 1,
+            state=state_of(r, t),
         )
         for r, name, size in rows
     ]
@@ -111,3 +115,27 @@ def list_off_topic(
         )
         for d in session.scalars(q.order_by(Document.id.desc()).limit(limit))
     ]
+
+
+@router.post(
+    "/quarantine/{quarantine_id}/release",
+    response_model=S.QuarantineOut,
+    summary="放行隔离条目：下次抓取时重新抓取",
+)
+def release_quarantine(
+    quarantine_id: int,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("quarantine.release")),
+) -> S.QuarantineOut:
+    try:
+        row = release(session, [quarantine_id], now=clock_now(), actor=who.name)[0]
+    except QuarantineError as exc:
+        raise HTTPException(status_code=404 if "没有编号" in str(exc) else 409, detail=str(exc)) from exc
+    session.commit()
+    source = session.get(Source, row.source_id) if row.source_id is not None else None
+    return S.QuarantineOut(
+        id=row.id, source_id=row.source_id, source_name=source.name if source else None, stage=row.stage,
+        url=row.url, reason=row.reason, status_code=row.status_code, content_type=row.content_type,
+        body_bytes=len(row.body or b""), created_at=local_iso(row.created_at), attempts=row.attempts or 1,
+        state=state_of(row, clock_now()),
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 _PAGE_COUNT = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)")
 _DATE_TIME = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s*(\d{1,2}:\d{2}))?")
@@ -32,14 +33,20 @@ class Layout:
 
     list_container: str = "div.list-content"
     row: str = "div.list-content ul li"
-    title: str = "div.detail-title h1"
-    date: str = "div.detail-title-des"
-    body: str = ".TRS_Editor, .TRS_UEDITOR"
+    # older pages (TRS_Editor template): title `h2.xilan_tit`, date `font.xilan_titf`
+    title: str = "div.detail-title h1, h2.xilan_tit"
+    date: str = "div.detail-title-des, .xilan_titf"
+    # alternatives tried in order, the first that matches wins (they nest: the current template's
+    # `detail-text-content` wraps a `TRS_Editor` on many pages, older pages have only `TRS_Editor`)
+    body: str = ".TRS_Editor, .TRS_UEDITOR, div.detail-text-content, div.txt-content"
 
     @classmethod
-    def from_options(cls, options: dict[str, object]) -> Layout:
+    def from_options(cls, options: Any) -> Layout:
+        """From a source's options (typed model or mapping); unset selectors keep the defaults."""
+        if hasattr(options, "model_dump"):
+            options = options.model_dump()
         names = cls.__dataclass_fields__
-        return cls(**{k: str(v) for k, v in options.items() if k in names})
+        return cls(**{k: str(v) for k, v in dict(options).items() if k in names and v is not None})
 
 
 STATS_GOV_CN = Layout()
@@ -76,18 +83,27 @@ class ReleasePage:
     body: str
 
 
+def _first(sel: Selector, alternatives: str) -> SelectorList:
+    """The first of comma-separated CSS alternatives that matches (templates nest: taking all of
+    them at once would repeat text)."""
+    for alt in alternatives.split(","):
+        if found := sel.css(alt.strip()):
+            return found
+    return SelectorList([])
+
+
 def detail_page(html: str, layout: Layout = STATS_GOV_CN) -> ReleasePage:
     sel = Selector(text=html)
-    title = " ".join(sel.css(f"{layout.title} ::text").getall()).strip() or None
+    title = " ".join(_first(sel, layout.title).css("::text").getall()).strip() or None
     # `h2 > p` is invalid HTML: parsers move the <p> out of the <h2>, so read the whole block
-    date_text = " ".join(sel.css(f"{layout.date} ::text").getall())
+    date_text = " ".join(_first(sel, layout.date).css("::text").getall())
     m = _DATE_TIME.search(date_text)
     raw = None
     if m:
         raw = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" + (
             f" {m.group(4)}" if m.group(4) else ""
         )
-    body_sel = sel.css(layout.body)
+    body_sel = _first(sel, layout.body)
     body = (
         re.sub(
             r"[ \t\r\f\v]+", " ", "\n".join(t.strip() for t in body_sel.css("::text").getall() if t.strip())

@@ -2,7 +2,8 @@
 
 Forms (sources.md): "Sun Nov 20 10:00:00 +0800 2022", 刚刚, N秒前, N分钟前, N小时前, N天前,
 今天 HH:MM, 昨天 HH:MM, 前天 HH:MM, MM-DD, MM-DD HH:MM, MM月DD日 HH:MM, YYYY年MM月DD日 HH:MM,
-YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD[ HH:MM], optionally prefixed by "发表于".
+YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD[ HH:MM], optionally prefixed by "发表于"; forums add
+"发布于 …", 半小时前, 刚才, "5 分钟前", N周前 and &nbsp; between the words.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def parse_time(raw: str | None, now: datetime) -> datetime | None:
     if not raw:
         return None
     text = raw.strip().removeprefix("发表于").strip()
+    text = _FORUM_PREFIX.sub("", text.replace("\xa0", " ")).strip()
+    if (relative := _forum_relative(text, now)) is not None:
+        return relative
     local_now = now.astimezone(SHANGHAI)
     if text == "刚刚":
         return now.astimezone(UTC)
@@ -50,6 +54,28 @@ def parse_time(raw: str | None, now: datetime) -> datetime | None:
         if found is not None and found > now + timedelta(days=1):
             found = _local(local_now.year - 1, mo, d, hh, mm)
         return found
+    return None
+
+
+# forum and Weibo forms: "发布于 2026-3-15", "发表于&nbsp;昨天 10:05", 半小时前, "5 分钟前", 刚才
+_FORUM_PREFIX = re.compile(r"^(?:发表于|发布于|发布时间[:：]|更新于|回复于)\s*")
+_HALF_HOUR = re.compile(r"^半\s*(小时|分钟)前$")
+_AGO_SPACED = re.compile(r"^(\d+)\s+(秒|分钟|小时|天)\s*前$|^(\d+)\s*(秒钟|分|个小时|周)前$")
+_AGO_EXTRA = {"秒钟": ("seconds", 1), "分": ("minutes", 1), "个小时": ("hours", 1), "周": ("days", 7)}
+
+
+def _forum_relative(text: str, now: datetime) -> datetime | None:
+    """Relative forms the basic patterns miss (None: not one of them)."""
+    if text == "刚才":
+        return now.astimezone(UTC)
+    if m := _HALF_HOUR.match(text):
+        half = timedelta(minutes=30) if m.group(1) == "小时" else timedelta(seconds=30)
+        return (now - half).astimezone(UTC)
+    if m := _AGO_SPACED.match(text):
+        if m.group(1):
+            return (now - timedelta(**{_AGO_UNIT[m.group(2)]: int(m.group(1))})).astimezone(UTC)
+        unit, factor = _AGO_EXTRA[m.group(4)]
+        return (now - timedelta(**{unit: int(m.group(3)) * factor})).astimezone(UTC)
     return None
 
 

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +17,32 @@ from yuqing.clock import to_local
 
 class WeiboFormatError(ValueError):
     """The reply is not the search JSON we know (truncated, HTML, unexpected shape)."""
+
+
+def load_json(body: bytes) -> Any:
+    """A JSON reply (UTF-8, as m.weibo.cn sends it). Raises WeiboFormatError saying what failed:
+    empty, cut off (mid-character or mid-document), not UTF-8, HTML instead of JSON, or malformed."""
+    if not body or not body.strip():
+        raise WeiboFormatError("空响应体")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" or exc.start >= len(body) - 3:
+            raise WeiboFormatError(
+                f"JSON 被截断：{len(body)} 字节处中断在一个字符中间（回复不完整）"
+            ) from None
+        raise WeiboFormatError(f"回复不是 UTF-8 文本（第 {exc.start} 字节无法解码）") from None
+    stripped = text.lstrip()
+    if stripped[:1] == "<":
+        raise WeiboFormatError("回复是 HTML 页面而不是 JSON（可能被重定向到登录或验证页）")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) - 1:
+            raise WeiboFormatError(
+                f"JSON 被截断：在第 {exc.pos} 个字符处意外结束（共 {len(text)} 个字符，回复不完整）"
+            ) from None
+        raise WeiboFormatError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
 
 
 def iter_mblogs(payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -41,6 +67,50 @@ def _int(value: object) -> int | None:
         return None
 
 
+WEIBO_EPOCH_OFFSET = 515483463  # seconds: a post's mid holds its Unix time in the bits above 22
+_FIRST_POST = datetime(2009, 8, 1, tzinfo=UTC)
+
+
+def mid_time(mid: object) -> datetime | None:
+    """The publication time a post's mid encodes: (mid >> 22) + 515483463 (Unix seconds)."""
+    if not str(mid or "").isdigit():
+        return None
+    try:
+        return datetime.fromtimestamp((int(str(mid)) >> 22) + WEIBO_EPOCH_OFFSET, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def published_time(raw: str | None, mid: object, now: datetime) -> tuple[datetime | None, str | None]:
+    """The post's time and how it was found ("mid" or "created_at").
+
+    Relative or yearless forms ("MM-DD", "N小时前", "昨天 HH:MM") lose the year or the minute; the
+    mid is exact, so it wins whenever it agrees with what the page printed (same month and day for
+    "MM-DD", within the printed precision otherwise). A mid that disagrees (not a real post id) is
+    ignored and the printed time is kept.
+    """
+    printed = parse_time(raw, now) if raw else None
+    exact = mid_time(mid)
+    if exact is None or not (_FIRST_POST <= exact <= now + timedelta(days=1)):
+        return printed, "created_at" if printed else None
+    if printed is None:
+        return exact, "mid"
+    text = (raw or "").strip()
+    local_exact, local_printed = to_local(exact), to_local(printed)
+    if _YEARLESS_DAY.match(text) or text.endswith("天前"):
+        agrees = (local_exact.month, local_exact.day) == (local_printed.month, local_printed.day) or (
+            text.endswith("天前") and abs(exact - printed) <= timedelta(days=1)
+        )
+    elif text.endswith("小时前"):
+        agrees = abs(exact - printed) <= timedelta(hours=1)
+    else:
+        agrees = abs(exact - printed) <= timedelta(minutes=2)
+    return (exact, "mid") if agrees else (printed, "created_at")
+
+
+_YEARLESS_DAY = re.compile(r"^\d{1,2}-\d{1,2}$|^\d{1,2}月\d{1,2}日$")
+
+
 def mblog_document(
     mblog: dict[str, Any], *, now: datetime, base: str, keyword: str | None = None
 ) -> dict[str, Any]:
@@ -56,6 +126,9 @@ def mblog_document(
     uid = str(user.get("id")) if user.get("id") is not None else None
     canonical = f"https://weibo.com/{uid}/{bid}" if uid and bid else None
     own = {k: v for k, v in mblog.items() if k != "retweeted_status"}
+    published, time_from = published_time(
+        str(raw_time) if raw_time is not None else None, mblog.get("mid") or mblog.get("id"), now
+    )
     return {
         "platform": "weibo",
         "dedup_key": post_id,
@@ -69,7 +142,7 @@ def mblog_document(
         "author_followers": parse_count(user.get("followers_count")),
         "author_verified_type": _int(user.get("verified_type")),
         "publisher": "微博",
-        "published_at": parse_time(str(raw_time) if raw_time is not None else None, now),
+        "published_at": published,
         "published_raw": str(raw_time)[:100] if raw_time is not None else None,
         "reposts": parse_count(mblog.get("reposts_count")),
         "comments": parse_count(mblog.get("comments_count")),
@@ -81,6 +154,7 @@ def mblog_document(
             "source": mblog.get("source"),
             "region_name": mblog.get("region_name"),
             "pic_num": mblog.get("pic_num"),
+            "time_from": time_from,
             "is_long_text": bool(mblog.get("isLongText")),
             "verified": user.get("verified"),
             "verified_reason": user.get("verified_reason"),
@@ -94,7 +168,18 @@ _RENDER_DATA = re.compile(r"var\s+\$render_data\s*=\s*(\[.*?\])\s*\[0\]", re.S)
 
 
 def detail_status(html: str) -> dict[str, Any]:
-    """The `status` object of a /detail/{id} page (`var $render_data = [{...}][0] || {};`)."""
+    """The `status` object of a /detail/{id} page (`var $render_data = [{...}][0] || {};`), or of
+    the long-text JSON (`/statuses/extend?id=…`: `{"ok": 1, "data": {"longTextContent": …}}`)."""
+    if html.lstrip()[:1] == "{":
+        try:
+            payload = json.loads(html)
+        except json.JSONDecodeError as exc:
+            raise WeiboFormatError(f"长微博全文 JSON 格式错误：{exc.msg}（第 {exc.pos} 个字符）") from exc
+        data = payload.get("data") if isinstance(payload, dict) else None
+        text = data.get("longTextContent") if isinstance(data, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            raise WeiboFormatError("长微博全文 JSON 缺少 data.longTextContent")
+        return {"text": text, **{k: v for k, v in data.items() if k.endswith("_count")}}
     m = _RENDER_DATA.search(html)
     if not m:
         raise WeiboFormatError("详情页没有 $render_data")

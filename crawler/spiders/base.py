@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +22,24 @@ from yuqing.config import Settings, SourceConfig
 
 log = logging.getLogger(__name__)
 
+_SIZE_FIGURES = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
+
+
+def oversize_reason(failure: Failure) -> str | None:
+    """Chinese reason when Scrapy refused a response for its size (DOWNLOAD_MAXSIZE), else None.
+
+    Scrapy cancels a download whose Content-Length or received bytes pass the cap, and
+    HttpCompressionMiddleware raises IgnoreRequest when a body decompresses beyond it (a gzip
+    bomb); both would otherwise read as a plain error or as "robots.txt 禁止抓取".
+    """
+    message = failure.getErrorMessage()
+    if "during decompression" in message and "DOWNLOAD_MAXSIZE" in message:
+        limit = re.search(r"DOWNLOAD_MAXSIZE \((\d+) B\)", message)
+        return f"解压后超过大小上限（{limit.group(1) if limit else '?'} 字节），已拒收（疑似压缩炸弹）"
+    if m := _SIZE_FIGURES.search(message):
+        return f"响应大小 {m.group(1)} 字节，超过上限 {m.group(2)} 字节，已拒收"
+    return None
+
 
 class SourceSpider(scrapy.Spider):
     """A spider bound to one configured source (`source`), with the keys it already holds (`seen`)."""
@@ -34,6 +54,7 @@ class SourceSpider(scrapy.Spider):
         self.options = source.options
         self.started = now()
         self.cursor_updates: dict[str, dict[str, Any]] = {}
+        self.refetched: list[int] = []  # quarantine ids requested again in this run
 
     @property
     def crawl_time(self) -> datetime:
@@ -59,6 +80,8 @@ class SourceSpider(scrapy.Spider):
     # -- bad input -----------------------------------------------------------------------------
 
     def quarantine(self, response: Response, reason: str) -> QuarantineItem:
+        """The response kept with `reason`, as fetched (its size is bounded by the source kind's
+        DOWNLOAD_MAXSIZE: anything larger was refused and keeps no body at all)."""
         ctype = response.headers.get(b"Content-Type")
         return QuarantineItem(
             url=response.url,
@@ -82,25 +105,62 @@ class SourceSpider(scrapy.Spider):
     def ok(self) -> None:
         self.crawler.stats.inc_value("yuqing/pages_ok")
 
-    def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
-        """A request that failed after retries: counted; its response, if any, quarantined."""
-        if failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError):
-            if not self.crawler.stats.get_value("yuqing/blocked"):  # robots.txt said no
-                self.crawler.stats.inc_value("yuqing/disallowed")
-                self.crawler.stats.set_value(
-                    "yuqing/last_error", f"robots.txt 禁止抓取：{failure.request.url}"
-                )
-            return
+    def page_items(self, response: Response, *, held: int, read: int) -> Iterator[QuarantineItem]:
+        """Count what a list or thread page held against what was read from it. A page that yields
+        fewer items than it holds makes the run a warning (crawler.health.silent_loss) and is kept
+        in the quarantine with that reason, for the parser to be fixed against it."""
         stats = self.crawler.stats
-        stats.inc_value("yuqing/errors")
+        stats.inc_value("yuqing/items_found", held)
+        if read < held:
+            why = f"页面有 {held} 条，只读出 {read} 条"
+            stats.inc_value("yuqing/pages_short")
+            stats.set_value("yuqing/last_error", f"{response.url} — {why}")
+            yield self.quarantine(response, f"页面未能完整读取：{why}")
+
+    def failed(self, failure: Failure) -> Iterator[QuarantineItem]:
+        """A request that failed after retries: counted with its true reason; quarantined (with
+        its response, if any) so that an admin sees it, and a transient failure (5xx,
+        timeout, refused connection) is fetched again by a later crawl (crawler.seen.retry_time,
+        crawler.middlewares.RefetchMiddleware)."""
+        stats = self.crawler.stats
         request = failure.request  # type: ignore[attr-defined]
-        message = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:500]
+        too_big = oversize_reason(failure)
+        ignored = failure.check(scrapy.exceptions.IgnoreRequest) and not failure.check(HttpError)
+        if too_big is None and ignored:
+            if stats.get_value("yuqing/blocked"):  # the block detector already stopped the crawl
+                return
+            if "robots.txt" in failure.getErrorMessage():
+                stats.inc_value("yuqing/disallowed")
+                stats.set_value("yuqing/last_error", f"robots.txt 禁止抓取：{request.url}")
+                return
+        stats.inc_value("yuqing/errors")
+        message = too_big or f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:500]
         stats.set_value("yuqing/last_error", f"{request.url} — {message}")
         log.warning("请求失败 %s：%s", request.url, message)
-        if failure.check(HttpError):
+        if too_big is not None:
+            stats.inc_value("yuqing/oversize")
+            yield QuarantineItem(url=request.url, reason=too_big, retry=False)
+        elif failure.check(HttpError):
             response = failure.value.response
-            yield self.quarantine(response, f"HTTP {response.status}")
+            retry = response.status >= 500 and self.refetchable(request)
+            yield replace(self.quarantine(response, f"HTTP {response.status}"), retry=retry)
+        elif self.refetchable(request):  # timeout, refused or reset connection: the reason is kept
+            yield QuarantineItem(url=request.url, reason=f"请求失败：{message}", retry=True)
         yield from self.on_failure(request)
+
+    # callbacks whose pages refetch_request can rebuild from the URL alone; a failed list or feed
+    # page needs no retry row: the next crawl reads it anyway
+    refetch_callbacks: frozenset[str] = frozenset({"parse_article"})
+
+    def refetchable(self, request: scrapy.Request) -> bool:
+        return getattr(request.callback, "__name__", "") in self.refetch_callbacks
+
+    def refetch_request(self, url: str) -> scrapy.Request | None:
+        """Hook: the request that reads one quarantined URL again (crawler.middlewares.
+        RefetchMiddleware); None when the spider cannot tell what the URL is. Article spiders
+        (crawler.spiders.news) have `article_request`, so news URLs are refetched by default."""
+        article_request = getattr(self, "article_request", None)
+        return article_request(url, {}) if callable(article_request) else None
 
     def on_failure(self, request: scrapy.Request) -> Iterator[Any]:
         """Hook: what to save when a request is lost (e.g. list snippets of a thread)."""

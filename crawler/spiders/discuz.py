@@ -9,8 +9,10 @@ goes on from where this one stopped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from scrapy.http import Response
 
@@ -19,16 +21,21 @@ from crawler.parsing.forums import ForumFormatError, discuz_list, discuz_page_ur
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.forum import post_document, remember, thread_pages_left
 
+# what a page holds, counted on the raw markup (crawler.health: a page read short is never 正常)
+_LIST_ROW = re.compile(r"""<tbody[^>]*id=["']normalthread_\d+""")
+_POST = re.compile(r"""<div[^>]*id=["']post_\d+["']""")
+
 
 class DiscuzSpider(SourceSpider):
     name = "discuz"
     platform = "discuz"
+    refetch_callbacks = frozenset({"parse_thread"})  # see refetch_request
 
     def list_url(self, fid: str, page: int) -> str:
         return f"{self.source.url.rstrip('/')}/forum.php?mod=forumdisplay&fid={fid}&page={page}"
 
     async def start(self) -> AsyncIterator[Any]:
-        for fid in self.options.get("fids", []):
+        for fid in self.options.fids:
             yield self.request(
                 self.list_url(str(fid), 1), self.parse_list, cb_kwargs={"fid": str(fid), "page": 1}
             )
@@ -50,6 +57,7 @@ class DiscuzSpider(SourceSpider):
             yield self.quarantine(response, f"论坛列表页无法解析：{exc}")
             return
         self.ok()
+        yield from self.page_items(response, held=len(_LIST_ROW.findall(html or "")), read=len(rows))
         counts, pages = self.counts(fid), self.last_pages(fid)
         changed = 0
         for row in rows:
@@ -66,15 +74,26 @@ class DiscuzSpider(SourceSpider):
                     "thread_url": row.url,
                 },
             )
-        if changed and _next and page < int(self.options.get("max_pages", 3)):
+        if changed and _next and page < self.options.max_pages:
             yield self.request(
                 self.list_url(fid, page + 1), self.parse_list, cb_kwargs={"fid": fid, "page": page + 1}
             )
 
+    def refetch_request(self, url: str) -> Any:
+        """A quarantined thread page read again (its board unknown: no cursor is moved)."""
+        query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+        if query.get("mod") != "viewthread" or not query.get("tid"):
+            return None
+        page = int(query["page"]) if query.get("page", "").isdigit() else 1
+        cb = {
+            "fid": None, "replies": None, "tid": query["tid"], "page": page, "first": page, "thread_url": url,
+        }
+        return self.request(url, self.parse_thread, cb_kwargs=cb)
+
     def parse_thread(
         self,
         response: Response,
-        fid: str,
+        fid: str | None,
         replies: int | None,
         tid: str,
         page: int,
@@ -91,15 +110,18 @@ class DiscuzSpider(SourceSpider):
             yield self.quarantine(response, f"论坛帖子页无法解析：{exc}")
             return
         self.ok()
+        yield from self.page_items(response, held=len(_POST.findall(html or "")), read=len(posts))
         for post in posts:
             post.thread_id = post.thread_id or tid
             if self.seen.add(post.post_id):
                 yield DocumentItem(post_document(post, platform="discuz", now=self.crawl_time))
+        if fid is None:  # a refetched page (crawler.middlewares.RefetchMiddleware): read it, no more
+            return
         remember(self.last_pages(fid), tid, page)
         if nxt is None:  # the thread's last page: it is read up to `replies`
             if replies is not None:
                 remember(self.counts(fid), tid, replies)
-        elif thread_pages_left(first, page, int(self.options.get("max_thread_pages", 5))):
+        elif thread_pages_left(first, page, self.options.max_thread_pages):
             yield self.request(
                 discuz_page_url(thread_url or response.url, page + 1),
                 self.parse_thread,

@@ -27,7 +27,7 @@ def post_document(
         "published_raw": post.published_raw,
         "comments": post.replies,
         "parent_key": None,
-        "extra": {"thread_id": post.thread_id, "floor": post.floor, "snippet_only": snippet},
+        "extra": {**post.extra, "thread_id": post.thread_id, "floor": post.floor, "snippet_only": snippet},
         "raw": raw,
     }
 

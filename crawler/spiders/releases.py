@@ -31,6 +31,7 @@ from crawler.spiders.base import SourceSpider
 class ReleasesSpider(SourceSpider):
     name = "releases"
     platform = "release"
+    refetch_callbacks = frozenset({"parse_detail"})  # see refetch_request
 
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(page_url(self.source.url, 0), self.parse_list, cb_kwargs={"n": 0})
@@ -51,7 +52,7 @@ class ReleasesSpider(SourceSpider):
         for row in new:
             yield self.request(row.url, self.parse_detail, cb_kwargs={"row": row})
         last = (pages or 1) - 1
-        if new and n < last and n + 1 < int(self.options.get("max_pages", 3)):
+        if new and n < last and n + 1 < self.options.max_pages:
             yield self.request(page_url(self.source.url, n + 1), self.parse_list, cb_kwargs={"n": n + 1})
 
     def release(
@@ -59,7 +60,7 @@ class ReleasesSpider(SourceSpider):
     ) -> ReleaseItem:
         parsed = parse_release_title(title, row.url)
         raw = published_raw or (
-            f"{row.date} {self.options.get('default_time', '09:30')}" if row.date else None
+            f"{row.date} {self.options.default_time}" if row.date else None
         )
         published: datetime | None = parse_time(raw, self.crawl_time) if raw else None
         return ReleaseItem(
@@ -93,6 +94,12 @@ class ReleasesSpider(SourceSpider):
         # the list's title attribute is the full title; the detail page's is used when present
         title = (page.title if page and page.title else None) or row.title
         yield self.release(row, title, page.published_raw if page else None, page.body if page else None)
+
+    def refetch_request(self, url: str) -> Any:
+        """A quarantined release page read again (its list row is gone: title from the page)."""
+        if page_url(self.source.url, 0) in url and "index" in url.rsplit("/", 1)[-1]:
+            return None  # a list page: the next crawl reads the list anyway
+        return self.request(url, self.parse_detail, cb_kwargs={"row": ReleaseRow(url, "", None)})
 
     def on_failure(self, request: Any) -> Iterator[Any]:
         row = request.cb_kwargs.get("row")

@@ -1,19 +1,22 @@
 """tieba: Baidu Tieba search (sm=1, newest first) per keyword and forum lists (options.forums).
 
+Search results: the classic layout (div.s_post) or, failing that, any card layout, read by its
+structure (crawler.parsing.forums.tieba_search_cards); the signed JSON API is not called.
 Search: paging stops at a results page with no unseen post, or options.max_pages (default 5). A
 thread page that cannot be fetched or parsed still leaves its search snippets stored.
 Forum lists (`/f?kw=…&pn=…`, 50 threads a page, newest reply first): a cursor per forum keeps each
 thread's reply count, so only threads that grew are fetched, and paging stops at the first
-(non-pinned) thread already known unchanged, or at options.max_pages.
+(non-pinned) thread already known unchanged, or at options.max_forum_pages (default 3).
 Threads (`/p/{tid}?pn=N`): read from the last page seen (a cursor per source), at most
 options.max_thread_pages (default 5) pages a run; a thread cut off there is continued next run.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 from scrapy.http import Response
 
@@ -23,18 +26,27 @@ from crawler.parsing.forums import (
     ForumPost,
     tieba_forum_list,
     tieba_search,
+    tieba_sub_replies,
+    tieba_sub_reply_pages,
     tieba_thread,
     tieba_thread_pages,
 )
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.forum import post_document, remember, thread_pages_left
 
+# what a page holds, counted on the raw markup (crawler.health: a page read short is never 正常)
+_SEARCH_ROW = re.compile(r"""class=["']s_post["']""")
+_LIST_ROW = re.compile(r"""<li[^>]*class=["'][^"']*\bj_thread_list\b""")
+# a floor: `div.l_post` with its data-field (an empty `{}` one is an ad slot)
+_FLOOR = re.compile(r"""<div[^>]*class=["'][^"']*\bl_post\b[^"']*["'][^>]*data-field=["'](?!\{\})""")
 FORUM_PAGE_SIZE = 50  # `pn` of a forum list is an offset in threads
+SUB_REPLY_PAGE_SIZE = 10  # replies per /p/comment page (and shown inline under a floor)
 
 
 class TiebaSpider(SourceSpider):
     name = "tieba"
     platform = "tieba"
+    refetch_callbacks = frozenset({"parse_thread", "parse_sub_replies"})  # see refetch_request
 
     @property
     def base(self) -> str:
@@ -54,7 +66,7 @@ class TiebaSpider(SourceSpider):
             yield self.request(
                 self.search_url(keyword, 1), self.parse_search, cb_kwargs={"keyword": keyword, "page": 1}
             )
-        for forum in self.options.get("forums", []):
+        for forum in self.options.forums:
             yield self.request(
                 self.forum_url(str(forum), 1), self.parse_forum, cb_kwargs={"forum": str(forum), "page": 1}
             )
@@ -87,6 +99,7 @@ class TiebaSpider(SourceSpider):
             yield self.quarantine(response, f"贴吧搜索页无法解析：{exc}")
             return
         self.ok()
+        yield from self.page_items(response, held=len(_SEARCH_ROW.findall(html or "")), read=len(posts))
         by_thread: dict[str, list[ForumPost]] = {}
         for post in posts:
             if post.post_id in self.seen:
@@ -95,7 +108,7 @@ class TiebaSpider(SourceSpider):
             by_thread.setdefault(post.thread_id, []).append(post)
         for tid, snippets in by_thread.items():
             yield self.thread_request(tid, snippets=snippets)
-        if by_thread and page < int(self.options.get("max_pages", 5)):
+        if by_thread and page < self.options.max_pages:
             yield self.request(
                 self.search_url(keyword, page + 1),
                 self.parse_search,
@@ -113,6 +126,7 @@ class TiebaSpider(SourceSpider):
             yield self.quarantine(response, f"贴吧吧内列表页无法解析：{exc}")
             return
         self.ok()
+        yield from self.page_items(response, held=len(_LIST_ROW.findall(html or "")), read=len(rows))
         counts = self.reply_counts(forum)
         reached_known = False
         for row in rows:
@@ -122,7 +136,7 @@ class TiebaSpider(SourceSpider):
                 reached_known = reached_known or not row.pinned
                 continue
             yield self.thread_request(row.thread_id, forum=forum, replies=row.replies)
-        if not reached_known and rows and has_next and page < int(self.options.get("max_pages", 3)):
+        if not reached_known and rows and has_next and page < self.options.max_forum_pages:
             yield self.request(
                 self.forum_url(forum, page + 1),
                 self.parse_forum,
@@ -150,9 +164,12 @@ class TiebaSpider(SourceSpider):
                 yield self.quarantine(response, f"贴吧帖子页无法解析：{exc}")
             else:
                 self.ok()
+                floors = sum(1 for p in posts if "parent_post_id" not in p.extra)
+                yield from self.page_items(response, held=len(_FLOOR.findall(html or "")), read=floors)
         for post in posts:
             if self.seen.add(post.post_id):
                 yield DocumentItem(post_document(post, platform="tieba", now=self.crawl_time))
+        yield from self._more_sub_replies(tid, posts)
         if not posts:  # this page failed: what the search showed is kept, the cursor stays
             yield from self._snippets(snippets)
             return
@@ -161,7 +178,7 @@ class TiebaSpider(SourceSpider):
         if page >= total:  # read to the end: the reply count is caught up
             if forum is not None and replies is not None:
                 remember(self.reply_counts(forum), tid, replies)
-        elif thread_pages_left(first, page, int(self.options.get("max_thread_pages", 5))):
+        elif thread_pages_left(first, page, self.options.max_thread_pages):
             yield self.request(
                 self.thread_url(tid, page + 1),
                 self.parse_thread,
@@ -174,6 +191,73 @@ class TiebaSpider(SourceSpider):
         else:
             self.crawler.stats.inc_value("yuqing/thread_pages_capped")
         yield from self._snippets(snippets)
+
+    def comment_url(self, tid: str, pid: str, page: int) -> str:
+        return f"{self.base}/p/comment?tid={tid}&pid={pid}&pn={page}"
+
+    def _more_sub_replies(self, tid: str, posts: list[ForumPost]) -> Iterator[Any]:
+        """Floors with more nested replies (楼中楼) than the thread page shows: their /p/comment
+        pages, from the first one not shown inline, at most options.max_sub_reply_pages each."""
+        inline: dict[str, int] = {}
+        for post in posts:
+            parent = post.extra.get("parent_post_id")
+            if parent:
+                inline[str(parent)] = inline.get(str(parent), 0) + 1
+        for post in posts:
+            total = post.extra.get("sub_replies")
+            shown = inline.get(post.post_id, 0)
+            if not isinstance(total, int) or total <= shown:
+                continue
+            first = shown // SUB_REPLY_PAGE_SIZE + 1
+            yield self.request(
+                self.comment_url(tid, post.post_id, first),
+                self.parse_sub_replies,
+                cb_kwargs={"tid": tid, "parent": post, "page": first, "first": first},
+            )
+
+    def parse_sub_replies(
+        self, response: Response, tid: str, parent: ForumPost, page: int, first: int
+    ) -> Iterator[Any]:
+        html, bad = self.decode_or_quarantine(response)
+        if bad is not None:
+            yield bad
+            return
+        from parsel import Selector
+
+        replies = tieba_sub_replies(
+            Selector(text=html or ""), tid=tid, parent=parent, base=self.thread_url(tid, 1)
+        )
+        if not replies and "lzl_single_post" not in (html or ""):
+            yield self.quarantine(response, "贴吧楼中楼回复页无法解析：没有回复（li.lzl_single_post）")
+            return
+        self.ok()
+        for reply in replies:
+            if self.seen.add(reply.post_id):
+                yield DocumentItem(post_document(reply, platform="tieba", now=self.crawl_time))
+        if page < tieba_sub_reply_pages(html or "") and thread_pages_left(
+            first, page, self.options.max_sub_reply_pages
+        ):
+            yield self.request(
+                self.comment_url(tid, parent.post_id, page + 1),
+                self.parse_sub_replies,
+                cb_kwargs={"tid": tid, "parent": parent, "page": page + 1, "first": first},
+            )
+
+    def refetch_request(self, url: str) -> Any:
+        """A quarantined thread or nested-reply page, read again (search and list pages are read
+        by every crawl anyway)."""
+        parsed = urlparse(url)
+        query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        page = int(query.get("pn", "1")) if query.get("pn", "1").isdigit() else 1
+        if parsed.path == "/p/comment" and query.get("tid") and query.get("pid"):
+            parent = ForumPost(query["pid"], query["tid"], None, "", None, None, url, None)
+            cb = {"tid": query["tid"], "parent": parent, "page": page, "first": page}
+            return self.request(url, self.parse_sub_replies, cb_kwargs=cb)
+        if m := re.fullmatch(r"/p/(\d+)", parsed.path):
+            tid = m.group(1)
+            cb = {"tid": tid, "page": page, "first": page, "snippets": [], "forum": None, "replies": None}
+            return self.request(url, self.parse_thread, cb_kwargs=cb)
+        return None
 
     def _snippets(self, snippets: list[ForumPost]) -> Iterator[Any]:
         for post in snippets:

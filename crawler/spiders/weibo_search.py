@@ -30,6 +30,7 @@ from crawler.parsing.weibo import (
     hot_topics,
     hot_url,
     iter_mblogs,
+    load_json,
     mblog_document,
 )
 from crawler.spiders.base import SourceSpider
@@ -68,7 +69,7 @@ class WeiboSearchSpider(SourceSpider):
 
         A raw Cookie header would be dropped by the cookies middleware, so it is parsed here.
         """
-        raw = self.options.get("cookie") or self.app_settings.crawl.weibo_cookie or ""
+        raw = self.options.cookie or self.app_settings.crawl.weibo_cookie or ""
         pairs = (part.strip().partition("=") for part in str(raw).split(";"))
         return {name: value for name, _, value in pairs if name}
 
@@ -82,11 +83,11 @@ class WeiboSearchSpider(SourceSpider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
-        if self.options.get("hot"):
+        if self.options.hot:
             yield self.request(
                 hot_url(self.source.url), self.parse_hot, headers=self.headers(), cookies=self.cookies()
             )
-        if self.options.get("search", True):
+        if self.options.search:
             for keyword in self.keywords():
                 yield self.search(keyword, 1)
 
@@ -108,13 +109,9 @@ class WeiboSearchSpider(SourceSpider):
         """Hot topics matching a watch topic; the rest of the list is only counted."""
         from analysis.normalise import normalise
 
-        text, bad = self.decode_or_quarantine(response)
-        if bad is not None:
-            yield bad
-            return
         try:
-            entries = hot_topics(json.loads(text or ""))
-        except (json.JSONDecodeError, WeiboFormatError) as exc:
+            entries = hot_topics(load_json(response.body))
+        except WeiboFormatError as exc:
             yield self.quarantine(response, f"微博热搜榜无法解析：{exc}")
             return
         self.ok()
@@ -133,12 +130,8 @@ class WeiboSearchSpider(SourceSpider):
     def parse_search(
         self, response: Response, keyword: str, page: int, window: Window, depth: int
     ) -> Iterator[Any]:
-        text, bad = self.decode_or_quarantine(response)
-        if bad is not None:
-            yield bad
-            return
-        try:
-            payload = json.loads(text or "")
+        try:  # JSON is UTF-8: no charset guessing, so a cut-off reply says that it was cut off
+            payload = load_json(response.body)
             if not isinstance(payload, dict):
                 raise WeiboFormatError("回复不是 JSON 对象")
             if payload.get("ok") == 0:
@@ -147,7 +140,7 @@ class WeiboSearchSpider(SourceSpider):
             if payload.get("ok") != 1:
                 raise WeiboFormatError(f"未知的 ok 值：{payload.get('ok')!r}")
             mblogs = list(iter_mblogs(payload))
-        except (json.JSONDecodeError, WeiboFormatError) as exc:
+        except WeiboFormatError as exc:
             yield self.quarantine(response, f"微博搜索回复无法解析：{exc}")
             return
         self.ok()
@@ -163,11 +156,11 @@ class WeiboSearchSpider(SourceSpider):
                     yield item
         if not mblogs or not new:
             return
-        cap = int(self.options.get("page_cap", self.app_settings.crawl.weibo_page_cap))
+        cap = self.options.page_cap or self.app_settings.crawl.weibo_page_cap
         if page < cap:
             yield self.search(keyword, page + 1, window, depth)
-        elif oldest is not None and depth < int(self.options.get("max_windows", 4)):
-            hours = float(self.options.get("window_hours", 24))
+        elif oldest is not None and depth < self.options.max_windows:
+            hours = self.options.window_hours
             self.crawler.stats.inc_value("yuqing/weibo_window_splits")
             yield self.search(keyword, 1, (oldest - timedelta(hours=hours), oldest), depth + 1)
 
@@ -203,11 +196,14 @@ class WeiboSearchSpider(SourceSpider):
                 yield DocumentItem(doc)
 
     def parse_detail(self, response: Response, doc: dict[str, Any]) -> Iterator[Any]:
-        text, bad = self.decode_or_quarantine(response)
         try:
-            if bad is not None:
-                raise WeiboFormatError(bad.reason)
-            status = detail_status(text or "")
+            if response.body.lstrip()[:1] == b"{":  # the long-text JSON: UTF-8, cut-offs named
+                status = detail_status(json.dumps(load_json(response.body), ensure_ascii=False))
+            else:
+                text, bad = self.decode_or_quarantine(response)
+                if bad is not None:
+                    raise WeiboFormatError(bad.reason)
+                status = detail_status(text or "")
             doc["text"] = str(status["text"])
             self.ok()
         except WeiboFormatError as exc:

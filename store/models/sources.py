@@ -93,8 +93,13 @@ class Quarantine(Base):
     reason: Mapped[str] = mapped_column(Text)
     status_code: Mapped[int | None]
     content_type: Mapped[str | None] = mapped_column(String(200))
-    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)  # an excerpt at most (crawler EXCERPT_BYTES)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # a transient failure (5xx, timeout) is fetched again by a crawl after `retry_at` (back-off per
+    # attempt); None: not retried automatically (unreadable page, over-size, retries used up)
+    attempts: Mapped[int] = mapped_column(default=1)
+    retry_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]  # an admin released it: the next crawl fetches it again
 
 
 class CrawlCursor(Base):

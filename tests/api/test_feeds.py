@@ -150,8 +150,27 @@ def test_source_health_warns_about_blocks_and_stale_sources(
             "content_type": None,
             "body_bytes": 7,
             "created_at": "2026-11-10T10:00:00+08:00",
+            "attempts": 1,
+            "state": "需人工处理",
         }
     ]
+
+
+def test_an_admin_releases_a_quarantined_item(client: TestClient, client_as, session: Session, make) -> None:  # type: ignore[no-untyped-def]
+    src = make.source(session)
+    row = Quarantine(source_id=src.id, url="http://127.0.0.1/a", reason="HTTP 404", status_code=404)
+    session.add(row)
+    session.commit()
+    assert client.post(f"/api/v1/quarantine/{row.id}/release").status_code == 403  # press officer
+    admin = client_as("admin")
+    r = admin.post(f"/api/v1/quarantine/{row.id}/release")
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "下次抓取时重取"
+    assert admin.post("/api/v1/quarantine/999999/release").status_code == 404
+    session.expire_all()
+    assert session.get(Quarantine, row.id).released_at is not None
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "quarantine.release")).all()
+    assert [a.actor for a in audit] == ["admin-user"]
 
 
 def test_cases_get_working_day_clocks_and_replies_meet_them(client: TestClient) -> None:

@@ -24,6 +24,8 @@ import pytest
 
 SITES = Path(__file__).resolve().parents[1] / "fixtures" / "sites"
 ROOT = Path(__file__).resolve().parents[2]
+# real saved pages, beside the checkout (never copied into the repository; origins in its README)
+REAL = ROOT.parent / "shared" / "real"
 
 
 @dataclass
@@ -45,6 +47,14 @@ class Reply:
             else "text/html"
         )
         return cls(body=path.read_bytes(), content_type=ctype, **kw)
+
+    @classmethod
+    def real(cls, rel: str, content_type: str | None = None, **kw: Any) -> Reply:
+        """A real page from ../shared/real/ served as the site sent it."""
+        ctype = content_type or (
+            "application/json; charset=utf-8" if rel.endswith(".json") else "text/html; charset=utf-8"
+        )
+        return cls(body=(REAL / rel).read_bytes(), content_type=ctype, **kw)
 
 
 class MockSite:
@@ -155,13 +165,28 @@ class CrawlRun:
     stderr: str
 
 
+@pytest.fixture(scope="session")
+def reactor_thread() -> None:
+    """One Twisted reactor for the whole session, in a thread (crawler.reactor): every crawl of a
+    test runs in this process through CrawlerRunner, with no interpreter start-up and no Alembic."""
+    from crawler import reactor
+
+    reactor.start()
+
+
 @pytest.fixture
-def crawl(tmp_path: Path, database_url: str, session: Any):
-    """Run `yuqing crawl …` in a subprocess against a config of the given sources.
+def crawl(tmp_path: Path, database_url: str, session: Any, reactor_thread: None, monkeypatch):
+    """Run `yuqing …` (the real CLI command, in this process) against a config of the given sources.
 
     The test's session ends its transaction first: on SQLite every transaction takes the write
     lock (BEGIN IMMEDIATE, store.db), which would keep the crawl from writing.
     """
+    from typer.testing import CliRunner
+
+    from yuqing.cli import app
+    from yuqing.config import get_settings
+
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
 
     def run(
         sources: list[dict[str, Any]],
@@ -175,20 +200,38 @@ def crawl(tmp_path: Path, database_url: str, session: Any):
             tmp_path / "yuqing.toml", database_url, [dict(s) for s in sources], watch, crawl_settings
         )
         env = {
-            **os.environ,
             "YUQING_CONFIG": str(config),
             "YUQING_DATABASE_URL": database_url,
             "COLUMNS": "200",
             "NO_COLOR": "1",
         }
-        proc = subprocess.run(
-            [str(Path(sys.executable).parent / "yuqing"), command, *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        return CrawlRun(proc.returncode, proc.stdout, proc.stderr)
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(app, [command, *args], env=env)
+        finally:
+            get_settings.cache_clear()
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return CrawlRun(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def run_cli_subprocess(tmp_path: Path, database_url: str, config: Path, *args: str) -> CrawlRun:
+    """`yuqing …` as its own process, as the scheduler starts a crawl."""
+    env = {
+        **os.environ,
+        "YUQING_CONFIG": str(config),
+        "YUQING_DATABASE_URL": database_url,
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+    }
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "yuqing"), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return CrawlRun(proc.returncode, proc.stdout, proc.stderr)

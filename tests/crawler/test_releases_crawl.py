@@ -100,3 +100,43 @@ def test_unknown_source_or_spider_is_a_clear_error(site, crawl) -> None:
     assert run.returncode == 2 and "没有名为" in run.stdout
     run = crawl([source(site)], "weibo_search", "--source", "国家统计局发布")
     assert run.returncode == 2 and "不能用爬虫" in run.stdout
+
+
+def test_real_release_titles_through_the_spider(site, crawl, session) -> None:
+    """The 21 real titles (../shared/real/stats/release_titles_real.tsv) listed on one page of the
+    stats.gov.cn list layout, their detail pages in the current template: what each release keeps."""
+    import csv
+
+    from .conftest import REAL
+
+    with open(REAL / "stats" / "release_titles_real.tsv", encoding="utf-8") as f:
+        real = [r for r in csv.reader(f, delimiter="\t") if r and not r[0].startswith("#") and r[1]]
+    assert len(real) == 20  # one title was quoted without its URL
+    items = []
+    for title, url, date, _origin in real:
+        path = url.removeprefix("https://www.stats.gov.cn")
+        items.append(
+            f'<li><a class="pc_1600" href="{path}" title="{title}">{title}</a><span>{date}</span></li>'
+        )
+        detail = (
+            f'<div class="detail-title"><h1>{title}</h1></div>'
+            f'<div class="detail-title-des"><h2><p>{date} 09:30</p></h2></div>'
+            f'<div class="detail-text-content"><div class="TRS_Editor"><p>{title}。</p></div></div>'
+        )
+        site.route(path, Reply(body=detail.encode()))
+    listing = f'<div class="list-content"><ul>{"".join(items)}</ul></div>'
+    site.route("/sj/zxfb/", Reply(body=listing.encode()))
+    assert crawl([source(site)], "releases").returncode == 0
+    rows = {r.title: r for r in session.scalars(select(Release))}
+    assert len(rows) == 20 and not session.scalars(select(Quarantine)).all()
+    narrowing = rows["2025年7月份工业生产者出厂价格环比降幅收窄"]
+    assert (narrowing.indicator, narrowing.period_label) == ("PPI", "2025年7月")
+    assert narrowing.headline_value is None
+    assert narrowing.headline_text == "环比降幅收窄"  # the basis kept, no value invented
+    turn = rows["2026年3月份工业生产者出厂价格同比由降转涨 环比涨幅扩大"]
+    assert (turn.headline_value, turn.headline_text) == (None, "同比由降转涨 环比涨幅扩大")
+    mom = rows["2024年1月份居民消费价格环比上涨0.3%"]
+    assert (mom.headline_value, mom.headline_text) == (0.3, "环比上涨0.3%")  # a month-on-month figure
+    assert rows["2026年1—5月份社会消费品零售总额增长1.4%"].period_label == "2026年1—5月"
+    assert rows["2026年6月份居民消费价格同比上涨1.0%"].published_at == datetime(2026, 7, 9, 1, 30, tzinfo=UTC)
+    assert all(r.body == f"{t}。" for t, r in rows.items())

@@ -17,18 +17,44 @@ STATUS_TEXT = {
 
 
 def _prepare() -> Any:
-    """Settings, a migrated database and the configured sources mirrored into it (cheap, idempotent)."""
-    from store.db import make_engine, migrate, session_factory, session_scope
+    """Settings, and the configured sources mirrored into the database (cheap, idempotent).
+
+    No migration here: a crawl (by hand or from the scheduler) never runs Alembic; the schema is
+    brought up to date once, at deploy time, by `yuqing migrate`. A database that is behind is
+    refused with that advice instead of failing half-way through a crawl.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from store.db import alembic_config, make_engine, session_factory, session_scope
     from store.sync import sync_config
     from yuqing.config import get_settings
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        typer.echo(f"配置有误：{_config_errors(exc)}", err=True)
+        raise typer.Exit(2) from exc
     engine = make_engine(settings.database_url)
-    migrate(engine)
-    with session_scope(session_factory(engine)) as session:
-        sync_config(session, settings)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        if current != set(ScriptDirectory.from_config(alembic_config()).get_heads()):
+            typer.echo("数据库结构不是最新版本：请先运行 yuqing migrate", err=True)
+            raise typer.Exit(2)
+        with session_scope(session_factory(engine)) as session:
+            sync_config(session, settings)
+    finally:
+        engine.dispose()
     return settings
+
+
+def _config_errors(exc: ValueError) -> str:
+    """The Chinese messages of a configuration error, without pydantic's English framing."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "；".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in errors())
+    return str(exc)
 
 
 def register(app: typer.Typer) -> None:
@@ -115,6 +141,83 @@ def register(app: typer.Typer) -> None:
                 r.message or "",
             )
         console.print(summary)
+
+    quarantine_app = typer.Typer(help="隔离区：无法使用的条目，放行或重新抓取", no_args_is_help=True)
+    app.add_typer(quarantine_app, name="quarantine")
+
+    @quarantine_app.command("list")
+    def quarantine_list(
+        source: Annotated[str | None, typer.Option("--source", "-s", help="只看这个来源")] = None,
+        all_: Annotated[bool, typer.Option("--all", help="也列出已放行、已重取的条目")] = False,
+        limit: Annotated[int, typer.Option(min=1, max=1000, help="最多列出多少条")] = 50,
+    ) -> None:
+        """列出隔离区条目：编号、来源、原因、状态（等待重试、下次抓取时重取、需人工处理、已放行）。"""
+        from rich.console import Console
+        from rich.table import Table
+
+        from crawler.quarantine import list_entries
+        from store.db import make_engine, session_factory, session_scope
+        from yuqing.clock import local_iso, now
+
+        settings = _prepare()
+        engine = make_engine(settings.database_url)
+        with session_scope(session_factory(engine, writer=False)) as session:
+            entries = list_entries(session, now=now(), source=source, open_only=not all_, limit=limit)
+        engine.dispose()
+        table = Table(title=f"隔离区（{len(entries)} 条）")
+        for col in ("编号", "来源", "网址", "原因", "状态", "隔离时间", "保存字节"):
+            table.add_column(col)
+        for e in entries:
+            table.add_row(
+                str(e.id), e.source or "", (e.url or "")[:80], e.reason[:80], e.state,
+                local_iso(e.created_at) or "", str(e.body_bytes),
+            )
+        Console().print(table)
+
+    def _release(ids: list[int]) -> tuple[Any, list[str]]:
+        from crawler.quarantine import QuarantineError, release, sources_of
+        from store.db import make_engine, session_factory, session_scope
+        from yuqing.clock import now
+
+        settings = _prepare()
+        engine = make_engine(settings.database_url)
+        try:
+            with session_scope(session_factory(engine)) as session:
+                rows = release(session, ids, now=now(), actor="cli")
+                names = sources_of(session, rows)
+        except QuarantineError as exc:
+            typer.echo(f"错误：{exc}", err=True)
+            raise typer.Exit(2) from exc
+        finally:
+            engine.dispose()
+        return settings, names
+
+    @quarantine_app.command("release")
+    def quarantine_release(
+        ids: Annotated[list[int], typer.Argument(help="隔离区条目编号（可多个）")],
+    ) -> None:
+        """放行条目：其来源下次抓取时重新抓取这些网址。"""
+        _settings, names = _release(ids)
+        typer.echo(f"已放行 {len(ids)} 条；来源 {'、'.join(names)} 下次抓取时重新抓取")
+
+    @quarantine_app.command("refetch")
+    def quarantine_refetch(
+        ids: Annotated[list[int], typer.Argument(help="隔离区条目编号（可多个）")],
+    ) -> None:
+        """放行条目并立即抓取其来源，重新抓取这些网址。"""
+        from crawler.run import CrawlError, run_crawls
+
+        settings, names = _release(ids)
+        try:
+            results = run_crawls(settings, names)
+        except CrawlError as exc:
+            typer.echo(f"错误：{exc}", err=True)
+            raise typer.Exit(2) from exc
+        for r in results:
+            typer.echo(
+                f"{r.source}：{STATUS_TEXT.get(r.status, r.status)}，入库 {r.stored}，"
+                f"隔离 {r.quarantined}，错误 {r.errors}" + (f"（{r.message}）" if r.message else "")
+            )
 
     @app.command("import-calendar")
     def import_calendar(

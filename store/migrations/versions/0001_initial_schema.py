@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 16:01:06.757900
+Create Date: 2026-12-01 16:05:54.556154
 """
 from __future__ import annotations
 
@@ -304,6 +304,9 @@ def upgrade() -> None:
     sa.Column('content_type', sa.String(length=200), nullable=True),
     sa.Column('body', sa.LargeBinary(), nullable=True),
     sa.Column('created_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('retry_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('released_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_quarantine_document_id_documents')),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_quarantine_source_id_sources')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quarantine'))
