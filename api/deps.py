@@ -105,6 +105,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mention.relabel": frozenset({"press", "analyst", "admin"}),
     "case.manage": frozenset({"press", "admin"}),
     "silence.manage": frozenset({"press", "leader", "admin"}),
+    "report.generate": frozenset({"press", "admin"}),  # archive a new version of a report (issue 14)
 }
 
 

@@ -18,6 +18,7 @@ from store.models import Incident, IncidentMention, Mention, MentionRelease, Sto
 from yuqing.clock import to_local
 
 from . import labels as L
+from .sentences import factors_sentence
 
 MIN_LINK_CONFIDENCE = 0.5  # a mention counts as discussing a release from this confidence
 
@@ -53,6 +54,7 @@ class StoryItem:
     first_seen: datetime
     url: str | None
     has_incident: bool
+    reason: str = ""  # the risk factors as a sentence
 
 
 def mention_time() -> ColumnElement[datetime]:
@@ -170,6 +172,7 @@ def top_stories(
                 first_seen=min(x.at for x in g),
                 url=m.url,
                 has_incident=(m.story_id in flagged) if m.story_id is not None else (m.id in flagged),
+                reason=factors_sentence(m.risk_factors or []),
             )
         )
     return out

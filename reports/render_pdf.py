@@ -1,5 +1,8 @@
-"""PDF rendering (fpdf2): embeds a subset of the bundled CJK TrueType font, so the file
-shows Chinese anywhere, offline; tables and charts drawn from the same blocks as DOCX."""
+"""PDF rendering (fpdf2): embeds a subset of the bundled CJK TrueType font, so the file shows Chinese
+anywhere, offline. Same page as the DOCX (A4, GB/T 9704 margins, header with the bureau and the
+classification line, "— 1 —" page numbers). Text is set flush left, never justified: fpdf2 justifies
+by stretching spaces, which turned "本期监测到相关信息 202 条" into wide gaps.
+"""
 
 from __future__ import annotations
 
@@ -7,68 +10,107 @@ import io
 from collections.abc import Sequence
 
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
+from .blocks import Block, Bullets, Chart, Heading, Paragraph, Report, Table
 from .fonts import FONT_FAMILY, cjk_font_path
 
-HEADING_SIZES = {0: 18, 1: 14, 2: 12}
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # GB/T 9704
+TITLE_PT = 22  # 二号
+BODY_PT = 14  # a little under 三号 (16): the PDF is read on screen as often as printed
+HEADING_PT = 15
+META_PT = 11
+TABLE_PT = 9
+LINE_MM = 7.5
 
 
 class _ReportPDF(FPDF):
-    footer_text = ""
+    header_left = ""
+    header_right = ""
+
+    def header(self) -> None:
+        self.set_y(20)
+        self.set_font(FONT_FAMILY, size=9)
+        self.set_text_color(90, 90, 90)
+        self.cell(self.epw / 2, 5, self.header_left, align="L")
+        self.cell(self.epw / 2, 5, self.header_right, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.set_draw_color(183, 28, 28)
+        self.line(self.l_margin, 26, self.w - self.r_margin, 26)
+        self.set_text_color(0, 0, 0)
+        self.set_y(MARGINS_MM["top"])
 
     def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT_FAMILY, size=8)
-        self.cell(0, 8, f"{self.footer_text}　第 {self.page_no()} 页", align="C")
+        self.set_y(-22)
+        self.set_font(FONT_FAMILY, size=12)
+        self.cell(0, 8, f"— {self.page_no()} —", align="C")
 
 
-def render_pdf(blocks: Sequence[Block], *, footer: str = "") -> bytes:
-    """A PDF file (bytes) drawing `blocks` on A4 pages."""
+def render_pdf(report: Report) -> bytes:
+    """A PDF file (bytes) drawing `report` on A4 pages."""
     pdf = _ReportPDF(format="A4")
-    pdf.footer_text = footer
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf.header_left, pdf.header_right = report.bureau, report.classification
+    pdf.set_margins(MARGINS_MM["left"], MARGINS_MM["top"], MARGINS_MM["right"])
+    pdf.set_auto_page_break(True, margin=MARGINS_MM["bottom"])
+    pdf.set_title(report.title)
+    pdf.set_author(report.bureau)
+    pdf.set_creator("yuqing")
     pdf.add_font(FONT_FAMILY, fname=str(cjk_font_path()))
-    pdf.add_font(FONT_FAMILY, style="B", fname=str(cjk_font_path()))  # SimHei has no bold face
     pdf.add_page()
+    width = pdf.epw
+    pdf.set_font(FONT_FAMILY, size=TITLE_PT)
+    pdf.multi_cell(width, 11, report.title, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+    pdf.ln(2)
+    pdf.set_font(FONT_FAMILY, size=META_PT)
+    for line in report.meta:
+        pdf.multi_cell(width, 6, line, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+    pdf.ln(3)
+    _blocks(pdf, report.blocks)
+    return bytes(pdf.output())
+
+
+def _blocks(pdf: FPDF, blocks: Sequence[Block]) -> None:
     width = pdf.epw
     for block in blocks:
         if isinstance(block, Heading):
-            pdf.set_font(FONT_FAMILY, size=HEADING_SIZES.get(block.level, 11))
-            pdf.ln(2)
-            pdf.multi_cell(
-                width, 8, block.text, align="C" if block.level == 0 else "L", new_x="LMARGIN", new_y="NEXT"
-            )
-            pdf.ln(1)
+            pdf.set_font(FONT_FAMILY, size=HEADING_PT if block.level <= 1 else BODY_PT)
+            pdf.ln(1.5)
+            if pdf.will_page_break(LINE_MM * 3):
+                pdf.add_page()
+            pdf.multi_cell(width, LINE_MM, block.text, align="L", new_x="LMARGIN", new_y="NEXT",
+                           wrapmode=WrapMode.CHAR)
         elif isinstance(block, Paragraph):
-            pdf.set_font(FONT_FAMILY, size=11 if block.emphasis else 10)
-            pdf.multi_cell(width, 6, block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT_FAMILY, size=BODY_PT)
+            if block.emphasis:
+                pdf.set_fill_color(251, 243, 242)
+            pdf.multi_cell(width, LINE_MM, "　　" + block.text, align="L", new_x="LMARGIN", new_y="NEXT",
+                           fill=block.emphasis, wrapmode=WrapMode.CHAR)
             pdf.ln(1)
         elif isinstance(block, Bullets):
-            pdf.set_font(FONT_FAMILY, size=10)
+            pdf.set_font(FONT_FAMILY, size=BODY_PT)
             for i, item in enumerate(block.items, 1):
                 mark = f"{i}. " if block.numbered else "· "
-                pdf.multi_cell(width, 6, mark + item, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(width, LINE_MM, "　　" + mark + item, align="L", new_x="LMARGIN", new_y="NEXT",
+                           wrapmode=WrapMode.CHAR)
             pdf.ln(1)
         elif isinstance(block, Table):
             _table(pdf, block)
         elif isinstance(block, Chart):
             pdf.image(io.BytesIO(block.png), w=width)
-            pdf.set_font(FONT_FAMILY, size=9)
+            pdf.set_font(FONT_FAMILY, size=META_PT)
             pdf.cell(width, 6, block.caption, align="C", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+            pdf.ln(2)
 
 
 def _table(pdf: FPDF, block: Table) -> None:
-    pdf.set_font(FONT_FAMILY, size=8)
+    pdf.set_font(FONT_FAMILY, size=TABLE_PT)
     widths = tuple(block.widths) if block.widths else None
     with pdf.table(
         col_widths=widths,
         headings_style=FontFace(fill_color=(235, 235, 235)),
-        line_height=5,
+        line_height=4.6,
         text_align="LEFT",
+        wrapmode=WrapMode.CHAR,
     ) as table:
         header = table.row()
         for text in block.header:

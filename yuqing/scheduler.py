@@ -39,6 +39,7 @@ class Intervals:
     alerts: float = 10
     outbox: float = 10
     audit: float = 600
+    reports: float = 60  # 专报 and release reports that fell due (reports.jobs.run_due_reports)
 
 
 @dataclass
@@ -181,6 +182,12 @@ class Scheduler:
         if self._leader():
             generate_daily(self.factory, self.settings, now=now())
 
+    def due_reports(self) -> None:
+        from reports.jobs import run_due_reports
+
+        if self._leader():
+            run_due_reports(self.factory, self.settings, now=now())
+
     # wiring ---------------------------------------------------------------
     def start(self) -> None:
         start = now()
@@ -193,6 +200,7 @@ class Scheduler:
             next_run_time=start)
         add(self._guard(self.audit), "interval", seconds=self.intervals.audit, id="audit")
         add(self._guard(self.briefing), CronTrigger(hour=8, minute=0, timezone=SHANGHAI), id="briefing")
+        add(self._guard(self.due_reports), "interval", seconds=self.intervals.reports, id="reports")
         if self.crawl:
             defaults = self.settings.crawl.default_intervals
             for src in self.settings.sources:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:38:17.085807
+Create Date: 2026-12-01 15:15:45.049449
 """
 from __future__ import annotations
 
@@ -35,10 +35,20 @@ def upgrade() -> None:
     op.create_table('briefings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=100), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('trigger', sa.String(length=60), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('period_start', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('period_end', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('generated_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
     sa.Column('html', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_briefings'))
+    sa.Column('docx', sa.LargeBinary(), nullable=True),
+    sa.Column('pdf', sa.LargeBinary(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_briefings')),
+    sa.UniqueConstraint('kind', 'subject', 'version', name='uq_briefings_version')
     )
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
