@@ -65,7 +65,9 @@ class Report:
 def chart_or_empty(hours: list[dict[str, object]], *, title: str, caption: str, charts: bool = True,
                    compare: list[int] | None = None, compare_label: str = "") -> Block:
     """The hourly chart, or the words 本期无数据 when there is nothing to draw."""
-    png = hourly_chart_png(hours, title=title, compare=compare, compare_label=compare_label) if charts else None
+    png = None
+    if charts:
+        png = hourly_chart_png(hours, title=title, compare=compare, compare_label=compare_label)
     if png is None:
         return Paragraph(NO_DATA if charts else "（图表略）")
     return Chart(png, caption)
@@ -103,7 +105,8 @@ def incidents_table(incidents: list) -> Block:  # list[IncidentItem]
             if d.response:
                 line += f"；{d.response}"
             windows.append(line)
-        status = i.status_label + (f"（{i.period_note}）" if i.period_note and i.period_note != "处置中" else "")
+        note = i.period_note if i.period_note not in ("", "处置中") else ""
+        status = i.status_label + (f"（{note}）" if note else "")
         rows.append(
             [
                 str(i.id),

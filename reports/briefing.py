@@ -538,8 +538,9 @@ def overview_text(b: DailyBriefing) -> str:
     """The 舆情概况 paragraph that opens page one: the conclusion before the detail."""
     unit = "前一时段" if b.on_demand else "前一日"
     if b.total:
+        change = change_text(b.total, b.previous_total, unit=unit)
         parts = [
-            f"本期共监测到相关信息 {b.total} 条（{b.story_count} 个话题），{change_text(b.total, b.previous_total, unit=unit)}；"
+            f"本期共监测到相关信息 {b.total} 条（{b.story_count} 个话题），{change}；"
             f"其中负面信息 {b.negative} 条，占 {b.negative_share}。"
         ]
     else:
@@ -547,7 +548,10 @@ def overview_text(b: DailyBriefing) -> str:
     open_ = b.incidents_open
     if open_:
         grades = Counter(i.grade for i in open_)
-        by_grade = "、".join(f"{L.label(L.GRADES, g)} {n} 起" for g, n in sorted(grades.items(), key=lambda x: GRADE_ORDER.get(x[0], 9)))
+        by_grade = "、".join(
+            f"{L.label(L.GRADES, g)} {n} 起"
+            for g, n in sorted(grades.items(), key=lambda x: GRADE_ORDER.get(x[0], 9))
+        )
         parts.append(
             f"目前处置中的舆情事件 {len(open_)} 起（{by_grade}），本期新发现 {len(b.incidents_opened)} 起、"
             f"关闭 {len(b.incidents_closed)} 起。"
@@ -592,7 +596,10 @@ def build_daily(
     incidents = session.scalars(
         select(Incident).where(
             or_(
-                and_(Incident.opened_at < end, or_(Incident.closed_at.is_(None), Incident.closed_at >= start)),
+                and_(
+                    Incident.opened_at < end,
+                    or_(Incident.closed_at.is_(None), Incident.closed_at >= start),
+                ),
                 and_(Incident.status != "closed", Incident.opened_at <= now),
             )
         )

@@ -52,7 +52,8 @@ def send_report(
         body="\n".join(
             [
                 safe_text(summary, 600),
-                f"- 生成时间：{fmt_dt(row.generated_at)}（{trigger_label(row.trigger)}，第 {row.version} 版）",
+                f"- 生成时间：{fmt_dt(row.generated_at)}"
+                f"（{trigger_label(row.trigger)}，第 {row.version} 版）",
                 f"- PDF：{download_link(settings, row, 'pdf')}",
                 f"- Word：{download_link(settings, row, 'docx')}",
             ]
@@ -198,7 +199,10 @@ def run_release_reports(session: Session, settings: Settings, *, now: datetime) 
             if latest(session, kind="assessment", subject=f"release:{r.id}", trigger=trigger) is not None:
                 continue
             row, a = store_assessment(session, settings, release_id=r.id, now=now, trigger=trigger)
-            summary = f"{trigger_label(trigger)}：{a.indicator_name}（{a.period_label}）舆情风险{a.level_label}。"  # type: ignore[attr-defined]
+            summary = (
+                f"{trigger_label(trigger)}：{a.indicator_name}（{a.period_label}）"  # type: ignore[attr-defined]
+                f"舆情风险{a.level_label}。"  # type: ignore[attr-defined]
+            )
             send_report(session, settings, row, summary=summary, now=now, audiences=("press", "leadership"))
             out.append(row)
     return out

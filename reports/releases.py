@@ -51,7 +51,8 @@ class ReleaseRow:
     def line(self) -> str:
         """One line of the CLI listing."""
         return (f"{self.id:>5}  {self.state_label}  {fmt_dt(self.published_at):16}  "
-                f"{self.indicator_name}（{self.period_label}）  反应：{self.reception}  研判存档 {self.assessments} 份")
+                f"{self.indicator_name}（{self.period_label}）  反应：{self.reception}  "
+                f"研判存档 {self.assessments} 份")
 
 
 def release_rows(

@@ -60,7 +60,9 @@ def _fonts(target, east_asia: str, size: Pt | None = None, *, bold: bool | None 
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _paragraph_format(style, *, align=None, indent: bool = False, before: float = 0, after: float = 0) -> None:  # type: ignore[no-untyped-def]
+def _paragraph_format(  # type: ignore[no-untyped-def]
+    style, *, align=None, indent: bool = False, before: float = 0, after: float = 0
+) -> None:
     pf = style.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = LINE_PITCH
@@ -140,8 +142,8 @@ def _field(run, instr: str) -> None:  # type: ignore[no-untyped-def]
 def _page_furniture(section, report: Report) -> None:  # type: ignore[no-untyped-def]
     header = section.header.paragraphs[0]
     header.paragraph_format.first_line_indent = Pt(0)
-    header.paragraph_format.tab_stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin,
-                                                   alignment=2)  # right-aligned tab
+    width = section.page_width - section.left_margin - section.right_margin
+    header.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right-aligned tab
     run = header.add_run(f"{report.bureau}\t{report.classification}")
     _fonts(run, BODY_FONT, Pt(10.5))
     ppr = header._p.get_or_add_pPr()
@@ -195,8 +197,8 @@ def _blocks(doc, blocks: Sequence[Block], usable: int) -> None:  # type: ignore[
         elif isinstance(block, Paragraph):
             p = doc.add_paragraph()
             run = p.add_run(block.text)
-            if block.emphasis:
-                run.bold = True
+            if block.emphasis:  # 楷体 sets a conclusion apart, as offices do, without a wall of bold
+                _fonts(run, H2_FONT, SIZE_3)
         elif isinstance(block, Bullets):
             for i, item in enumerate(block.items, 1):
                 doc.add_paragraph(f"{i}. {item}" if block.numbered else f"· {item}")
@@ -234,10 +236,12 @@ def _table(doc, block: Table, usable: int) -> None:  # type: ignore[no-untyped-d
     for row in block.rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             _cell(cell, text)
-    if block.widths:
-        total = sum(block.widths)
-        for col, w in zip(table.columns, block.widths, strict=True):
-            for cell in col.cells:
-                cell.width = int(usable * w / total)
+    widths = block.widths or [1.0] * len(block.header)
+    total = sum(widths)
+    table.autofit = False  # fixed layout: LibreOffice and Word both keep the grid's widths
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = int(usable * w / total)
+        for cell in col.cells:
+            cell.width = int(usable * w / total)
     spacer = doc.add_paragraph()
     spacer.paragraph_format.line_spacing = Pt(8)

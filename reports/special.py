@@ -57,7 +57,9 @@ def main_claims(session: Session, rows: list, *, limit: int = CLAIMS) -> list[Cl
         groups[r.group_key].append(r)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), -max(m.risk for m in g)))[:limit]
     wanted = [m.id for g in ranked for m in sorted(g, key=lambda m: (-m.risk, m.id))[:POSTS_PER_CLAIM]]
-    mentions = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(wanted)))} if wanted else {}
+    mentions = (
+        {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(wanted)))} if wanted else {}
+    )
     out = []
     for g in ranked:
         best = [mentions[m.id] for m in sorted(g, key=lambda m: (-m.risk, m.id))[:POSTS_PER_CLAIM]]
@@ -68,8 +70,8 @@ def main_claims(session: Session, rows: list, *, limit: int = CLAIMS) -> list[Cl
                 mentions=len(g),
                 negative=sum(1 for m in g if m.sentiment == "negative"),
                 posts=[
-                    Post(m.author or "匿名", L.label(L.PLATFORMS, m.platform), m.published_at or m.analysed_at,
-                         _excerpt(m.text), m.url)
+                    Post(m.author or "匿名", L.label(L.PLATFORMS, m.platform),
+                         m.published_at or m.analysed_at, _excerpt(m.text), m.url)
                     for m in best
                 ],
             )
@@ -100,8 +102,8 @@ def _effect_lines(effects: list[dict], actions: dict[int, Action]) -> list[str]:
         what = L.label(L.ACTION_KINDS, e["kind"])
         before, after = e["before"], e["after"]
         line = (
-            f"{fmt_short(a.at) if a else ''} {what}：前 {e['window_hours']:g} 小时相关信息 {before['mentions']} 条，"
-            f"后 {after['mentions']} 条"
+            f"{fmt_short(a.at) if a else ''} {what}：前 {e['window_hours']:g} 小时相关信息 "
+            f"{before['mentions']} 条，后 {after['mentions']} 条"
         )
         if before["negative_share"] is not None and after["negative_share"] is not None:
             delta = (after["negative_share"] - before["negative_share"]) * 100
@@ -113,7 +115,8 @@ def _effect_lines(effects: list[dict], actions: dict[int, Action]) -> list[str]:
 
 
 def build_special(
-    session: Session, settings: Settings, *, incident_id: int, now: datetime, classification: str | None = None
+    session: Session, settings: Settings, *, incident_id: int, now: datetime,
+    classification: str | None = None,
 ) -> Report:
     """The 专报 of incident `incident_id` as of `now`; LookupError when there is no such incident."""
     incident = session.get(Incident, incident_id)
@@ -132,8 +135,9 @@ def build_special(
     blocks: list[Block] = [
         Heading("一、事件概况"),
         Paragraph(
-            f"{what}该事件于 {fmt_short(incident.opened_at)} 立案，定为{item.grade_label}，类别为{item.category_label}，"
-            f"当前状态：{item.status_label}，责任人：{incident.owner or '未指定'}。"
+            f"{what}该事件于 {fmt_short(incident.opened_at)} 立案，定为{item.grade_label}，"
+            f"类别为{item.category_label}，当前状态：{item.status_label}，"
+            f"责任人：{incident.owner or '未指定'}。"
         ),
         Heading("二、传播态势"),
         Paragraph(_spread(rows)),
@@ -142,8 +146,11 @@ def build_special(
     claims = main_claims(session, rows)
     if claims:
         for i, c in enumerate(claims, 1):
-            blocks.append(Paragraph(f"{i}. {c.title}（{c.mentions} 条，负面 {c.negative} 条）", emphasis=True))
-            blocks.append(Bullets([f"{p.platform_label}「{p.author}」{fmt_short(p.at)}：{p.excerpt}" for p in c.posts]))
+            head = f"{i}. {c.title}（{c.mentions} 条，负面 {c.negative} 条）"
+            blocks.append(Paragraph(head, emphasis=True))
+            blocks.append(
+                Bullets([f"{p.platform_label}「{p.author}」{fmt_short(p.at)}：{p.excerpt}" for p in c.posts])
+            )
     else:
         blocks.append(Paragraph("暂无。"))
     blocks.append(Heading("四、处置情况"))
@@ -152,8 +159,8 @@ def build_special(
             Table(
                 ["时限", "截止时间", "落实情况", "结果"],
                 [
-                    [d.kind_label, fmt_short(d.due_at), d.response or ("—" if d.met_at is None else fmt_short(d.met_at)),
-                     d.timeliness]
+                    [d.kind_label, fmt_short(d.due_at),
+                     d.response or ("—" if d.met_at is None else fmt_short(d.met_at)), d.timeliness]
                     for d in item.deadlines
                 ],
                 [1.6, 1.4, 4.6, 1.2],
@@ -165,7 +172,9 @@ def build_special(
         blocks.append(Paragraph("尚未登记回应。"))
     blocks.append(Heading("五、处置效果"))
     effects = incident_effect(session, incident_id=incident.id, now=now)
-    blocks.append(Bullets(_effect_lines(effects, actions)) if effects else Paragraph("尚未回应，暂无法评估效果。"))
+    blocks.append(
+        Bullets(_effect_lines(effects, actions)) if effects else Paragraph("尚未回应，暂无法评估效果。")
+    )
     blocks.append(Heading("六、下一步工作建议"))
     steps = []
     if incident.status == "detected":

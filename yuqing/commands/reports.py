@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         from reports.releases import release_rows
         from yuqing.clock import now as clock_now
 
-        settings, scope = _session()
+        _, scope = _session()
         with scope as session:
             rows = release_rows(session, now=clock_now(), upcoming_days=upcoming_days, past_days=past_days)
         if not rows:
