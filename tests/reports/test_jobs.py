@@ -21,12 +21,18 @@ from .conftest import add_mention, t
 @pytest.fixture
 def settings() -> Settings:
     channels = [
-        ChannelConfig(name="领导邮箱", kind="email", recipients=["leader@example.test"], audience="leadership"),
+        ChannelConfig(
+            name="领导邮箱", kind="email", recipients=["leader@example.test"], audience="leadership"
+        ),
         ChannelConfig(name="领导企业微信", kind="wecom", url="http://127.0.0.1:9/x", audience="leadership"),
         ChannelConfig(name="值班群", kind="dingtalk", url="http://127.0.0.1:9/y", audience="press"),
     ]
-    return Settings(bureau_name="某市统计局", database_url="sqlite://", base_url="https://yq.example.test",
-                    notify=NotifyConfig(channels=channels))
+    return Settings(
+        bureau_name="某市统计局",
+        database_url="sqlite://",
+        base_url="https://yq.example.test",
+        notify=NotifyConfig(channels=channels),
+    )
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -39,20 +45,28 @@ def test_0800_briefing_is_archived_once_and_sent_to_the_leadership(session_maker
     assert again.id == first.id
     with session_maker() as s:
         rows = s.scalars(select(Briefing)).all()
-        assert [(r.kind, r.subject, r.version, r.trigger) for r in rows] == [("daily", "2026-11-10", 1, "scheduled")]
+        assert [(r.kind, r.subject, r.version, r.trigger) for r in rows] == [
+            ("daily", "2026-11-10", 1, "scheduled")
+        ]
         row = rows[0]
         assert (row.period_start, row.period_end) == (t(0), t(24))
         assert "&lt;script&gt;" in row.html and "<script>alert" not in row.html
         assert Document(io.BytesIO(row.docx)).paragraphs[0].text == "某市统计局舆情日报（2026年11月10日）"
         assert "本期共监测到相关信息 8 条" in _pdf_text(row.pdf)
         sent = s.scalars(select(Notification).order_by(Notification.channel)).all()
-    assert sorted(n.channel for n in sent) == ["领导企业微信", "领导邮箱"]  # leadership only, not the press group
+    assert sorted(n.channel for n in sent) == [
+        "领导企业微信",
+        "领导邮箱",
+    ]  # leadership only, not the press group
     n = sent[0]
     assert n.subject == "【舆情日报】某市统计局舆情日报（2026年11月10日）"
     assert f"https://yq.example.test/api/v1/reports/briefings/{row.id}?format=pdf" in n.body
     assert "本期共监测到相关信息 8 条" in n.body
-    assert n.payload["attachment"] == {"briefing_id": row.id, "format": "pdf",
-                                       "filename": "某市统计局舆情日报（2026年11月10日）.pdf"}
+    assert n.payload["attachment"] == {
+        "briefing_id": row.id,
+        "format": "pdf",
+        "filename": "某市统计局舆情日报（2026年11月10日）.pdf",
+    }
 
 
 def test_before_0800_it_is_yesterdays_briefing(session_maker, world, settings):
@@ -84,20 +98,33 @@ def test_special_reports_at_opening_each_response_and_closing(session_maker, wor
     now = world.now
     first = _archived(session_maker, run_due_reports(session_maker, settings, now=now))
     assert {b.subject for b in first if b.kind == "special"} == {
-        f"incident:{world.incident_serious}", f"incident:{world.incident_new}"}  # grades I and II, not IV
+        f"incident:{world.incident_serious}",
+        f"incident:{world.incident_new}",
+    }  # grades I and II, not IV
     # the CPI release of the period got its T+2h report too (20 h late, within the day's grace)
-    assert {(b.subject, b.trigger) for b in first if b.kind == "assessment"} >= {(f"release:{world.cpi}", "t+2h")}
+    assert {(b.subject, b.trigger) for b in first if b.kind == "assessment"} >= {
+        (f"release:{world.cpi}", "t+2h")
+    }
     assert run_due_reports(session_maker, settings, now=now + timedelta(minutes=1)) == []  # nothing new
     with session_maker() as s:
-        action = Action(incident_id=world.incident_serious, kind="press_conference", at=now + timedelta(hours=1),
-                        actor="张三", place="市统计局新闻发布厅", created_at=now + timedelta(hours=1))
+        action = Action(
+            incident_id=world.incident_serious,
+            kind="press_conference",
+            at=now + timedelta(hours=1),
+            actor="张三",
+            place="市统计局新闻发布厅",
+            created_at=now + timedelta(hours=1),
+        )
         s.add(action)
         s.commit()
         action_id = action.id
     ids = run_due_reports(session_maker, settings, now=now + timedelta(hours=1, minutes=1))
     (after_action,) = [b for b in _archived(session_maker, ids) if b.kind == "special"]
     assert (after_action.subject, after_action.trigger, after_action.version) == (
-        f"incident:{world.incident_serious}", f"action:{action_id}", 2)
+        f"incident:{world.incident_serious}",
+        f"action:{action_id}",
+        2,
+    )
     assert "市统计局新闻发布厅" in _pdf_text(after_action.pdf)
     with session_maker() as s:
         inc = s.get(Incident, world.incident_serious)
@@ -124,17 +151,23 @@ def test_release_assessment_before_and_reports_after(session_maker, world, setti
     assert [k for k in early if k[1] == f"release:{world.ppi}"] == []
     ids = run_due_reports(session_maker, settings, now=due)
     assert [k for k in _kinds(session_maker, ids) if k[1] == f"release:{world.ppi}"] == [
-        ("assessment", f"release:{world.ppi}", "pre")]
+        ("assessment", f"release:{world.ppi}", "pre")
+    ]
     published = datetime(2026, 11, 16, 1, 30, tzinfo=UTC)
     # no reaction at all: the T+2h report still comes, and says so
     ids = run_due_reports(session_maker, settings, now=published + timedelta(hours=2))
     (t2,) = [b for b in _archived(session_maker, ids) if b.subject == f"release:{world.ppi}"]
     assert t2.trigger == "t+2h" and "本期无数据" in t2.html and "相关信息 0 条" in t2.html
     ids = run_due_reports(session_maker, settings, now=published + timedelta(hours=24, minutes=3))
-    assert [b.trigger for b in _archived(session_maker, ids) if b.subject == f"release:{world.ppi}"] == ["t+24h"]
+    assert [b.trigger for b in _archived(session_maker, ids) if b.subject == f"release:{world.ppi}"] == [
+        "t+24h"
+    ]
     with session_maker() as s:
-        sent = {n.audience for n in s.scalars(select(Notification).where(Notification.payload.is_not(None)))
-                if n.payload.get("report_kind") == "assessment"}
+        sent = {
+            n.audience
+            for n in s.scalars(select(Notification).where(Notification.payload.is_not(None)))
+            if n.payload.get("report_kind") == "assessment"
+        }
     assert sent == {"press", "leadership"}
 
 

@@ -43,8 +43,17 @@ def test_html_escapes_crawled_text(daily, world):
 
 def test_page_one_order_and_incidents_once(daily):
     html = render_daily(daily, "html").decode("utf-8")
-    order = ["舆情概况", "一、舆情事件", "二、热点舆情", "三、数据发布", "四、舆情走势", "五、平台分布",
-             "六、重点账号", "七、到期工单", "八、工作建议"]
+    order = [
+        "舆情概况",
+        "一、舆情事件",
+        "二、热点舆情",
+        "三、数据发布",
+        "四、舆情走势",
+        "五、平台分布",
+        "六、重点账号",
+        "七、到期工单",
+        "八、工作建议",
+    ]
     positions = [html.index(f">{h}<") for h in order]
     assert positions == sorted(positions)
     assert html.count("失业率数据质疑</td>") == 1  # one incident table, not 本期新发现 and 处置中 both
@@ -82,7 +91,9 @@ def test_docx_is_a4_with_gbt9704_layout(daily):
     footer_xml = section.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer_xml and "— " in section.footer.paragraphs[0].text
     # the bundled font is the declared fallback of each Chinese face
-    font_table = next(p for p in doc.part.package.parts if p.partname.endswith("/fontTable.xml")).blob.decode()
+    font_table = next(
+        p for p in doc.part.package.parts if p.partname.endswith("/fontTable.xml")
+    ).blob.decode()
     assert re.search(r'w:name="仿宋_GB2312".*?w:altName w:val="SimHei"', font_table, re.S)
     platform = next(t for t in doc.tables if t.rows[0].cells[0].text == "平台")
     assert [c.text for c in platform.rows[-1].cells] == ["合计", "4", "3", "1", "8"]
@@ -98,9 +109,19 @@ def test_docx_converts_with_libreoffice_and_keeps_chinese_text(daily, tmp_path):
     src = tmp_path / "briefing.docx"
     src.write_bytes(render(daily_report(daily, classification=CLASSIFICATION), "docx"))
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(src)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     reader = PdfReader(tmp_path / "briefing.pdf")
     box = reader.pages[0].mediabox

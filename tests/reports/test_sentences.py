@@ -6,7 +6,12 @@ from reports.sentences import factors_sentence, fmt_count
 
 
 def test_counts_as_people_say_them():
-    assert [fmt_count(n) for n in (4630, 13000, 1_000_000, 210_000_000)] == ["4630", "1.3万", "100万", "2.1亿"]
+    assert [fmt_count(n) for n in (4630, 13000, 1_000_000, 210_000_000)] == [
+        "4630",
+        "1.3万",
+        "100万",
+        "2.1亿",
+    ]
 
 
 def test_the_issue_example_reads_as_a_sentence():
