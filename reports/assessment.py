@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Incident, IncidentMention, Mention, MentionRelease, Release
@@ -19,11 +19,11 @@ from . import labels as L
 from .briefing import IncidentItem, incident_items
 from .queries import (
     MIN_LINK_CONFIDENCE,
-    MentionRow,
     StoryItem,
-    load_mention_rows,
+    mention_time,
+    summarise,
     top_stories,
-    volume_by_hour,
+    top_story_rows,
 )
 from .timefmt import fmt_share
 
@@ -150,12 +150,58 @@ def assess_risk(
     return "low", [f"相关信息 {total} 条，负面占比 {fmt_share(negative, total)}，未见明显风险"]
 
 
-def linked_rows(session: Session, release_id: int, *, until: datetime | None = None) -> list[MentionRow]:
-    """Mentions that discuss the release (confidence ≥ MIN_LINK_CONFIDENCE), up to `until`."""
-    linked = select(MentionRelease.mention_id).where(
-        MentionRelease.release_id == release_id, MentionRelease.confidence >= MIN_LINK_CONFIDENCE
+def linked_to(release_id: int) -> ColumnElement[bool]:
+    """Mentions that discuss the release (confidence ≥ MIN_LINK_CONFIDENCE)."""
+    return Mention.id.in_(
+        select(MentionRelease.mention_id).where(
+            MentionRelease.release_id == release_id, MentionRelease.confidence >= MIN_LINK_CONFIDENCE
+        )
     )
-    return load_mention_rows(session, None, until, where=[Mention.id.in_(linked)])
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A release's reaction up to a moment, summed by the database."""
+
+    total: int
+    negative: int
+    max_risk: float
+    sensitive: Counter[str]
+
+
+def reaction(session: Session, release_id: int, *, until: datetime) -> Reaction:
+    cond = linked_to(release_id)
+    at = mention_time()
+    total, neg, top = session.execute(
+        select(
+            func.count(),
+            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.max(Mention.risk),
+        ).where(cond, at < until)
+    ).one()
+    topics = session.scalars(
+        select(Mention.sensitive_topics).where(
+            cond, at < until, cast(Mention.sensitive_topics, String) != "[]"
+        )
+    )
+    sensitive = Counter(t for ts in topics for t in ts or ())
+    return Reaction(int(total or 0), int(neg or 0), float(top or 0.0), sensitive)
+
+
+def phase(session: Session, label: str, cond: ColumnElement[bool], start: datetime | None,
+          end: datetime | None) -> Phase:
+    at = mention_time()
+    conds = [cond]
+    if start is not None:
+        conds.append(at >= start)
+    if end is not None:
+        conds.append(at < end)
+    total, neg, mean = session.execute(
+        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+               func.avg(Mention.p_negative)).where(*conds)
+    ).one()
+    total, neg = int(total or 0), int(neg or 0)
+    return Phase(label, total, neg, fmt_share(neg, total), round(float(mean or 0.0), 3) if total else 0.0)
 
 
 def release_incidents(session: Session, release_id: int) -> list[Incident]:
@@ -171,28 +217,6 @@ def release_incidents(session: Session, release_id: int) -> list[Incident]:
             .order_by(Incident.opened_at)
         )
     )
-
-
-def phases(rows: Sequence[MentionRow], published_at: datetime | None) -> list[Phase]:
-    """Negativity before publication, in the first 24 hours after, and later."""
-    if published_at is None:
-        return [_phase("全部", rows)]
-    day = published_at + timedelta(hours=24)
-    return [
-        _phase("发布前", [r for r in rows if r.at < published_at]),
-        _phase("发布后24小时内", [r for r in rows if published_at <= r.at < day]),
-        _phase("发布24小时后", [r for r in rows if r.at >= day]),
-    ]
-
-
-def _phase(label: str, rows: Sequence[MentionRow]) -> Phase:
-    neg = sum(1 for r in rows if r.sentiment == "negative")
-    mean = sum(r.p_negative for r in rows) / len(rows) if rows else 0.0
-    return Phase(label, len(rows), neg, fmt_share(neg, len(rows)), round(mean, 3))
-
-
-def _sensitive_counts(rows: Sequence[MentionRow]) -> Counter[str]:
-    return Counter(t for r in rows for t in r.sensitive_topics)
 
 
 def prerelease_note(
@@ -211,16 +235,14 @@ def prerelease_note(
     past: list[PastRelease] = []
     seen_topics: Counter[str] = Counter()
     for r in earlier:
-        rows = linked_rows(session, r.id, until=now)
-        sens = _sensitive_counts(rows)
-        seen_topics.update(sens)
-        neg = sum(1 for x in rows if x.sentiment == "negative")
+        got = reaction(session, r.id, until=now)
+        seen_topics.update(got.sensitive)
         grades = [i.grade for i in release_incidents(session, r.id)]
         level, _ = assess_risk(
-            total=len(rows),
-            negative=neg,
-            sensitive=sens,
-            max_risk=max((x.risk for x in rows), default=0.0),
+            total=got.total,
+            negative=got.negative,
+            sensitive=got.sensitive,
+            max_risk=got.max_risk,
             incident_grades=grades,
             thresholds=settings.risk.grade_thresholds,
         )
@@ -230,11 +252,11 @@ def prerelease_note(
                 title=r.title,
                 period_label=r.period_label or "—",
                 published_at=r.published_at,
-                mentions=len(rows),
-                negative_share=fmt_share(neg, len(rows)),
-                max_risk=max((x.risk for x in rows), default=0.0),
+                mentions=got.total,
+                negative_share=fmt_share(got.negative, got.total),
+                max_risk=got.max_risk,
                 incidents=len(grades),
-                sensitive=[L.label(L.SENSITIVE_TOPICS, t) for t, _ in sens.most_common()],
+                sensitive=[L.label(L.SENSITIVE_TOPICS, t) for t, _ in got.sensitive.most_common()],
                 level=level,
                 level_label=L.label(L.RISK_LEVELS, level),
             )
@@ -263,15 +285,14 @@ def build_assessment(
     release = session.get(Release, release_id)
     if release is None:
         raise LookupError(f"数据发布 {release_id} 不存在")
-    rows = linked_rows(session, release.id, until=now)
-    neg = sum(1 for r in rows if r.sentiment == "negative")
-    sens = _sensitive_counts(rows)
+    cond = linked_to(release.id)
+    got = reaction(session, release.id, until=now)
     incidents = release_incidents(session, release.id)
     level, reasons = assess_risk(
-        total=len(rows),
-        negative=neg,
-        sensitive=sens,
-        max_risk=max((r.risk for r in rows), default=0.0),
+        total=got.total,
+        negative=got.negative,
+        sensitive=got.sensitive,
+        max_risk=got.max_risk,
         incident_grades=[i.grade for i in incidents],
         thresholds=settings.risk.grade_thresholds,
     )
@@ -281,7 +302,18 @@ def build_assessment(
         assert release.published_at is not None
         start = release.published_at - timedelta(hours=CHART_BEFORE_HOURS)
         end = min(now, release.published_at + timedelta(hours=CHART_AFTER_HOURS))
-        hours = volume_by_hour(rows, start.replace(minute=0, second=0, microsecond=0), end)
+        window = (start.replace(minute=0, second=0, microsecond=0), end)
+        hours = summarise(session, None, now, where=[cond], hours=window).hours
+    if release.published_at is None:
+        phase_list = [phase(session, "全部", cond, None, now)]
+    else:
+        day = release.published_at + timedelta(hours=24)
+        phase_list = [
+            phase(session, "发布前", cond, None, min(release.published_at, now)),
+            phase(session, "发布后24小时内", cond, release.published_at, min(day, now)),
+            phase(session, "发布24小时后", cond, day, now),
+        ]
+    negative_rows = top_story_rows(session, None, now, limit=TOP_NEGATIVE, where=[cond], negative_only=True)
     headline = release.headline_text or (
         f"{release.headline_value:g}{release.headline_unit or ''}"
         if release.headline_value is not None
@@ -298,13 +330,13 @@ def build_assessment(
         published=published,
         headline=headline,
         generated_at=now,
-        total=len(rows),
-        negative=neg,
-        negative_share=fmt_share(neg, len(rows)),
-        phases=phases(rows, release.published_at),
+        total=got.total,
+        negative=got.negative,
+        negative_share=fmt_share(got.negative, got.total),
+        phases=phase_list,
         hours=hours,
-        top_negative=top_stories(session, rows, limit=TOP_NEGATIVE, negative_only=True),
-        sensitive=[(L.label(L.SENSITIVE_TOPICS, t), n) for t, n in sens.most_common()],
+        top_negative=top_stories(session, negative_rows, limit=TOP_NEGATIVE, negative_only=True),
+        sensitive=[(L.label(L.SENSITIVE_TOPICS, t), n) for t, n in got.sensitive.most_common()],
         incidents=incident_items(session, incidents, now),
         level=level,
         level_label=L.label(L.RISK_LEVELS, level),

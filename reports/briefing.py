@@ -23,12 +23,12 @@ from yuqing.config import Settings
 from . import labels as L
 from .queries import (
     StoryItem,
-    load_mention_rows,
+    count_negative,
     mention_time,
     release_reactions,
+    summarise,
     top_stories,
-    volume_by_hour,
-    volume_by_platform,
+    top_story_rows,
 )
 from .timefmt import briefing_window, fmt_dt, fmt_hours, fmt_short, on_demand_window, to_local
 
@@ -587,10 +587,9 @@ def build_daily(
             raise ValueError("定时日报须指定日期")
         start, end = briefing_window(day)
     span = end - start
-    rows = load_mention_rows(session, start, end)
-    previous = load_mention_rows(session, start - span, start)
-    negative = sum(1 for r in rows if r.sentiment == "negative")
-    stories = top_stories(session, rows, limit=TOP_STORIES)
+    summary = summarise(session, start, end)
+    previous_total, previous_negative = count_negative(session, start - span, start)
+    stories = top_stories(session, top_story_rows(session, start, end, limit=TOP_STORIES), limit=TOP_STORIES)
 
     # Every incident that touches the period, and every incident still open now: listed once.
     incidents = session.scalars(
@@ -634,15 +633,15 @@ def build_daily(
         end=end,
         generated_at=now,
         on_demand=on_demand,
-        total=len(rows),
-        negative=negative,
-        negative_share=_share(negative, len(rows)),
-        previous_total=len(previous),
-        previous_negative=sum(1 for r in previous if r.sentiment == "negative"),
-        change_text=change_text(len(rows), len(previous), unit="前一时段" if on_demand else "前一日"),
-        story_count=len({r.group_key for r in rows}),
-        platforms=volume_by_platform(rows),
-        hours=volume_by_hour(rows, start, end),
+        total=summary.total,
+        negative=summary.negative,
+        negative_share=_share(summary.negative, summary.total),
+        previous_total=previous_total,
+        previous_negative=previous_negative,
+        change_text=change_text(summary.total, previous_total, unit="前一时段" if on_demand else "前一日"),
+        story_count=summary.story_count,
+        platforms=summary.platforms,
+        hours=summary.hours,
         top_stories=stories,
         incidents=items,
         timeliness=timeliness,

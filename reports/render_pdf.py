@@ -14,7 +14,7 @@ from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
 from .blocks import Block, Bullets, Chart, Heading, Paragraph, Report, Table
-from .fonts import FONT_FAMILY, cjk_font_path
+from .fonts import FALLBACK_FAMILY, FONT_FAMILY, pdf_fonts
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # GB/T 9704
 TITLE_PT = 22  # 二号
@@ -55,7 +55,14 @@ def render_pdf(report: Report) -> bytes:
     pdf.set_title(report.title)
     pdf.set_author(report.bureau)
     pdf.set_creator("yuqing")
-    pdf.add_font(FONT_FAMILY, fname=str(cjk_font_path()))
+    # Only the characters this document uses: fpdf2 then maps 500 glyphs, not the font's 28,000;
+    # the embedded subset is the same. See fonts.py for the reduced font and its fallback.
+    chars = _characters(report)
+    primary, fallback = pdf_fonts(chars)
+    pdf.add_font(FONT_FAMILY, fname=str(primary), unicode_range=chars)
+    if fallback is not None:
+        pdf.add_font(FALLBACK_FAMILY, fname=str(fallback), unicode_range=chars)
+        pdf.set_fallback_fonts([FALLBACK_FAMILY])
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(FONT_FAMILY, size=TITLE_PT)
@@ -67,6 +74,25 @@ def render_pdf(report: Report) -> bytes:
     pdf.ln(3)
     _blocks(pdf, report.blocks)
     return bytes(pdf.output())
+
+
+FURNITURE = "— 0123456789%.·　"
+
+
+def _characters(report: Report) -> set[int]:
+    """Every code point the document draws (text, tables, captions, header and footer)."""
+    parts = [report.title, report.bureau, report.classification, FURNITURE, *report.meta]
+    for b in report.blocks:
+        if isinstance(b, Heading | Paragraph):
+            parts.append(b.text)
+        elif isinstance(b, Bullets):
+            parts += b.items
+        elif isinstance(b, Table):
+            parts += b.header
+            parts += [cell for row in b.rows for cell in row]
+        elif isinstance(b, Chart):
+            parts.append(b.caption)
+    return {ord(c) for c in "".join(parts) if c >= " "} | set(range(0x20, 0x7F))  # line breaks draw nothing
 
 
 def _blocks(pdf: FPDF, blocks: Sequence[Block]) -> None:

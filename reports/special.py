@@ -6,21 +6,21 @@ Generated on demand and at set moments (opening, each response, closing; see job
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from alerts.effect import incident_effect
-from store.models import Action, Incident, IncidentMention, Mention
+from store.models import Action, Incident, IncidentMention, Mention, Story
+from yuqing.clock import as_utc
 from yuqing.config import Settings
 
 from . import labels as L
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import deadline_sentence, incident_items, open_deadlines, response_text
-from .queries import load_mention_rows
+from .queries import group_key, mention_time, summarise
 from .sentences import fmt_count
 from .timefmt import fmt_dt, fmt_hours, fmt_share, fmt_short, to_local
 
@@ -50,25 +50,33 @@ def _excerpt(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def main_claims(session: Session, rows: list, *, limit: int = CLAIMS) -> list[Claim]:  # rows: MentionRow
-    """The incident's mentions grouped by story (reposts and copies are one claim), largest first."""
-    groups: dict[str, list] = defaultdict(list)
-    for r in rows:
-        groups[r.group_key].append(r)
-    ranked = sorted(groups.values(), key=lambda g: (-len(g), -max(m.risk for m in g)))[:limit]
-    wanted = [m.id for g in ranked for m in sorted(g, key=lambda m: (-m.risk, m.id))[:POSTS_PER_CLAIM]]
-    mentions = (
-        {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(wanted)))} if wanted else {}
-    )
+def main_claims(
+    session: Session, cond: ColumnElement[bool], until: datetime, *, limit: int = CLAIMS
+) -> list[Claim]:
+    """The incident's mentions grouped by story (reposts and copies are one claim), largest first;
+    each with its riskiest posts."""
+    at = mention_time()
+    key = group_key()
+    neg = func.sum(case((Mention.sentiment == "negative", 1), else_=0))
+    ranked = session.execute(
+        select(key, func.count(), neg).where(cond, at < until).group_by(key)
+        .order_by(func.count().desc(), func.max(Mention.risk).desc(), func.min(Mention.id)).limit(limit)
+    ).all()
     out = []
-    for g in ranked:
-        best = [mentions[m.id] for m in sorted(g, key=lambda m: (-m.risk, m.id))[:POSTS_PER_CLAIM]]
-        title = next((m.title for m in best if m.title), None) or _excerpt(best[0].text, 40)
+    for k, n, k_neg in ranked:
+        member = Mention.story_id == k if k > 0 else Mention.id == -k
+        best = session.scalars(
+            select(Mention).where(cond, member, at < until)
+            .order_by(Mention.risk.desc(), Mention.id).limit(POSTS_PER_CLAIM)
+        ).all()
+        story = session.get(Story, k) if k > 0 else None
+        title = (story.title if story and story.title else None) or next(
+            (m.title for m in best if m.title), None) or _excerpt(best[0].text, 40)
         out.append(
             Claim(
                 title=title,
-                mentions=len(g),
-                negative=sum(1 for m in g if m.sentiment == "negative"),
+                mentions=int(n),
+                negative=int(k_neg or 0),
                 posts=[
                     Post(m.author or "匿名", L.label(L.PLATFORMS, m.platform),
                          m.published_at or m.analysed_at, _excerpt(m.text), m.url)
@@ -79,19 +87,22 @@ def main_claims(session: Session, rows: list, *, limit: int = CLAIMS) -> list[Cl
     return out
 
 
-def _spread(rows: list) -> str:
-    if not rows:
-        return "暂未关联到相关信息。"
-    neg = sum(1 for r in rows if r.sentiment == "negative")
-    platforms = Counter(r.platform for r in rows)
-    by_hour = Counter(to_local(r.at).replace(minute=0, second=0, microsecond=0) for r in rows)
-    peak, peak_n = max(by_hour.items(), key=lambda kv: (kv[1], kv[0]))
-    first, last = rows[0].at, rows[-1].at
-    spread = "、".join(f"{L.label(L.PLATFORMS, p)} {n} 条" for p, n in platforms.most_common())
-    return (
-        f"自 {fmt_short(first)} 首次出现至 {fmt_short(last)}，共监测到相关信息 {len(rows)} 条，"
-        f"其中负面 {neg} 条（{fmt_share(neg, len(rows))}）；分布于{spread}；"
-        f"传播高峰为 {peak.month}月{peak.day}日 {peak:%H}时（{peak_n} 条/小时）。"
+def _spread(session: Session, cond: ColumnElement[bool], until: datetime) -> tuple[int, str]:
+    """(mentions, one paragraph on how the incident spread: volume, negativity, platforms, peak hour)."""
+    at = mention_time()
+    first, last = session.execute(select(func.min(at), func.max(at)).where(cond, at < until)).one()
+    if first is None:
+        return 0, "暂未关联到相关信息。"
+    first, last = as_utc(first), as_utc(last)
+    start = first.replace(minute=0, second=0, microsecond=0)
+    summary = summarise(session, None, until, where=[cond], hours=(start, last + timedelta(hours=1)))
+    peak = max(summary.hours, key=lambda h: (int(h["total"]), h["start"]))  # type: ignore[call-overload]
+    peak_at = to_local(peak["start"])  # type: ignore[arg-type]
+    spread = "、".join(f"{p['label']} {p['total']} 条" for p in summary.platforms[:-1])
+    return summary.total, (
+        f"自 {fmt_short(first)} 首次出现至 {fmt_short(last)}，共监测到相关信息 {summary.total} 条，"
+        f"其中负面 {summary.negative} 条（{fmt_share(summary.negative, summary.total)}）；分布于{spread}；"
+        f"传播高峰为 {peak_at.month}月{peak_at.day}日 {peak_at:%H}时（{peak['total']} 条/小时）。"
     )
 
 
@@ -123,8 +134,10 @@ def build_special(
     if incident is None:
         raise LookupError(f"舆情事件 {incident_id} 不存在")
     (item,) = incident_items(session, [incident], now)
-    linked = select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)
-    rows = load_mention_rows(session, None, now, where=[Mention.id.in_(linked)])
+    cond = Mention.id.in_(
+        select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)
+    )
+    total, spread = _spread(session, cond, now)
     actions = {
         a.id: a
         for a in session.scalars(
@@ -140,10 +153,10 @@ def build_special(
             f"责任人：{incident.owner or '未指定'}。"
         ),
         Heading("二、传播态势"),
-        Paragraph(_spread(rows)),
+        Paragraph(spread),
         Heading("三、主要观点及代表性言论"),
     ]
-    claims = main_claims(session, rows)
+    claims = main_claims(session, cond, now)
     if claims:
         for i, c in enumerate(claims, 1):
             head = f"{i}. {c.title}（{c.mentions} 条，负面 {c.negative} 条）"
@@ -186,7 +199,7 @@ def build_special(
     else:
         steps.append(f"事件已于 {fmt_short(incident.closed_at)} 关闭，做好处置评估与归档")
     blocks.append(Bullets(steps, numbered=True))
-    reach = f"，共 {fmt_count(len(rows))} 条相关信息" if rows else ""
+    reach = f"，共 {fmt_count(total)} 条相关信息" if total else ""
     return Report(
         title=f"舆情专报：{incident.title}",
         meta=[f"事件编号 {incident.id}　{item.grade_label}　{item.status_label}{reach}",

@@ -155,3 +155,18 @@ def test_assessment_docx_tables(session, world, settings):
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="不支持的格式"):
         check_format("xls")
+
+
+def test_pdf_set_in_the_reduced_font_falls_back_for_rare_characters():
+    from reports.blocks import Paragraph, Report
+    from reports.fonts import build_reduced_font, pdf_fonts, reduced_charset
+
+    reduced = build_reduced_font()
+    common = {ord(c) for c in "张三发布权威信息"}
+    assert pdf_fonts(common) == (reduced, None)
+    rare = "陶喆、王珺"  # 喆 and 珺 are outside GB 2312
+    assert ord("喆") not in reduced_charset() and pdf_fonts({ord(c) for c in rare})[1] is not None
+    report = Report(
+        title="测试", meta=[], blocks=[Paragraph(f"责任人：{rare}")], bureau="某局", classification="", kind_label=""
+    )
+    assert "责任人：陶喆、王珺" in _pdf_text(render(report, "pdf")).replace("\n", "")
