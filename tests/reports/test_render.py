@@ -166,7 +166,6 @@ def test_pdf_set_in_the_reduced_font_falls_back_for_rare_characters():
     assert pdf_fonts(common) == (reduced, None)
     rare = "陶喆、王珺"  # 喆 and 珺 are outside GB 2312
     assert ord("喆") not in reduced_charset() and pdf_fonts({ord(c) for c in rare})[1] is not None
-    report = Report(
-        title="测试", meta=[], blocks=[Paragraph(f"责任人：{rare}")], bureau="某局", classification="", kind_label=""
-    )
+    blocks = [Paragraph(f"责任人：{rare}")]
+    report = Report(title="测试", meta=[], blocks=blocks, bureau="某局", classification="", kind_label="")
     assert "责任人：陶喆、王珺" in _pdf_text(render(report, "pdf")).replace("\n", "")
