@@ -106,6 +106,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.manage": frozenset({"press", "admin"}),
     "silence.manage": frozenset({"press", "leader", "admin"}),
     "report.generate": frozenset({"press", "admin"}),  # archive a new version of a report (issue 14)
+    "plan.edit": frozenset({"press", "analyst", "admin"}),  # a release's 预案 and its 解读 record
+    "plan.approve": frozenset({"leader", "admin"}),
 }
 
 

@@ -12,11 +12,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Incident, IncidentMention, Mention, MentionRelease, Release
+from store.models import (
+    Incident,
+    IncidentMention,
+    Mention,
+    MentionRelease,
+    Release,
+    ReleaseInterpretation,
+    ReleasePlan,
+)
 from yuqing.config import Settings
 
 from . import labels as L
 from .briefing import IncidentItem, incident_items
+from .plans import InterpretationStatus, current_plan, interpretation_status
 from .queries import (
     MIN_LINK_CONFIDENCE,
     StoryItem,
@@ -40,6 +49,35 @@ TOPIC_ADVICE = {
     "livelihood": "准备物价、就业等群众切身利益相关问题的回应口径",
     "market_expectations": "关注财经媒体和证券类账号，防止对数据的过度解读影响市场预期",
     "emergency": "关注与突发公共事件的关联讨论，必要时协同相关部门发布权威信息",
+}
+
+
+@dataclass(frozen=True)
+class Misreading:
+    """A post that misreads the release, shown with the line (口径) to answer it."""
+
+    author: str
+    platform_label: str
+    at: datetime
+    excerpt: str
+    url: str | None
+
+
+MISREADING_LINE = (
+    "说明指标口径与计算方法（同比、环比的区别，统计范围与样本），用权威解读和图解回应，"
+    "避免把个别感受当作总体数据"
+)
+AFTER_ADVICE = {
+    "high": [
+        "立即会商研判，5 小时内发布权威信息，24 小时内视情召开新闻发布会",
+        "针对主要误读逐条发布解读口径，组织专家和主流媒体解读",
+        "每 2 小时报告一次舆情走势，直至明显回落",
+    ],
+    "medium": [
+        "发布或转发权威解读材料，回应主要关切",
+        "跟踪重点账号和高风险信息，必要时升级处置",
+    ],
+    "low": ["保持常态监测，关注后续讨论"],
 }
 
 
@@ -102,6 +140,12 @@ class ReleaseAssessment:
     prerelease: PreReleaseNote
     min_confidence: float = MIN_LINK_CONFIDENCE
     extra: dict[str, object] = field(default_factory=dict)
+    misreadings: list[Misreading] = field(default_factory=list)
+    compare: list[int] | None = None  # mean hourly volume of earlier releases, aligned on publication
+    plan: ReleasePlan | None = None
+    interpretation: InterpretationStatus | None = None
+    effects: list[str] = field(default_factory=list)
+    after_recommendations: list[str] = field(default_factory=list)
 
     @property
     def report_title(self) -> str:
@@ -188,8 +232,9 @@ def reaction(session: Session, release_id: int, *, until: datetime) -> Reaction:
     return Reaction(int(total or 0), int(neg or 0), float(top or 0.0), sensitive)
 
 
-def phase(session: Session, label: str, cond: ColumnElement[bool], start: datetime | None,
-          end: datetime | None) -> Phase:
+def phase(
+    session: Session, label: str, cond: ColumnElement[bool], start: datetime | None, end: datetime | None
+) -> Phase:
     at = mention_time()
     conds = [cond]
     if start is not None:
@@ -197,8 +242,11 @@ def phase(session: Session, label: str, cond: ColumnElement[bool], start: dateti
     if end is not None:
         conds.append(at < end)
     total, neg, mean = session.execute(
-        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
-               func.avg(Mention.p_negative)).where(*conds)
+        select(
+            func.count(),
+            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.avg(Mention.p_negative),
+        ).where(*conds)
     ).one()
     total, neg = int(total or 0), int(neg or 0)
     return Phase(label, total, neg, fmt_share(neg, total), round(float(mean or 0.0), 3) if total else 0.0)
@@ -278,6 +326,63 @@ def prerelease_note(
     )
 
 
+def misreadings(
+    session: Session, cond: ColumnElement[bool], until: datetime, *, limit: int = 5
+) -> list[Misreading]:
+    """Posts flagged as misreading the release, riskiest first."""
+    from .labels import PLATFORMS, label
+
+    rows = session.scalars(
+        select(Mention)
+        .where(cond, mention_time() < until, cast(Mention.sensitive_topics, String).like('%"misreading"%'))
+        .order_by(Mention.risk.desc(), Mention.id)
+        .limit(limit)
+    )
+    out = []
+    for m in rows:
+        text = " ".join((m.text or "").split())
+        out.append(
+            Misreading(
+                m.author or "匿名",
+                label(PLATFORMS, m.platform),
+                m.published_at or m.analysed_at,
+                text if len(text) <= 70 else text[:70] + "…",
+                m.url,
+            )
+        )
+    return out
+
+
+def compare_curve(
+    session: Session, release: Release, window: tuple[datetime, datetime], *, limit: int = 3
+) -> list[int] | None:
+    """Mean hourly volume of the indicator's earlier releases over the same window around publication."""
+    if release.published_at is None:
+        return None
+    earlier = session.scalars(
+        select(Release)
+        .where(
+            Release.indicator == release.indicator,
+            Release.id != release.id,
+            Release.published_at < release.published_at,
+        )
+        .order_by(Release.published_at.desc())
+        .limit(limit)
+    ).all()
+    if not earlier:
+        return None
+    before = release.published_at - window[0]
+    span = window[1] - window[0]
+    curves = []
+    for r in earlier:
+        assert r.published_at is not None
+        start = r.published_at - before
+        hours = summarise(session, None, None, where=[linked_to(r.id)], hours=(start, start + span)).hours
+        curves.append([int(h["total"]) for h in hours])  # type: ignore[call-overload]
+    n = min(len(c) for c in curves)
+    return [round(sum(c[i] for c in curves) / len(curves)) for i in range(n)]
+
+
 def build_assessment(
     session: Session, settings: Settings, *, release_id: int, now: datetime
 ) -> ReleaseAssessment:
@@ -304,6 +409,9 @@ def build_assessment(
         end = min(now, release.published_at + timedelta(hours=CHART_AFTER_HOURS))
         window = (start.replace(minute=0, second=0, microsecond=0), end)
         hours = summarise(session, None, now, where=[cond], hours=window).hours
+        compare = compare_curve(session, release, window)
+    else:
+        compare = None
     if release.published_at is None:
         phase_list = [phase(session, "全部", cond, None, now)]
     else:
@@ -342,4 +450,33 @@ def build_assessment(
         level_label=L.label(L.RISK_LEVELS, level),
         reasons=reasons,
         prerelease=prerelease_note(session, settings, release, now=now),
+        misreadings=misreadings(session, cond, now) if published else [],
+        compare=compare,
+        plan=current_plan(session, release.id),
+        interpretation=interpretation_status(
+            release,
+            session.scalar(
+                select(ReleaseInterpretation).where(ReleaseInterpretation.release_id == release.id)
+            ),
+            now,
+        ),
+        effects=_effects(session, incidents, now),
+        after_recommendations=list(AFTER_ADVICE.get(level, [])) if published else [],
     )
+
+
+def _effects(session: Session, incidents: Sequence[Incident], now: datetime) -> list[str]:
+    """The responses made to the release's incidents and their measured effect."""
+    from alerts.effect import incident_effect
+    from store.models import Action
+
+    from .special import effect_lines
+
+    out: list[str] = []
+    for inc in incidents:
+        effects = incident_effect(session, incident_id=inc.id, now=now)
+        if not effects:
+            continue
+        actions = {a.id: a for a in session.scalars(select(Action).where(Action.incident_id == inc.id))}
+        out += [f"事件「{inc.title}」{line}" for line in effect_lines(effects, actions)]
+    return out

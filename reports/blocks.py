@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .assessment import MISREADING_LINE
 from .charts import NO_DATA, hourly_chart_png
 from .queries import StoryItem
 from .sentences import fmt_count
@@ -228,8 +229,47 @@ def daily_report(b, *, charts: bool = True, classification: str = "") -> Report:
     )
 
 
+def _plan_blocks(a) -> list[Block]:  # a: ReleaseAssessment
+    plan = a.plan
+    out: list[Block] = []
+    if a.interpretation is not None:
+        out.append(Paragraph(f"解读发布情况：{a.interpretation.text}。"))
+    if plan is None:
+        out.append(Paragraph("尚未制定预案。建议按下列要点制定并报领导审批："))
+        out.append(Bullets(a.prerelease.recommendations, numbered=True))
+        return out
+    approval = (
+        f"已于 {fmt_short(plan.approved_at)} 由 {plan.approved_by} 审批"
+        if plan.approved_at is not None
+        else "待领导审批"
+    )
+    owners = "；".join(f"{k}：{v}" for k, v in (plan.owners or {}).items()) or "未指定"
+    out += [
+        Paragraph(
+            f"预案第 {plan.version} 版（{plan.created_by} 于 {fmt_short(plan.created_at)} 修订），"
+            f"{approval}。"
+        ),
+        Table(
+            ["事项", "内容"],
+            [
+                ["责任单位及责任人", f"{plan.owner_unit or '—'}；{owners}"],
+                ["回应口径", plan.lines or "—"],
+                ["解读材料", (plan.interpretation or "—")
+                 + f"\n须于 {fmt_short(plan.interpretation_due_at)} 随发布同步推出"],
+                ["发布渠道", "、".join(plan.channels or []) or "—"],
+            ],
+            [1.2, 5],
+        ),
+    ]
+    if plan.qa:
+        out.append(Heading("答问准备", 2))
+        qa = [f"问：{x.get('q', '')}　答：{x.get('a', '')}" for x in plan.qa if isinstance(x, dict)]
+        out.append(Bullets(qa))
+    return out
+
+
 def assessment_report(a, *, charts: bool = True, classification: str = "") -> Report:  # a: ReleaseAssessment
-    """The release 研判: conclusion first, then the reaction, earlier releases and the 预案 advice."""
+    """The release 研判: conclusion first, then the reaction, earlier releases, the 预案 and advice."""
     blocks: list[Block] = [
         Heading("一、研判结论"),
         Paragraph(f"舆情风险等级：{a.level_label}。" + "；".join(a.reasons) + "。", emphasis=True),
@@ -245,17 +285,31 @@ def assessment_report(a, *, charts: bool = True, classification: str = "") -> Re
                     for p in a.phases
                 ],
             ),
-            chart_or_empty(a.hours, title="发布前后分时信息量（北京时间）", caption="图1 发布前后分时信息量",
-                           charts=charts, compare=a.extra.get("compare"),  # type: ignore[arg-type]
-                           compare_label="往期同类发布均值"),
-            Heading("（一）敏感话题", 2),
+            chart_or_empty(a.hours, title="发布前后分时信息量（北京时间）",
+                           caption="图1 发布前后分时信息量与往期对比",
+                           charts=charts, compare=a.compare, compare_label="往期同类发布均值"),
+            Heading("（一）主要关切", 2),
             Paragraph("；".join(f"{name} {n} 条" for name, n in a.sensitive) + "。" if a.sensitive
                       else "未发现敏感话题。"),
-            Heading("（二）主要负面信息", 2),
             stories_table(a.top_negative),
-            Heading("（三）相关舆情事件", 2),
-            incidents_table(a.incidents),
+            Heading("（二）误读及建议解读口径", 2),
         ]
+        if a.misreadings:
+            line = (a.plan.lines if a.plan is not None and a.plan.lines else None) or MISREADING_LINE
+            blocks += [
+                Table(
+                    ["序号", "误读内容", "来源", "时间"],
+                    [[str(i), m.excerpt, f"{m.platform_label}「{m.author}」", fmt_short(m.at)]
+                     for i, m in enumerate(a.misreadings, 1)],
+                    [0.5, 5, 1.6, 1.2],
+                ),
+                Paragraph(f"建议解读口径：{line}。"),
+            ]
+        else:
+            blocks.append(Paragraph("未发现误读。"))
+        blocks += [Heading("（三）相关舆情事件及回应效果", 2), incidents_table(a.incidents)]
+        if a.effects:
+            blocks.append(Bullets(a.effects))
     else:
         blocks.append(Paragraph(f"该数据计划于 {fmt_short(a.published_at)} 发布，尚未发布。"))
     pre = a.prerelease
@@ -277,7 +331,9 @@ def assessment_report(a, *, charts: bool = True, classification: str = "") -> Re
         )
     else:
         blocks.append(Paragraph("暂无往期同类发布记录。"))
-    blocks += [Heading("四、预案建议"), Bullets(pre.recommendations, numbered=True)]
+    blocks += [Heading("四、舆情应对预案"), *_plan_blocks(a), Heading("五、工作建议")]
+    advice = a.after_recommendations if a.published else pre.recommendations
+    blocks.append(Bullets(advice, numbered=True))
     return Report(
         title=a.report_title,
         meta=[f"发布：{a.title}　发布时间：{fmt_dt(a.published_at)}　主要数据：{a.headline}",

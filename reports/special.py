@@ -106,7 +106,7 @@ def _spread(session: Session, cond: ColumnElement[bool], until: datetime) -> tup
     )
 
 
-def _effect_lines(effects: list[dict], actions: dict[int, Action]) -> list[str]:
+def effect_lines(effects: list[dict], actions: dict[int, Action]) -> list[str]:
     out = []
     for e in effects:
         a = actions.get(e["action_id"])
@@ -186,7 +186,7 @@ def build_special(
     blocks.append(Heading("五、处置效果"))
     effects = incident_effect(session, incident_id=incident.id, now=now)
     blocks.append(
-        Bullets(_effect_lines(effects, actions)) if effects else Paragraph("尚未回应，暂无法评估效果。")
+        Bullets(effect_lines(effects, actions)) if effects else Paragraph("尚未回应，暂无法评估效果。")
     )
     blocks.append(Heading("六、下一步工作建议"))
     steps = []

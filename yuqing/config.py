@@ -138,6 +138,7 @@ class ReportsConfig(BaseModel):
     assessment_hour: int = 9  # …at this hour, Beijing time
     post_release_hours: list[float] = Field(default_factory=lambda: [2.0, 24.0, 72.0])  # T+2h, T+24h, T+72h
     special_grades: list[str] = Field(default_factory=lambda: ["I", "II"])  # incidents that get a 专报
+    units: dict[str, str] = Field(default_factory=dict)  # person → unit for 考核 (张三 = "新闻处")
 
 
 class Settings(BaseSettings):

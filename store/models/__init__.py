@@ -14,11 +14,13 @@ from .incidents import (
     Silence,
 )
 from .people import ApiToken, AuditLog, Briefing, User
+from .plans import ReleaseInterpretation, ReleasePlan
 from .sources import CrawlCursor, Document, Quarantine, Source
 
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",
     "Document", "HolidayOverride", "Incident", "IncidentEvent", "IncidentMention", "Mention",
-    "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
+    "MentionRelease", "Notification", "Quarantine", "Release", "ReleaseInterpretation", "ReleasePlan",
+    "SentimentCorrection", "Silence",
     "Source", "Story", "UTCDateTime", "User", "WatchTopic",
 ]

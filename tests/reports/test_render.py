@@ -139,7 +139,7 @@ def test_pdf_has_chinese_text_without_justified_gaps(session, world, settings, d
     pdf = render_assessment(a, "pdf")
     assert pdf.startswith(b"%PDF-")
     flat = _pdf_text(pdf).replace("\n", "")
-    assert "数据发布舆情研判" in flat and "往期同类数据发布反应" in flat and "预案建议" in flat
+    assert "数据发布舆情研判" in flat and "往期同类数据发布反应" in flat and "舆情应对预案" in flat
 
 
 def test_assessment_docx_tables(session, world, settings):
