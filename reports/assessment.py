@@ -141,7 +141,7 @@ class ReleaseAssessment:
     min_confidence: float = MIN_LINK_CONFIDENCE
     extra: dict[str, object] = field(default_factory=dict)
     misreadings: list[Misreading] = field(default_factory=list)
-    compare: list[int] | None = None  # mean hourly volume of earlier releases, aligned on publication
+    compare: list[float] | None = None  # mean hourly volume of earlier releases, aligned on publication
     plan: ReleasePlan | None = None
     interpretation: InterpretationStatus | None = None
     effects: list[str] = field(default_factory=list)
@@ -355,7 +355,7 @@ def misreadings(
 
 def compare_curve(
     session: Session, release: Release, window: tuple[datetime, datetime], *, limit: int = 3
-) -> list[int] | None:
+) -> list[float] | None:
     """Mean hourly volume of the indicator's earlier releases over the same window around publication."""
     if release.published_at is None:
         return None
@@ -380,7 +380,7 @@ def compare_curve(
         hours = summarise(session, None, None, where=[linked_to(r.id)], hours=(start, start + span)).hours
         curves.append([int(h["total"]) for h in hours])  # type: ignore[call-overload]
     n = min(len(c) for c in curves)
-    return [round(sum(c[i] for c in curves) / len(curves)) for i in range(n)]
+    return [round(sum(c[i] for c in curves) / len(curves), 2) for i in range(n)]
 
 
 def build_assessment(

@@ -64,7 +64,7 @@ class Report:
 
 
 def chart_or_empty(hours: list[dict[str, object]], *, title: str, caption: str, charts: bool = True,
-                   compare: list[int] | None = None, compare_label: str = "") -> Block:
+                   compare: list[float] | None = None, compare_label: str = "") -> Block:
     """The hourly chart, or the words 本期无数据 when there is nothing to draw."""
     png = None
     if charts:

@@ -31,7 +31,7 @@ def has_data(hours: Sequence[dict[str, object]]) -> bool:
 
 
 def hourly_chart_png(
-    hours: Sequence[dict[str, object]], *, title: str, compare: Sequence[int] | None = None,
+    hours: Sequence[dict[str, object]], *, title: str, compare: Sequence[float] | None = None,
     compare_label: str = "",
 ) -> bytes | None:
     """PNG bytes of a bar chart (all vs negative mentions per hour); None when no hour has a mention.
