@@ -8,12 +8,16 @@ version: the loser's savepoint rolls back and it takes the next number.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from alerts.channels import email as email_channel
 from store.models import Briefing
+from yuqing.config import Settings
 
 from .blocks import Report
 from .render import render
@@ -95,3 +99,32 @@ def stored_bytes(row: Briefing, fmt: str) -> bytes | None:
     if fmt == "html":
         return row.html.encode("utf-8")
     return row.docx if fmt == "docx" else row.pdf if fmt == "pdf" else None
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    from store.db import make_engine
+
+    return make_engine(url)
+
+
+def attachment(spec: dict[str, Any], settings: Settings) -> tuple[str, bytes, str] | None:
+    """The archived document a notice names (email attaches it): (filename, bytes, media type)."""
+    from sqlalchemy.orm import Session
+
+    from .render import MEDIA_TYPES
+
+    briefing_id, fmt = spec.get("briefing_id"), spec.get("format", "pdf")
+    if not isinstance(briefing_id, int) or fmt not in ("docx", "pdf"):
+        return None
+    with Session(_engine(settings.database_url)) as session:
+        row = session.get(Briefing, briefing_id)
+        content = stored_bytes(row, fmt) if row is not None else None
+        if content is None:
+            return None
+        name = str(spec.get("filename") or f"{row.title}.{fmt}")
+    return name, content, MEDIA_TYPES[fmt]
+
+
+if attachment not in email_channel.ATTACHMENT_LOADERS:
+    email_channel.ATTACHMENT_LOADERS.append(attachment)

@@ -167,6 +167,7 @@ class Scheduler:
             log.warning("audit: %s", finding.message)
 
     def deliver(self) -> None:
+        import reports.archive  # noqa: F401  (registers the archived reports as email attachments)
         from alerts.outbox import deliver_due
 
         if self._leader():

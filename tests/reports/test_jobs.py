@@ -178,3 +178,27 @@ def _archived(session_maker, ids: list[int]) -> list[Briefing]:  # type: ignore[
 
 def _kinds(session_maker, ids: list[int]) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     return [(b.kind, b.subject, b.trigger) for b in _archived(session_maker, ids)]
+
+
+def test_the_leadership_email_carries_the_archived_pdf(session_maker, world, settings, database_url):
+    from alerts.channels import email
+    from alerts.outbox import OutgoingMessage
+
+    row = generate_daily(session_maker, settings, now=world.now)
+    with session_maker() as s:
+        notice = s.scalar(select(Notification).where(Notification.channel == "领导邮箱"))
+        stored_pdf = s.get(Briefing, row.id).pdf
+    message = OutgoingMessage(
+        key=notice.key,
+        subject=notice.subject,
+        body=notice.body,
+        items=[{"key": notice.key, **notice.payload}],
+    )
+    channel = settings.notify.channels[0]
+    mail = email.build(
+        message, channel, settings.model_copy(update={"database_url": database_url}), world.now
+    )
+    (attached,) = list(mail.iter_attachments())
+    assert attached.get_filename() == "某市统计局舆情日报（2026年11月10日）.pdf"
+    assert attached.get_content_type() == "application/pdf" and attached.get_content() == stored_pdf
+    assert "本期共监测到相关信息 8 条" in mail.get_body(("plain",)).get_content()
