@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -143,7 +143,12 @@ def _page_furniture(section, report: Report) -> None:  # type: ignore[no-untyped
     header = section.header.paragraphs[0]
     header.paragraph_format.first_line_indent = Pt(0)
     width = section.page_width - section.left_margin - section.right_margin
-    header.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right-aligned tab
+    # Word's Header style brings Letter-sized centre and right tabs (3.25", 6.5"): clear them, then
+    # one right tab at the A4 text width puts the classification line flush right.
+    tabs = header.paragraph_format.tab_stops
+    for stop in list(header.style.paragraph_format.tab_stops):
+        tabs.add_tab_stop(stop.position, alignment=WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(width, alignment=WD_TAB_ALIGNMENT.RIGHT)
     run = header.add_run(f"{report.bureau}\t{report.classification}")
     _fonts(run, BODY_FONT, Pt(10.5))
     ppr = header._p.get_or_add_pPr()
