@@ -8,6 +8,7 @@ and reused. Figures are printed, never asserted.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import tempfile
 import time
@@ -128,7 +129,14 @@ def timed(label: str, fn):  # type: ignore[no-untyped-def]
 
 
 def main(n: int) -> None:
-    path = Path(tempfile.gettempdir()) / f"yuqing-reports-bench-{n}.db"
+    from store.db import MIGRATIONS
+
+    schema = hashlib.sha256(
+        b"".join(p.read_bytes() for p in sorted(Path(MIGRATIONS).rglob("*.py")))
+    ).hexdigest()
+    path = (
+        Path(tempfile.gettempdir()) / f"yuqing-reports-bench-{n}-{schema[:10]}.db"
+    )  # rebuilt when the schema changes
     if not path.exists():
         t = time.perf_counter()
         build(path, n)

@@ -52,7 +52,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from reports.blocks import daily_report
         from reports.briefing import build_daily
-        from reports.jobs import store_daily
         from reports.render import render
         from yuqing.clock import now as clock_now
 
@@ -62,6 +61,8 @@ def register(app: typer.Typer) -> None:
         now = clock_now()
         with scope as session:
             if store:
+                from reports.jobs import store_daily  # archiving (and its outbox) only when asked
+
                 row, b = store_daily(session, settings, day=the_day, now=now, on_demand=the_day is None,
                                      trigger="manual", created_by="cli")
                 from reports.archive import stored_bytes
