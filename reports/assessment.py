@@ -112,6 +112,8 @@ class PreReleaseNote:
     expected_level: str
     expected_label: str
     recommendations: list[str]
+    sensitivity: str = ""  # why the indicator draws attention, in a sentence
+    mood: str = ""  # today's talk about the indicator: the last 24 hours
 
 
 @dataclass
@@ -267,6 +269,45 @@ def release_incidents(session: Session, release_id: int) -> list[Incident]:
     )
 
 
+# 指标敏感性: why each indicator draws attention (codes of analysis.indicators).
+INDICATOR_SENSITIVITY = {
+    "CPI": ("high", "物价直接关系群众切身利益，公众体感与统计数据易有落差，历来是质疑焦点"),
+    "UNEMPLOYMENT": ("high", "就业关系民生，青年失业率等口径易引发误读和质疑"),
+    "HOUSING": ("high", "房价关系群众切身利益和市场预期，涨跌均易引发讨论"),
+    "GDP": ("medium", "关系市场预期，增速及核算方法常被解读和比较"),
+    "PMI": ("medium", "先行指标，财经媒体和市场关注度高"),
+    "RETAIL": ("medium", "关系消费形势判断，易与个人体感对比"),
+    "PPI": ("low", "专业性较强，公众关注度相对较低"),
+    "INDUSTRY": ("low", "专业性较强，公众关注度相对较低"),
+    "FAI": ("low", "专业性较强，公众关注度相对较低"),
+    "INCOME": ("high", "收入关系群众切身利益，\"被平均\"等质疑常见"),
+    "REAL_ESTATE_INVEST": ("medium", "关系房地产市场预期"),
+    "INDUSTRIAL_PROFIT": ("low", "专业性较强，公众关注度相对较低"),
+}
+
+
+def indicator_sensitivity(indicator: str) -> tuple[str, str]:
+    return INDICATOR_SENSITIVITY.get(indicator.upper(), ("medium", "社会关注度一般"))
+
+
+def todays_mood(session: Session, release: Release, now: datetime) -> str:
+    """The last 24 hours of talk linked to any release of the indicator."""
+    ids = select(Release.id).where(Release.indicator == release.indicator)
+    linked = select(MentionRelease.mention_id).where(
+        MentionRelease.release_id.in_(ids), MentionRelease.confidence >= MIN_LINK_CONFIDENCE
+    )
+    at = mention_time()
+    total, neg = session.execute(
+        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0))).where(
+            Mention.id.in_(linked), at >= now - timedelta(hours=24), at < now
+        )
+    ).one()
+    total, neg = int(total or 0), int(neg or 0)
+    if not total:
+        return "近 24 小时未监测到该指标的相关讨论。"
+    return f"近 24 小时该指标相关信息 {total} 条，负面 {neg} 条（{fmt_share(neg, total)}）。"
+
+
 def prerelease_note(
     session: Session, settings: Settings, release: Release, *, now: datetime
 ) -> PreReleaseNote:
@@ -317,12 +358,18 @@ def prerelease_note(
             "往期曾出现较高风险：发布后安排专人值守，确保 5 小时内可发布权威信息、24 小时内可召开新闻发布会",
         )
     advice.append("发布后 24 小时内每 2 小时研判一次相关舆情，发现苗头及时会商")
+    sensitivity_level, why = indicator_sensitivity(release.indicator)
+    expected = max(
+        expected, sensitivity_level if sensitivity_level != "high" else "medium", key=LEVEL_ORDER.__getitem__
+    )
     return PreReleaseNote(
         indicator_name=release.indicator_name or release.indicator,
         previous=past,
         expected_level=expected,
         expected_label=L.label(L.RISK_LEVELS, expected),
         recommendations=advice,
+        sensitivity=f"指标敏感性{L.label(L.RISK_LEVELS, sensitivity_level)}：{why}。",
+        mood=todays_mood(session, release, now),
     )
 
 

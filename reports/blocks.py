@@ -314,8 +314,8 @@ def assessment_report(a, *, charts: bool = True, classification: str = "") -> Re
         blocks.append(Paragraph(f"该数据计划于 {fmt_short(a.published_at)} 发布，尚未发布。"))
     pre = a.prerelease
     blocks += [
-        Heading("三、往期同类数据发布反应"),
-        Paragraph(f"{pre.indicator_name}往期发布预计风险：{pre.expected_label}。"),
+        Heading("三、指标敏感性及往期同类数据发布反应"),
+        Paragraph(f"{pre.sensitivity}{pre.mood}{pre.indicator_name}本次发布预计风险：{pre.expected_label}。"),
     ]
     if pre.previous:
         blocks.append(
