@@ -77,6 +77,51 @@ def render_pdf(report: Report) -> bytes:
 
 
 FURNITURE = "— 0123456789%.·　"
+# 避头尾 (kinsoku): never start a line with these…
+NO_LINE_START = set("，。、；：？！）」』》〉】…%,.;:?!)]}·—")
+# …nor end one with these.
+NO_LINE_END = set("（「『《〈【([{“‘")
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".%,:/-+")
+
+
+def wrap(pdf: FPDF, text: str, width: float) -> str:
+    """`text` broken into lines that fit `width` (mm) at the current font, the way Chinese is set:
+    any character may end a line, except that closing punctuation never starts one and opening
+    punctuation never ends one; a run of Latin letters or digits is kept whole when it fits."""
+    out: list[str] = []
+    widths: dict[str, float] = {}
+
+    def w(chars: str) -> float:
+        return sum(widths.setdefault(c, pdf.get_string_width(c)) for c in chars)
+
+    for para in text.split("\n"):
+        line, used = "", 0.0
+        for ch in para:
+            cw = w(ch)
+            if used + cw <= width or not line:
+                line, used = line + ch, used + cw
+                continue
+            # `ch` does not fit: break before it, moving characters so no rule is broken.
+            carry = ""
+            if _wordish(ch):
+                i = len(line)
+                while i > 0 and _wordish(line[i - 1]):
+                    i -= 1
+                if i > 0 and len(line) - i < 12:  # keep a short number or word whole ("84.6%")
+                    carry, line = line[i:], line[:i]
+            # the next line must not open with closing punctuation: take characters down with it
+            while len(line) > 1 and (carry or ch)[0] in NO_LINE_START:
+                carry, line = line[-1] + carry, line[:-1]
+            while len(line) > 1 and line[-1] in NO_LINE_END:
+                carry, line = line[-1] + carry, line[:-1]
+            out.append(line)
+            line = carry + ch
+            used = w(line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def _characters(report: Report) -> set[int]:
@@ -101,7 +146,7 @@ def _blocks(pdf: FPDF, blocks: Sequence[Block]) -> None:
         if isinstance(block, Heading):
             pdf.set_font(FONT_FAMILY, size=HEADING_PT if block.level <= 1 else BODY_PT)
             pdf.ln(1.5)
-            if pdf.will_page_break(LINE_MM * 3):
+            if pdf.will_page_break(30):  # keep a heading with the first lines or rows under it
                 pdf.add_page()
             pdf.multi_cell(width, LINE_MM, block.text, align="L", new_x="LMARGIN", new_y="NEXT",
                            wrapmode=WrapMode.CHAR)
@@ -109,15 +154,15 @@ def _blocks(pdf: FPDF, blocks: Sequence[Block]) -> None:
             pdf.set_font(FONT_FAMILY, size=BODY_PT)
             if block.emphasis:
                 pdf.set_fill_color(251, 243, 242)
-            pdf.multi_cell(width, LINE_MM, "　　" + block.text, align="L", new_x="LMARGIN", new_y="NEXT",
-                           fill=block.emphasis, wrapmode=WrapMode.CHAR)
+            pdf.multi_cell(width, LINE_MM, wrap(pdf, "　　" + block.text, width - 0.5), align="L",
+                           new_x="LMARGIN", new_y="NEXT", fill=block.emphasis, wrapmode=WrapMode.CHAR)
             pdf.ln(1)
         elif isinstance(block, Bullets):
             pdf.set_font(FONT_FAMILY, size=BODY_PT)
             for i, item in enumerate(block.items, 1):
                 mark = f"{i}. " if block.numbered else "· "
-                pdf.multi_cell(width, LINE_MM, "　　" + mark + item, align="L", new_x="LMARGIN", new_y="NEXT",
-                           wrapmode=WrapMode.CHAR)
+                pdf.multi_cell(width, LINE_MM, wrap(pdf, "　　" + mark + item, width - 0.5), align="L",
+                               new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
             pdf.ln(1)
         elif isinstance(block, Table):
             _table(pdf, block)

@@ -169,3 +169,28 @@ def test_pdf_set_in_the_reduced_font_falls_back_for_rare_characters():
     blocks = [Paragraph(f"责任人：{rare}")]
     report = Report(title="测试", meta=[], blocks=blocks, bureau="某局", classification="", kind_label="")
     assert "责任人：陶喆、王珺" in _pdf_text(render(report, "pdf")).replace("\n", "")
+
+
+def test_pdf_lines_break_the_chinese_way():
+    """避头尾: no line starts with closing punctuation or ends with opening; "84.6%" stays whole."""
+    from fpdf import FPDF
+
+    from reports.fonts import cjk_font_path
+    from reports.render_pdf import NO_LINE_END, NO_LINE_START, wrap
+
+    pdf = FPDF()
+    pdf.add_font("S", fname=str(cjk_font_path()))
+    pdf.add_page()
+    pdf.set_font("S", size=14)
+    text = (
+        "　　本期共监测到相关信息 2 条（2 个话题），较前一时段下降 84.6%；其中负面信息 2 条，占 100.0%。"
+        "目前处置中的舆情事件 2 起（特别重大（I级） 1 起、重大（II级） 1 起），本期新发现 1 起、关闭 0 起。"
+    )
+    for width in (60, 90, 120, 150):
+        lines = wrap(pdf, text, width).split("\n")
+        assert "".join(lines) == text
+        for line in lines:
+            assert pdf.get_string_width(line) <= width + 0.01
+            assert line[:1] not in NO_LINE_START and line[-1:] not in NO_LINE_END
+        assert not any("84.6%" not in line and line in "84.6%" for line in lines)  # never split
+        assert sum("84.6%" in line for line in lines) == 1
