@@ -21,8 +21,10 @@ demo: $(BIN)/yuqing
 
 # The whole suite, on SQLite and then on PostgreSQL (127.0.0.1:5432, database `test`).
 test: $(VENV)/.dev
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q . ; then \
-	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] \
+	  || ! fc-list :lang=zh 2>/dev/null | grep -q . ; then \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk \
+	    libreoffice-writer-nogui poppler-utils >/dev/null; fi
 	$(BIN)/ruff check .
 	$(MAKE) test-sqlite test-postgres
 

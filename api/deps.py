@@ -123,6 +123,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "watch.manage": frozenset({"analyst", "admin"}),  # watch topics decide what is monitored at all
     "calendar.manage": frozenset({"admin"}),  # import a year's holiday notice
     "quarantine.release": frozenset({"admin"}),  # let the next crawl fetch a quarantined item again
+    "report.generate": frozenset({"press", "admin"}),  # archive a new version of a report (issue 14)
+    "plan.edit": frozenset({"press", "analyst", "admin"}),  # a release's 预案 and its 解读 record
+    "plan.approve": frozenset({"leader", "admin"}),
 }
 
 

@@ -9,21 +9,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Incident, IncidentMention, Mention, MentionRelease, Release
+from store.models import (
+    Incident,
+    IncidentMention,
+    Mention,
+    MentionRelease,
+    Release,
+    ReleaseInterpretation,
+    ReleasePlan,
+)
 from yuqing.config import Settings
 
 from . import labels as L
 from .briefing import IncidentItem, incident_items
+from .plans import InterpretationStatus, current_plan, interpretation_status
 from .queries import (
     MIN_LINK_CONFIDENCE,
-    MentionRow,
     StoryItem,
-    load_mention_rows,
+    mention_time,
+    summarise,
     top_stories,
-    volume_by_hour,
+    top_story_rows,
 )
 from .timefmt import fmt_share
 
@@ -40,6 +49,35 @@ TOPIC_ADVICE = {
     "livelihood": "准备物价、就业等群众切身利益相关问题的回应口径",
     "market_expectations": "关注财经媒体和证券类账号，防止对数据的过度解读影响市场预期",
     "emergency": "关注与突发公共事件的关联讨论，必要时协同相关部门发布权威信息",
+}
+
+
+@dataclass(frozen=True)
+class Misreading:
+    """A post that misreads the release, shown with the line (口径) to answer it."""
+
+    author: str
+    platform_label: str
+    at: datetime
+    excerpt: str
+    url: str | None
+
+
+MISREADING_LINE = (
+    "说明指标口径与计算方法（同比、环比的区别，统计范围与样本），用权威解读和图解回应，"
+    "避免把个别感受当作总体数据"
+)
+AFTER_ADVICE = {
+    "high": [
+        "立即会商研判，5 小时内发布权威信息，24 小时内视情召开新闻发布会",
+        "针对主要误读逐条发布解读口径，组织专家和主流媒体解读",
+        "每 2 小时报告一次舆情走势，直至明显回落",
+    ],
+    "medium": [
+        "发布或转发权威解读材料，回应主要关切",
+        "跟踪重点账号和高风险信息，必要时升级处置",
+    ],
+    "low": ["保持常态监测，关注后续讨论"],
 }
 
 
@@ -74,6 +112,8 @@ class PreReleaseNote:
     expected_level: str
     expected_label: str
     recommendations: list[str]
+    sensitivity: str = ""  # why the indicator draws attention, in a sentence
+    mood: str = ""  # today's talk about the indicator: the last 24 hours
 
 
 @dataclass
@@ -102,6 +142,12 @@ class ReleaseAssessment:
     prerelease: PreReleaseNote
     min_confidence: float = MIN_LINK_CONFIDENCE
     extra: dict[str, object] = field(default_factory=dict)
+    misreadings: list[Misreading] = field(default_factory=list)
+    compare: list[float] | None = None  # mean hourly volume of earlier releases, aligned on publication
+    plan: ReleasePlan | None = None
+    interpretation: InterpretationStatus | None = None
+    effects: list[str] = field(default_factory=list)
+    after_recommendations: list[str] = field(default_factory=list)
 
     @property
     def report_title(self) -> str:
@@ -150,12 +196,62 @@ def assess_risk(
     return "low", [f"相关信息 {total} 条，负面占比 {fmt_share(negative, total)}，未见明显风险"]
 
 
-def linked_rows(session: Session, release_id: int, *, until: datetime | None = None) -> list[MentionRow]:
-    """Mentions that discuss the release (confidence ≥ MIN_LINK_CONFIDENCE), up to `until`."""
-    linked = select(MentionRelease.mention_id).where(
-        MentionRelease.release_id == release_id, MentionRelease.confidence >= MIN_LINK_CONFIDENCE
+def linked_to(release_id: int) -> ColumnElement[bool]:
+    """Mentions that discuss the release (confidence ≥ MIN_LINK_CONFIDENCE)."""
+    return Mention.id.in_(
+        select(MentionRelease.mention_id).where(
+            MentionRelease.release_id == release_id, MentionRelease.confidence >= MIN_LINK_CONFIDENCE
+        )
     )
-    return load_mention_rows(session, None, until, where=[Mention.id.in_(linked)])
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A release's reaction up to a moment, summed by the database."""
+
+    total: int
+    negative: int
+    max_risk: float
+    sensitive: Counter[str]
+
+
+def reaction(session: Session, release_id: int, *, until: datetime) -> Reaction:
+    cond = linked_to(release_id)
+    at = mention_time()
+    total, neg, top = session.execute(
+        select(
+            func.count(),
+            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.max(Mention.risk),
+        ).where(cond, at < until)
+    ).one()
+    topics = session.scalars(
+        select(Mention.sensitive_topics).where(
+            cond, at < until, cast(Mention.sensitive_topics, String) != "[]"
+        )
+    )
+    sensitive = Counter(t for ts in topics for t in ts or ())
+    return Reaction(int(total or 0), int(neg or 0), float(top or 0.0), sensitive)
+
+
+def phase(
+    session: Session, label: str, cond: ColumnElement[bool], start: datetime | None, end: datetime | None
+) -> Phase:
+    at = mention_time()
+    conds = [cond]
+    if start is not None:
+        conds.append(at >= start)
+    if end is not None:
+        conds.append(at < end)
+    total, neg, mean = session.execute(
+        select(
+            func.count(),
+            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.avg(Mention.p_negative),
+        ).where(*conds)
+    ).one()
+    total, neg = int(total or 0), int(neg or 0)
+    return Phase(label, total, neg, fmt_share(neg, total), round(float(mean or 0.0), 3) if total else 0.0)
 
 
 def release_incidents(session: Session, release_id: int) -> list[Incident]:
@@ -173,26 +269,43 @@ def release_incidents(session: Session, release_id: int) -> list[Incident]:
     )
 
 
-def phases(rows: Sequence[MentionRow], published_at: datetime | None) -> list[Phase]:
-    """Negativity before publication, in the first 24 hours after, and later."""
-    if published_at is None:
-        return [_phase("全部", rows)]
-    day = published_at + timedelta(hours=24)
-    return [
-        _phase("发布前", [r for r in rows if r.at < published_at]),
-        _phase("发布后24小时内", [r for r in rows if published_at <= r.at < day]),
-        _phase("发布24小时后", [r for r in rows if r.at >= day]),
-    ]
+# 指标敏感性: why each indicator draws attention (codes of analysis.indicators).
+INDICATOR_SENSITIVITY = {
+    "CPI": ("high", "物价直接关系群众切身利益，公众体感与统计数据易有落差，历来是质疑焦点"),
+    "UNEMPLOYMENT": ("high", "就业关系民生，青年失业率等口径易引发误读和质疑"),
+    "HOUSING": ("high", "房价关系群众切身利益和市场预期，涨跌均易引发讨论"),
+    "GDP": ("medium", "关系市场预期，增速及核算方法常被解读和比较"),
+    "PMI": ("medium", "先行指标，财经媒体和市场关注度高"),
+    "RETAIL": ("medium", "关系消费形势判断，易与个人体感对比"),
+    "PPI": ("low", "专业性较强，公众关注度相对较低"),
+    "INDUSTRY": ("low", "专业性较强，公众关注度相对较低"),
+    "FAI": ("low", "专业性较强，公众关注度相对较低"),
+    "INCOME": ("high", "收入关系群众切身利益，\"被平均\"等质疑常见"),
+    "REAL_ESTATE_INVEST": ("medium", "关系房地产市场预期"),
+    "INDUSTRIAL_PROFIT": ("low", "专业性较强，公众关注度相对较低"),
+}
 
 
-def _phase(label: str, rows: Sequence[MentionRow]) -> Phase:
-    neg = sum(1 for r in rows if r.sentiment == "negative")
-    mean = sum(r.p_negative for r in rows) / len(rows) if rows else 0.0
-    return Phase(label, len(rows), neg, fmt_share(neg, len(rows)), round(mean, 3))
+def indicator_sensitivity(indicator: str) -> tuple[str, str]:
+    return INDICATOR_SENSITIVITY.get(indicator.upper(), ("medium", "社会关注度一般"))
 
 
-def _sensitive_counts(rows: Sequence[MentionRow]) -> Counter[str]:
-    return Counter(t for r in rows for t in r.sensitive_topics)
+def todays_mood(session: Session, release: Release, now: datetime) -> str:
+    """The last 24 hours of talk linked to any release of the indicator."""
+    ids = select(Release.id).where(Release.indicator == release.indicator)
+    linked = select(MentionRelease.mention_id).where(
+        MentionRelease.release_id.in_(ids), MentionRelease.confidence >= MIN_LINK_CONFIDENCE
+    )
+    at = mention_time()
+    total, neg = session.execute(
+        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0))).where(
+            Mention.id.in_(linked), at >= now - timedelta(hours=24), at < now
+        )
+    ).one()
+    total, neg = int(total or 0), int(neg or 0)
+    if not total:
+        return "近 24 小时未监测到该指标的相关讨论。"
+    return f"近 24 小时该指标相关信息 {total} 条，负面 {neg} 条（{fmt_share(neg, total)}）。"
 
 
 def prerelease_note(
@@ -211,16 +324,14 @@ def prerelease_note(
     past: list[PastRelease] = []
     seen_topics: Counter[str] = Counter()
     for r in earlier:
-        rows = linked_rows(session, r.id, until=now)
-        sens = _sensitive_counts(rows)
-        seen_topics.update(sens)
-        neg = sum(1 for x in rows if x.sentiment == "negative")
+        got = reaction(session, r.id, until=now)
+        seen_topics.update(got.sensitive)
         grades = [i.grade for i in release_incidents(session, r.id)]
         level, _ = assess_risk(
-            total=len(rows),
-            negative=neg,
-            sensitive=sens,
-            max_risk=max((x.risk for x in rows), default=0.0),
+            total=got.total,
+            negative=got.negative,
+            sensitive=got.sensitive,
+            max_risk=got.max_risk,
             incident_grades=grades,
             thresholds=settings.risk.grade_thresholds,
         )
@@ -230,11 +341,11 @@ def prerelease_note(
                 title=r.title,
                 period_label=r.period_label or "—",
                 published_at=r.published_at,
-                mentions=len(rows),
-                negative_share=fmt_share(neg, len(rows)),
-                max_risk=max((x.risk for x in rows), default=0.0),
+                mentions=got.total,
+                negative_share=fmt_share(got.negative, got.total),
+                max_risk=got.max_risk,
                 incidents=len(grades),
-                sensitive=[L.label(L.SENSITIVE_TOPICS, t) for t, _ in sens.most_common()],
+                sensitive=[L.label(L.SENSITIVE_TOPICS, t) for t, _ in got.sensitive.most_common()],
                 level=level,
                 level_label=L.label(L.RISK_LEVELS, level),
             )
@@ -247,13 +358,76 @@ def prerelease_note(
             "往期曾出现较高风险：发布后安排专人值守，确保 5 小时内可发布权威信息、24 小时内可召开新闻发布会",
         )
     advice.append("发布后 24 小时内每 2 小时研判一次相关舆情，发现苗头及时会商")
+    sensitivity_level, why = indicator_sensitivity(release.indicator)
+    expected = max(
+        expected, sensitivity_level if sensitivity_level != "high" else "medium", key=LEVEL_ORDER.__getitem__
+    )
     return PreReleaseNote(
         indicator_name=release.indicator_name or release.indicator,
         previous=past,
         expected_level=expected,
         expected_label=L.label(L.RISK_LEVELS, expected),
         recommendations=advice,
+        sensitivity=f"指标敏感性{L.label(L.RISK_LEVELS, sensitivity_level)}：{why}。",
+        mood=todays_mood(session, release, now),
     )
+
+
+def misreadings(
+    session: Session, cond: ColumnElement[bool], until: datetime, *, limit: int = 5
+) -> list[Misreading]:
+    """Posts flagged as misreading the release, riskiest first."""
+    from .labels import PLATFORMS, label
+
+    rows = session.scalars(
+        select(Mention)
+        .where(cond, mention_time() < until, cast(Mention.sensitive_topics, String).like('%"misreading"%'))
+        .order_by(Mention.risk.desc(), Mention.id)
+        .limit(limit)
+    )
+    out = []
+    for m in rows:
+        text = " ".join((m.text or "").split())
+        out.append(
+            Misreading(
+                m.author or "匿名",
+                label(PLATFORMS, m.platform),
+                m.published_at or m.analysed_at,
+                text if len(text) <= 70 else text[:70] + "…",
+                m.url,
+            )
+        )
+    return out
+
+
+def compare_curve(
+    session: Session, release: Release, window: tuple[datetime, datetime], *, limit: int = 3
+) -> list[float] | None:
+    """Mean hourly volume of the indicator's earlier releases over the same window around publication."""
+    if release.published_at is None:
+        return None
+    earlier = session.scalars(
+        select(Release)
+        .where(
+            Release.indicator == release.indicator,
+            Release.id != release.id,
+            Release.published_at < release.published_at,
+        )
+        .order_by(Release.published_at.desc())
+        .limit(limit)
+    ).all()
+    if not earlier:
+        return None
+    before = release.published_at - window[0]
+    span = window[1] - window[0]
+    curves = []
+    for r in earlier:
+        assert r.published_at is not None
+        start = r.published_at - before
+        hours = summarise(session, None, None, where=[linked_to(r.id)], hours=(start, start + span)).hours
+        curves.append([int(h["total"]) for h in hours])  # type: ignore[call-overload]
+    n = min(len(c) for c in curves)
+    return [round(sum(c[i] for c in curves) / len(curves), 2) for i in range(n)]
 
 
 def build_assessment(
@@ -263,15 +437,14 @@ def build_assessment(
     release = session.get(Release, release_id)
     if release is None:
         raise LookupError(f"数据发布 {release_id} 不存在")
-    rows = linked_rows(session, release.id, until=now)
-    neg = sum(1 for r in rows if r.sentiment == "negative")
-    sens = _sensitive_counts(rows)
+    cond = linked_to(release.id)
+    got = reaction(session, release.id, until=now)
     incidents = release_incidents(session, release.id)
     level, reasons = assess_risk(
-        total=len(rows),
-        negative=neg,
-        sensitive=sens,
-        max_risk=max((r.risk for r in rows), default=0.0),
+        total=got.total,
+        negative=got.negative,
+        sensitive=got.sensitive,
+        max_risk=got.max_risk,
         incident_grades=[i.grade for i in incidents],
         thresholds=settings.risk.grade_thresholds,
     )
@@ -281,7 +454,21 @@ def build_assessment(
         assert release.published_at is not None
         start = release.published_at - timedelta(hours=CHART_BEFORE_HOURS)
         end = min(now, release.published_at + timedelta(hours=CHART_AFTER_HOURS))
-        hours = volume_by_hour(rows, start.replace(minute=0, second=0, microsecond=0), end)
+        window = (start.replace(minute=0, second=0, microsecond=0), end)
+        hours = summarise(session, None, now, where=[cond], hours=window).hours
+        compare = compare_curve(session, release, window)
+    else:
+        compare = None
+    if release.published_at is None:
+        phase_list = [phase(session, "全部", cond, None, now)]
+    else:
+        day = release.published_at + timedelta(hours=24)
+        phase_list = [
+            phase(session, "发布前", cond, None, min(release.published_at, now)),
+            phase(session, "发布后24小时内", cond, release.published_at, min(day, now)),
+            phase(session, "发布24小时后", cond, day, now),
+        ]
+    negative_rows = top_story_rows(session, None, now, limit=TOP_NEGATIVE, where=[cond], negative_only=True)
     headline = release.headline_text or (
         f"{release.headline_value:g}{release.headline_unit or ''}"
         if release.headline_value is not None
@@ -298,16 +485,45 @@ def build_assessment(
         published=published,
         headline=headline,
         generated_at=now,
-        total=len(rows),
-        negative=neg,
-        negative_share=fmt_share(neg, len(rows)),
-        phases=phases(rows, release.published_at),
+        total=got.total,
+        negative=got.negative,
+        negative_share=fmt_share(got.negative, got.total),
+        phases=phase_list,
         hours=hours,
-        top_negative=top_stories(session, rows, limit=TOP_NEGATIVE, negative_only=True),
-        sensitive=[(L.label(L.SENSITIVE_TOPICS, t), n) for t, n in sens.most_common()],
+        top_negative=top_stories(session, negative_rows, limit=TOP_NEGATIVE, negative_only=True),
+        sensitive=[(L.label(L.SENSITIVE_TOPICS, t), n) for t, n in got.sensitive.most_common()],
         incidents=incident_items(session, incidents, now),
         level=level,
         level_label=L.label(L.RISK_LEVELS, level),
         reasons=reasons,
         prerelease=prerelease_note(session, settings, release, now=now),
+        misreadings=misreadings(session, cond, now) if published else [],
+        compare=compare,
+        plan=current_plan(session, release.id),
+        interpretation=interpretation_status(
+            release,
+            session.scalar(
+                select(ReleaseInterpretation).where(ReleaseInterpretation.release_id == release.id)
+            ),
+            now,
+        ),
+        effects=_effects(session, incidents, now),
+        after_recommendations=list(AFTER_ADVICE.get(level, [])) if published else [],
     )
+
+
+def _effects(session: Session, incidents: Sequence[Incident], now: datetime) -> list[str]:
+    """The responses made to the release's incidents and their measured effect."""
+    from alerts.effect import incident_effect
+    from store.models import Action
+
+    from .special import effect_lines
+
+    out: list[str] = []
+    for inc in incidents:
+        effects = incident_effect(session, incident_id=inc.id, now=now)
+        if not effects:
+            continue
+        actions = {a.id: a for a in session.scalars(select(Action).where(Action.incident_id == inc.id))}
+        out += [f"事件「{inc.title}」{line}" for line in effect_lines(effects, actions)]
+    return out

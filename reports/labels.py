@@ -16,6 +16,11 @@ DEADLINE_KINDS = KIND_NAMES
 DEADLINE_STATES = STATE_NAMES
 SOURCE_STATUSES = {"ok": "正常", "warning": "告警", "blocked": "被封禁", "error": "错误", "unknown": "未知"}
 RISK_LEVELS = {"high": "高", "medium": "中", "low": "低"}
+# What a recorded response was (actions.kind): the deadline kinds plus the generic ones.
+ACTION_KINDS = {**KIND_NAMES, "statement": "发表声明", "reply": "答复"}
+CASE_KINDS = {
+    "suggestion": "意见建议", "consultation": "咨询", "complaint": "咨询投诉", "repost": "上级政策转载",
+}
 
 
 def label(table: dict[str, str], code: str | None) -> str:

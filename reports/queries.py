@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Incident, IncidentMention, Mention, MentionRelease, Story
 from yuqing.clock import to_local
 
 from . import labels as L
+from .sentences import factors_sentence
 
 MIN_LINK_CONFIDENCE = 0.5  # a mention counts as discussing a release from this confidence
 
@@ -53,6 +54,7 @@ class StoryItem:
     first_seen: datetime
     url: str | None
     has_incident: bool
+    reason: str = ""  # the risk factors as a sentence
 
 
 def mention_time() -> ColumnElement[datetime]:
@@ -132,7 +134,8 @@ def top_stories(
         if negative_only and r.sentiment != "negative":
             continue
         groups[r.group_key].append(r)
-    ranked = sorted(groups.values(), key=lambda g: (-max(m.risk for m in g), -len(g), g[0].id))[:limit]
+    ranked = sorted(groups.values(), key=lambda g: (-max(m.risk for m in g), -len(g), min(m.id for m in g)))
+    ranked = ranked[:limit]
     if not ranked:
         return []
     leaders = {max(g, key=lambda m: (m.risk, -m.id)).id: g for g in ranked}
@@ -170,6 +173,7 @@ def top_stories(
                 first_seen=min(x.at for x in g),
                 url=m.url,
                 has_incident=(m.story_id in flagged) if m.story_id is not None else (m.id in flagged),
+                reason=factors_sentence(m.risk_factors or []),
             )
         )
     return out
@@ -217,3 +221,125 @@ def release_reactions(
 def _excerpt(text: str, n: int = 60) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[:n] + "…"
+
+
+# Aggregates in SQL: a day of 100,000 mentions is summed by the database, not loaded row by row. -------
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    negative: int
+    story_count: int
+    platforms: list[dict[str, object]]  # as volume_by_platform
+    hours: list[dict[str, object]]  # as volume_by_hour
+
+
+def _epoch(session: Session, col: ColumnElement[datetime]) -> ColumnElement[int]:
+    """Seconds since 1970 of a UTC timestamp column, on SQLite (naive UTC text) and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.strftime("%s", col), Integer)
+    return cast(func.floor(func.extract("epoch", col)), Integer)
+
+
+def group_key() -> ColumnElement[int]:
+    """A story's id, or minus the id of a mention that belongs to no story (reposts are one story)."""
+    return case((Mention.story_id.is_not(None), Mention.story_id), else_=-Mention.id)
+
+
+def summarise(
+    session: Session,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    hours: tuple[datetime, datetime] | None = None,
+) -> Summary:
+    """Counts of the mentions in [start, end) (and `where`): by platform and sentiment, by hour of
+    `hours` (default: the period), distinct stories."""
+    at = mention_time()
+    conds = [*where]
+    if start is not None:
+        conds.append(at >= start)
+    if end is not None:
+        conds.append(at < end)
+    by_platform = session.execute(
+        select(Mention.platform, Mention.sentiment, func.count()).where(*conds)
+        .group_by(Mention.platform, Mention.sentiment)
+    ).all()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"negative": 0, "neutral": 0, "positive": 0})
+    for platform, sentiment, n in by_platform:
+        known = sentiment in ("negative", "neutral", "positive")
+        counts[platform][sentiment if known else "neutral"] += int(n)
+    platforms: list[dict[str, object]] = [
+        {"platform": p, "label": L.label(L.PLATFORMS, p), **c, "total": sum(c.values())}
+        for p, c in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ]
+    keys = ("negative", "neutral", "positive", "total")
+    totals = {k: sum(int(o[k]) for o in platforms) for k in keys}  # type: ignore[call-overload]
+    platforms.append({"platform": "all", "label": "合计", **totals})
+    story_count = int(session.scalar(select(func.count(func.distinct(group_key()))).where(*conds)) or 0)
+    h_start, h_end = hours if hours is not None else (start, end)
+    points: list[dict[str, object]] = []
+    if h_start is not None and h_end is not None:
+        n = max(0, int((h_end - h_start).total_seconds() // 3600))
+        points = [{"start": h_start + timedelta(hours=i), "total": 0, "negative": 0} for i in range(n)]
+        offset = int(h_start.timestamp())
+        bucket = (_epoch(session, at) - offset) // 3600  # floor division on both backends
+        rows = session.execute(
+            select(bucket, func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)))
+            .where(*where, at >= h_start, at < h_end)
+            .group_by(bucket)
+        ).all()
+        for i, total, neg in rows:
+            if i is not None and 0 <= int(i) < n:
+                points[int(i)]["total"] = int(total)
+                points[int(i)]["negative"] = int(neg or 0)
+        for p in points:
+            p["label"] = f"{to_local(p['start']):%d日%H时}"  # type: ignore[arg-type]
+    return Summary(
+        total=int(totals["total"]), negative=int(totals["negative"]), story_count=story_count,
+        platforms=platforms, hours=points,
+    )
+
+
+def count_negative(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
+    """(mentions, negative ones) in [start, end)."""
+    at = mention_time()
+    total, neg = session.execute(
+        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)))
+        .where(at >= start, at < end)
+    ).one()
+    return int(total or 0), int(neg or 0)
+
+
+def top_story_rows(
+    session: Session,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    limit: int,
+    where: Sequence[ColumnElement[bool]] = (),
+    negative_only: bool = False,
+) -> list[MentionRow]:
+    """Narrow rows of just the `limit` riskiest stories of the period, for `top_stories` to describe."""
+    at = mention_time()
+    conds = [*where]
+    if start is not None:
+        conds.append(at >= start)
+    if end is not None:
+        conds.append(at < end)
+    if negative_only:
+        conds.append(Mention.sentiment == "negative")
+    key = group_key()
+    ranked = session.execute(
+        select(key, func.max(Mention.risk), func.count(), func.min(Mention.id)).where(*conds)
+        .group_by(key)
+        .order_by(func.max(Mention.risk).desc(), func.count().desc(), func.min(Mention.id))
+        .limit(limit)
+    ).all()
+    story_ids = [int(k) for k, *_ in ranked if k is not None and k > 0]
+    lone_ids = [-int(k) for k, *_ in ranked if k is not None and k < 0]
+    if not ranked:
+        return []
+    members = or_(Mention.story_id.in_(story_ids), Mention.id.in_(lone_ids))
+    return load_mention_rows(session, start, end, where=[*where, members])

@@ -15,6 +15,12 @@ def briefing_window(day: date) -> tuple[datetime, datetime]:
     return end - timedelta(hours=24), end
 
 
+def on_demand_window(now: datetime) -> tuple[datetime, datetime]:
+    """An on-demand briefing covers the 24 hours up to the moment it is asked for (end exclusive)."""
+    end = now.replace(microsecond=0)
+    return end - timedelta(hours=24), end
+
+
 def briefing_day(now: datetime) -> date:
     """The briefing a reader wants at `now`: today's once 08:00 has passed, else yesterday's."""
     local = to_local(now)

@@ -265,6 +265,17 @@ class NotifyConfig(BaseModel):
         return self
 
 
+class ReportsConfig(BaseModel):
+    """Reports (reports/): the documents' header lines and when release assessments are made."""
+
+    classification: str = "内部资料　注意保存"  # the classification line printed in every document's header
+    assessment_lead_working_days: int = 1  # pre-release assessment: this many working days before
+    assessment_hour: int = 9  # …at this hour, Beijing time
+    post_release_hours: list[float] = Field(default_factory=lambda: [2.0, 24.0, 72.0])  # T+2h, T+24h, T+72h
+    special_grades: list[str] = Field(default_factory=lambda: ["I", "II"])  # incidents that get a 专报
+    units: dict[str, str] = Field(default_factory=dict)  # person → unit for 考核 (张三 = "新闻处")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="YUQING_",
@@ -291,6 +302,7 @@ class Settings(BaseSettings):
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     @classmethod
     def settings_customise_sources(

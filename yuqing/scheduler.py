@@ -42,6 +42,7 @@ class Intervals:
     alerts: float = 10
     outbox: float = 10
     audit: float = 600
+    reports: float = 60  # 专报 and release reports that fell due (reports.jobs.run_due_reports)
 
 
 @dataclass
@@ -205,6 +206,7 @@ class Scheduler:
             log.warning("audit: %s", finding.message)
 
     def deliver(self) -> None:
+        import reports.archive  # noqa: F401  (registers the archived reports as email attachments)
         from alerts.outbox import deliver_due
 
         if self._leader():
@@ -230,6 +232,12 @@ class Scheduler:
             missing_schedule_notice(session, settings=self.settings, now=now())
             session.commit()
 
+    def due_reports(self) -> None:
+        from reports.jobs import run_due_reports
+
+        if self._leader():
+            run_due_reports(self.factory, self.settings, now=now())
+
     # wiring ---------------------------------------------------------------
     def start(self) -> None:
         start = now()
@@ -244,6 +252,7 @@ class Scheduler:
         add(self._guard(self.briefing), CronTrigger(hour=8, minute=0, timezone=SHANGHAI), id="briefing")
         add(self._guard(self.calendar_check), CronTrigger(hour=9, minute=5, timezone=SHANGHAI),
             id="calendar_check")
+        add(self._guard(self.due_reports), "interval", seconds=self.intervals.reports, id="reports")
         if self.crawl:
             defaults = self.settings.crawl.default_intervals
             for src in self.settings.sources:

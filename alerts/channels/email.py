@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import hashlib
 import smtplib
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
 from yuqing.config import ChannelConfig, Settings
 
 from .base import DeliveryError, OutgoingMessage
 from .http import IDEMPOTENCY_HEADER
+
+# A notice names a file to attach in its fields ("attachment": {...}); the layer that owns the bytes
+# registers a loader returning (filename, bytes, media type), e.g. reports for archived briefings,
+# so alerts imports nothing from the layers above it.
+AttachmentLoader = Callable[[dict[str, Any], Settings], tuple[str, bytes, str] | None]
+ATTACHMENT_LOADERS: list[AttachmentLoader] = []
+
+
+def _attach(mail: EmailMessage, message: OutgoingMessage, settings: Settings) -> None:
+    for item in message.items:
+        spec = item.get("attachment")
+        if not isinstance(spec, dict):
+            continue
+        for loader in ATTACHMENT_LOADERS:
+            found = loader(spec, settings)
+            if found is not None:
+                name, data, media_type = found
+                maintype, subtype = media_type.split("/", 1)
+                mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+                break
 
 
 def build(
@@ -26,6 +48,7 @@ def build(
     mail["Message-ID"] = f"<{digest}@yuqing>"
     mail[IDEMPOTENCY_HEADER] = message.key
     mail.set_content(message.body.replace("**", ""), charset="utf-8")
+    _attach(mail, message, settings)
     return mail
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from alerts.holidays import load_calendar
 from alerts.outbox import SILENCE_FIELDS
-from store.models import Briefing, Case, Notification, Release, Silence
+from store.models import Briefing, Case, Notification, Silence
 from yuqing.clock import as_utc, local_iso, to_local
 from yuqing.clock import now as clock_now
 
@@ -202,17 +202,12 @@ def reports_page(
 ) -> Response:
     if who is None:
         return _to_login(request)
+    from reports.archive import KIND_LABELS, trigger_label
+    from reports.releases import release_rows
+
     briefings = list(
         session.scalars(
-            select(Briefing)
-            .where(Briefing.kind == "daily")
-            .order_by(Briefing.day.desc(), Briefing.id.desc())
-            .limit(60)
-        )
-    )
-    releases = list(
-        session.scalars(
-            select(Release).order_by(Release.published_at.desc().nulls_last(), Release.id.desc()).limit(60)
+            select(Briefing).order_by(Briefing.generated_at.desc(), Briefing.id.desc()).limit(60)
         )
     )
     return _page(
@@ -220,6 +215,29 @@ def reports_page(
         who,
         "reports.html",
         briefings=briefings,
-        releases=releases,
+        releases=release_rows(session, now=clock_now(), upcoming_days=30, past_days=60),
+        kind_labels=KIND_LABELS,
+        trigger_label=trigger_label,
+        can_generate=who.role in PERMISSIONS["report.generate"],
         local_iso=local_iso,
+    )
+
+
+@router.get("/releases", response_class=HTMLResponse)
+def releases_page(
+    request: Request,
+    who: Principal | None = Depends(optional_principal),
+    session: Session = Depends(get_session),
+) -> Response:
+    """数据发布: upcoming and past releases with their ids, reception and archived 研判."""
+    if who is None:
+        return _to_login(request)
+    from reports.releases import release_rows
+
+    return _page(
+        request,
+        who,
+        "releases.html",
+        releases=release_rows(session, now=clock_now(), upcoming_days=60, past_days=365),
+        can_generate=who.role in PERMISSIONS["report.generate"],
     )

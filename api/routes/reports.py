@@ -1,32 +1,48 @@
-"""Reports API: daily briefings (舆情日报) and release risk assessments (研判) as HTML, DOCX or PDF."""
+"""Reports API: 舆情日报, 舆情专报 and release 研判 as HTML, DOCX or PDF.
+
+Archived versions are served as the stored bytes. Archiving a new version (press/admin) is audited and
+never overwrites an earlier one; on-demand documents (GET) are built as of now and archived nowhere.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Briefing
+from store.models import Briefing, Release, ReleasePlan
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
-from ..deps import Principal, current_principal, get_session, get_settings
+from ..audit import record
+from ..deps import Principal, current_principal, get_session, get_settings, require
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 FORMAT = Query("html", pattern="^(html|docx|pdf)$", description="html、docx 或 pdf")
+KINDS = "^(daily|special|assessment)$"
 
 
 def _meta(b: Briefing) -> dict[str, object]:
+    from reports.archive import KIND_LABELS, trigger_label
+
     return {
         "id": b.id,
         "kind": b.kind,
+        "kind_label": KIND_LABELS.get(b.kind, b.kind),
+        "subject": b.subject,
+        "version": b.version,
+        "trigger": b.trigger,
+        "trigger_label": trigger_label(b.trigger),
+        "title": b.title,
         "day": b.day.isoformat(),
         "generated_at": local_iso(b.generated_at),
+        "created_by": b.created_by,
         "links": {f: f"/api/v1/reports/briefings/{b.id}?format={f}" for f in ("html", "docx", "pdf")},
     }
 
@@ -43,77 +59,128 @@ def _file(content: bytes, fmt: str, stem: str) -> Response:
     )
 
 
-@router.get("/briefings", summary="已生成的舆情日报")
+@router.get("/briefings", summary="已存档的报告（日报、专报、发布研判），新版本在前")
 def list_briefings(
+    kind: str | None = Query(None, pattern=KINDS, description="daily、special 或 assessment"),
+    subject: str | None = Query(None, max_length=100, description="如 2026-11-10、incident:5、release:3"),
     limit: int = Query(30, ge=1, le=365),
     session: Session = Depends(get_session),
     _: Principal = Depends(current_principal),
 ) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(Briefing)
-        .where(Briefing.kind == "daily")
-        .order_by(Briefing.day.desc(), Briefing.id.desc())
-        .limit(limit)
-    )
+    stmt = select(Briefing)
+    if kind is not None:
+        stmt = stmt.where(Briefing.kind == kind)
+    if subject is not None:
+        stmt = stmt.where(Briefing.subject == subject)
+    rows = session.scalars(stmt.order_by(Briefing.generated_at.desc(), Briefing.id.desc()).limit(limit))
     return [_meta(b) for b in rows]
 
 
-@router.post("/briefings", status_code=201, summary="立即生成（或重新生成）某日舆情日报")
+@router.post("/briefings", status_code=201, summary="生成并存档舆情日报（新版本，不覆盖旧版本）")
 def generate_briefing(
-    day: date | None = Query(None, description="日报日期（默认：当前应读的日报）"),
+    day: date | None = Query(None, description="日报日期（默认：按需生成，统计至当前时刻）"),
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    principal: Principal = Depends(require("report.generate")),
 ) -> dict[str, object]:
     from reports.jobs import store_daily
-    from reports.timefmt import briefing_day
 
     now = clock_now()
-    row = store_daily(session, settings, day=day or briefing_day(now), now=now)
+    row, _ = store_daily(session, settings, day=day, now=now, on_demand=day is None, trigger="manual",
+                         created_by=principal.name)
+    record(session, actor=principal.name, action="report.generate", target=f"briefing:{row.id}",
+           data={"kind": row.kind, "subject": row.subject, "version": row.version})
     session.commit()
     return _meta(row)
 
 
-@router.get("/briefings/{briefing_id}", summary="下载舆情日报（HTML 为存档原文，DOCX/PDF 按当日数据生成）")
+@router.get("/briefings/{briefing_id}", summary="下载存档的报告（存档原件，不按当前数据重建）")
 def get_briefing(
     briefing_id: int,
     format: str = FORMAT,
     session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
     _: Principal = Depends(current_principal),
 ) -> Response:
+    from reports.archive import stored_bytes
+
     row = session.get(Briefing, briefing_id)
     if row is None:
-        raise HTTPException(404, detail=f"日报 {briefing_id} 不存在")
-    stem = f"舆情日报-{row.day.isoformat()}"
-    if format == "html":
-        return _file(row.html.encode("utf-8"), "html", stem)
-    from reports.briefing import build_daily
-    from reports.render import render_daily
-
-    b = build_daily(session, settings, day=row.day, now=row.generated_at)
-    return _file(render_daily(b, format), format, stem)
+        raise HTTPException(404, detail=f"报告 {briefing_id} 不存在")
+    content = stored_bytes(row, format)
+    if content is None:
+        raise HTTPException(404, detail=f"报告 {briefing_id} 未存档 {format.upper()} 格式")
+    return _file(content, format, f"{row.title or row.kind}-第{row.version}版")
 
 
-@router.get("/daily", summary="按需生成舆情日报（不存档）")
+@router.get("/daily", summary="按需生成舆情日报（默认统计至当前时刻；不存档）")
 def daily_on_demand(
-    day: date | None = None,
+    day: date | None = Query(None, description="指定日期则为该日 08:00 定时日报的时段"),
     format: str = FORMAT,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(current_principal),
 ) -> Response:
+    from reports.blocks import daily_report
     from reports.briefing import build_daily
-    from reports.render import render_daily
-    from reports.timefmt import briefing_day
+    from reports.render import render
 
-    now = clock_now()
-    day = day or briefing_day(now)
-    b = build_daily(session, settings, day=day, now=now)
-    return _file(render_daily(b, format), format, f"舆情日报-{day.isoformat()}")
+    b = build_daily(session, settings, day=day, now=clock_now(), on_demand=day is None)
+    report = daily_report(b, classification=settings.reports.classification)
+    return _file(render(report, format), format, f"舆情日报-{b.day.isoformat()}")
 
 
-@router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（含往期反应与预案建议）")
+@router.get("/incidents/{incident_id}/special", summary="按需生成舆情专报（不存档）")
+def special_on_demand(
+    incident_id: int,
+    format: str = FORMAT,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(current_principal),
+) -> Response:
+    from reports.render import render
+    from reports.special import build_special
+
+    try:
+        report = build_special(session, settings, incident_id=incident_id, now=clock_now())
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    return _file(render(report, format), format, f"舆情专报-事件{incident_id}")
+
+
+@router.post("/incidents/{incident_id}/special", status_code=201, summary="生成并存档舆情专报（新版本）")
+def special_archive(
+    incident_id: int,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    principal: Principal = Depends(require("report.generate")),
+) -> dict[str, object]:
+    from reports.jobs import store_special
+
+    try:
+        row = store_special(session, settings, incident_id=incident_id, now=clock_now(),
+                            created_by=principal.name)
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    record(session, actor=principal.name, action="report.generate", target=f"briefing:{row.id}",
+           data={"kind": row.kind, "subject": row.subject, "version": row.version})
+    session.commit()
+    return _meta(row)
+
+
+@router.get("/releases", summary="数据发布列表（即将发布与已发布，含编号）")
+def list_releases(
+    upcoming_days: int = Query(30, ge=0, le=366),
+    past_days: int = Query(90, ge=0, le=3660),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> list[dict[str, object]]:
+    from reports.releases import release_rows
+
+    return [r.as_json() for r in release_rows(session, now=clock_now(), upcoming_days=upcoming_days,
+                                              past_days=past_days)]
+
+
+@router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（按需生成，不存档）")
 def release_assessment(
     release_id: int,
     format: str = FORMAT,
@@ -122,10 +189,261 @@ def release_assessment(
     _: Principal = Depends(current_principal),
 ) -> Response:
     from reports.assessment import build_assessment
-    from reports.render import render_assessment
+    from reports.blocks import assessment_report
+    from reports.render import render
 
     try:
         a = build_assessment(session, settings, release_id=release_id, now=clock_now())
     except LookupError as exc:
         raise HTTPException(404, detail=str(exc)) from exc
-    return _file(render_assessment(a, format), format, f"发布研判-{a.indicator}-{release_id}")
+    report = assessment_report(a, classification=settings.reports.classification)
+    return _file(render(report, format), format, f"发布研判-{a.indicator}-{release_id}")
+
+
+@router.post("/releases/{release_id}/assessment", status_code=201, summary="生成并存档发布研判（新版本）")
+def release_assessment_archive(
+    release_id: int,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    principal: Principal = Depends(require("report.generate")),
+) -> dict[str, object]:
+    from reports.jobs import store_assessment
+
+    try:
+        row, _ = store_assessment(session, settings, release_id=release_id, now=clock_now(),
+                                  created_by=principal.name)
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    record(session, actor=principal.name, action="report.generate", target=f"briefing:{row.id}",
+           data={"kind": row.kind, "subject": row.subject, "version": row.version})
+    session.commit()
+    return _meta(row)
+
+
+# 预案 (release contingency plans) and the 解读 record ---------------------------------------------------
+
+class QA(BaseModel):
+    q: str = Field(min_length=1, max_length=500, description="问题")
+    a: str = Field(min_length=1, max_length=2000, description="答复口径")
+
+
+class PlanIn(BaseModel):
+    """A new version of the plan; omitted fields carry over from the last version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owners: dict[str, str] | None = Field(None, description="职责 → 责任人，如 {\"解读\": \"张三\"}")
+    owner_unit: str | None = Field(None, max_length=100, description="责任单位（考核用）")
+    lines: str | None = Field(None, max_length=5000, description="回应口径")
+    qa: list[QA] | None = Field(None, max_length=50, description="答问准备")
+    interpretation: str | None = Field(None, max_length=5000, description="解读材料")
+    interpretation_due_at: datetime | None = Field(None, description="解读须发布的时间（默认：发布时间）")
+    channels: list[str] | None = Field(None, max_length=20, description="发布渠道")
+    note: str | None = Field(None, max_length=2000)
+
+    @field_validator("owners")
+    @classmethod
+    def _owners(cls, v: dict[str, str] | None) -> dict[str, str] | None:
+        if v is not None and (len(v) > 20 or any(len(k) > 50 or len(x) > 100 for k, x in v.items())):
+            raise ValueError("责任人过多或名称过长")
+        return v
+
+    @field_validator("interpretation_due_at")
+    @classmethod
+    def _aware(cls, v: datetime | None) -> datetime | None:
+        if v is not None and v.tzinfo is None:
+            raise ValueError("时间须带时区，如 2026-11-16T09:30:00+08:00")
+        return v
+
+
+class ApproveIn(BaseModel):
+    version: int = Field(ge=1, description="审批的版本号（须为最新版本）")
+
+
+class InterpretationIn(BaseModel):
+    published_at: datetime = Field(description="解读发布时间（带时区）")
+    url: str | None = Field(None, max_length=2000, pattern=r"^https?://", description="解读链接")
+
+    @field_validator("published_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("时间须带时区，如 2026-11-16T09:30:00+08:00")
+        return v
+
+
+def _plan_out(p: ReleasePlan) -> dict[str, object]:
+    return {
+        "id": p.id, "release_id": p.release_id, "version": p.version, "owners": p.owners,
+        "owner_unit": p.owner_unit, "lines": p.lines, "qa": p.qa, "interpretation": p.interpretation,
+        "interpretation_due_at": local_iso(p.interpretation_due_at) if p.interpretation_due_at else None,
+        "channels": p.channels, "note": p.note, "created_by": p.created_by,
+        "created_at": local_iso(p.created_at), "approved_by": p.approved_by,
+        "approved_at": local_iso(p.approved_at) if p.approved_at else None,
+    }
+
+
+@router.get("/releases/{release_id}/plan", summary="数据发布的舆情应对预案及其修订历史（新版本在前）")
+def get_plan(
+    release_id: int,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> dict[str, object]:
+    from reports.plans import plan_history
+
+    if session.get(Release, release_id) is None:
+        raise HTTPException(404, detail=f"数据发布 {release_id} 不存在")
+    history = plan_history(session, release_id)
+    return {"current": _plan_out(history[0]) if history else None, "history": [_plan_out(p) for p in history]}
+
+
+@router.put("/releases/{release_id}/plan", summary="修订预案（保存为新版本，须重新审批）")
+def put_plan(
+    release_id: int,
+    body: PlanIn,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require("plan.edit")),
+) -> dict[str, object]:
+    from reports.plans import save_plan
+
+    fields = body.model_dump(exclude_unset=True)
+    if "qa" in fields and fields["qa"] is not None:
+        fields["qa"] = [dict(x) for x in fields["qa"]]
+    try:
+        plan = save_plan(session, release_id=release_id, fields=fields, actor=principal.name, now=clock_now())
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    record(session, actor=principal.name, action="plan.edit", target=f"release:{release_id}",
+           data={"version": plan.version})
+    session.commit()
+    return _plan_out(plan)
+
+
+@router.post("/releases/{release_id}/plan/approve", summary="领导审批预案（最新版本）")
+def approve(
+    release_id: int,
+    body: ApproveIn,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require("plan.approve")),
+) -> dict[str, object]:
+    from reports.plans import PlanError, approve_plan
+
+    try:
+        plan = approve_plan(session, release_id=release_id, version=body.version, actor=principal.name,
+                            now=clock_now())
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    except PlanError as exc:
+        raise HTTPException(409, detail=str(exc)) from exc
+    record(session, actor=principal.name, action="plan.approve", target=f"release:{release_id}",
+           data={"version": plan.version})
+    session.commit()
+    return _plan_out(plan)
+
+
+@router.put("/releases/{release_id}/interpretation", summary="登记解读发布情况（是否随发布同步，计入考核）")
+def put_interpretation(
+    release_id: int,
+    body: InterpretationIn,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require("plan.edit")),
+) -> dict[str, object]:
+    from reports.plans import interpretation_status, record_interpretation
+
+    now = clock_now()
+    try:
+        row = record_interpretation(session, release_id=release_id, published_at=body.published_at,
+                                    url=body.url, actor=principal.name, now=now)
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    record(session, actor=principal.name, action="interpretation.record", target=f"release:{release_id}",
+           data={"published_at": local_iso(row.published_at), "url": row.url})
+    session.commit()
+    status = interpretation_status(session.get(Release, release_id), row, now)  # type: ignore[arg-type]
+    return {"release_id": release_id, "published_at": local_iso(row.published_at), "url": row.url,
+            "on_time": status.on_time, "status": status.text}
+
+
+# 存档导出 and 考核 ------------------------------------------------------------------------------------
+
+EXPORT_FORMAT = Query("pdf", pattern="^(html|docx|pdf|csv)$", description="html、docx、pdf 或 csv")
+MAX_PERIOD_DAYS = 366
+
+
+def _period(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) Beijing time, bounded; 422 naming the field otherwise."""
+    from datetime import time, timedelta
+
+    from yuqing.clock import SHANGHAI
+
+    if end < start:
+        raise HTTPException(422, detail="end：结束日期不能早于开始日期")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise HTTPException(422, detail=f"end：时段不能超过 {MAX_PERIOD_DAYS} 天")
+    return (datetime.combine(start, time(0), tzinfo=SHANGHAI),
+            datetime.combine(end + timedelta(days=1), time(0), tzinfo=SHANGHAI))
+
+
+def _csv(content: bytes, stem: str) -> Response:
+    return Response(content, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem + '.csv')}"})
+
+
+@router.get("/incidents/{incident_id}/record", summary="导出舆情事件处置档案（完整记录）")
+def incident_record_export(
+    incident_id: int,
+    format: str = FORMAT,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(current_principal),
+) -> Response:
+    from reports.record import incident_record
+    from reports.render import render
+
+    try:
+        report = incident_record(session, settings, incident_id=incident_id, now=clock_now())
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+    return _file(render(report, format), format, f"处置档案-事件{incident_id}")
+
+
+@router.get("/audit", summary="导出某时段的操作审计记录")
+def audit_export(
+    start: date = Query(..., description="开始日期（北京时间）"),
+    end: date = Query(..., description="结束日期（含当日）"),
+    format: str = EXPORT_FORMAT,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("report.generate")),
+) -> Response:
+    from reports.record import audit_csv, audit_report, audit_rows
+    from reports.render import render
+
+    lo, hi = _period(start, end)
+    rows = audit_rows(session, start=lo, end=hi)
+    stem = f"审计记录-{start.isoformat()}至{end.isoformat()}"
+    if format == "csv":
+        return _csv(audit_csv(rows), stem)
+    report = audit_report(rows, settings, start=lo, end=hi, now=clock_now())
+    return _file(render(report, format), format, stem)
+
+
+@router.get("/scorecard", summary="考核统计：按责任单位和责任人（回应时限、解读随发布）")
+def scorecard_export(
+    start: date = Query(..., description="开始日期（北京时间）"),
+    end: date = Query(..., description="结束日期（含当日）"),
+    format: str = EXPORT_FORMAT,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(current_principal),
+) -> Response:
+    from reports.render import render
+    from reports.scorecard import build_scorecard, scorecard_csv, scorecard_report
+
+    lo, hi = _period(start, end)
+    card = build_scorecard(session, settings, start=lo, end=hi, now=clock_now())
+    stem = f"考核统计-{start.isoformat()}至{end.isoformat()}"
+    if format == "csv":
+        return _csv(scorecard_csv(card), stem)
+    report = scorecard_report(card, classification=settings.reports.classification)
+    return _file(render(report, format), format, stem)

@@ -17,6 +17,7 @@ from .incidents import (
     Silence,
 )
 from .people import ApiToken, AuditLog, Briefing, User
+from .plans import ReleaseInterpretation, ReleasePlan
 from .sources import CrawlCursor, Document, Quarantine, Source
 
 search_index.install_hook()  # mentions are indexed for search in the transaction that writes them
@@ -24,6 +25,7 @@ search_index.install_hook()  # mentions are indexed for search in the transactio
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",
     "Document", "HolidayOverride", "HolidaySchedule", "Incident", "IncidentEvent", "IncidentMention",
-    "Mention", "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
+    "Mention", "MentionRelease", "Notification", "Quarantine", "Release", "ReleaseInterpretation",
+    "ReleasePlan", "SentimentCorrection", "Silence",
     "Source", "Story", "UTCDateTime", "User", "WatchTopic",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -46,12 +46,26 @@ class AuditLog(Base):
 
 
 class Briefing(Base):
-    """A generated daily briefing (舆情日报) or release assessment."""
+    """One archived version of a generated report: 日报 (daily), 专报 (special), release 研判 (assessment).
+
+    The rendered documents are stored when the report is generated, so a download is the archived bytes,
+    never a rebuild from live data. A regeneration adds a version; no row is ever overwritten.
+    """
 
     __tablename__ = "briefings"
+    __table_args__ = (UniqueConstraint("kind", "subject", "version", name="uq_briefings_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30), default="daily")
+    kind: Mapped[str] = mapped_column(String(30), default="daily")  # daily | special | assessment
+    subject: Mapped[str] = mapped_column(String(100), default="")  # "2026-11-10", "incident:5", "release:3"
+    version: Mapped[int] = mapped_column(default=1)
+    trigger: Mapped[str] = mapped_column(String(60), default="manual")  # scheduled, opened, action:12, t+2h…
+    title: Mapped[str] = mapped_column(Text, default="")
     day: Mapped[date]
+    period_start: Mapped[datetime | None]
+    period_end: Mapped[datetime | None]
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="system")
     html: Mapped[str] = mapped_column(Text)
+    docx: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)

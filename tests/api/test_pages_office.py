@@ -61,6 +61,8 @@ def test_every_page_has_the_navigation_bar_marking_where_you_are(
         )
         s.commit()
         incident_id = incident.id
+    special = f'href="/api/v1/reports/incidents/{incident_id}/special?format=pdf"'
+    assert special in officer.get(f"/incidents/{incident_id}").text  # the 舆情专报 on the incident page
     for path in [*PAGES, f"/incidents/{incident_id}"]:
         html = officer.get(path).text
         nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)
@@ -235,6 +237,9 @@ def test_reports_page_links_briefings_and_release_assessments(
     assert f'data-briefing-id="{made.json()["id"]}"' in officer.get("/reports").text
     stored = officer.get(f"/api/v1/reports/briefings/{briefing_id}?format=html")
     assert stored.status_code == 200 and "日报" in stored.text
+    releases = officer.get("/releases").text  # the releases page: ids, state, on-demand 研判
+    assert f'data-release-id="{release_id}"' in releases and "&lt;img src=x" in releases
+    assert f'href="/api/v1/reports/releases/{release_id}/assessment?format=pdf"' in releases
 
 
 def test_the_effect_of_a_response_is_there_right_after_it_is_recorded(

@@ -181,8 +181,8 @@ def world(session: Session) -> World:
     s.add_all([fraud, calm])
     s.flush()
     factors = [
-        {"key": "neg", "label": "负面 0.92", "value": 0.92, "contribution": 30},
-        {"key": "topic", "label": "涉及数据真实性", "value": 1, "contribution": 25},
+        {"key": "negativity", "label": "负面 0.92", "value": 0.92, "contribution": 30},
+        {"key": "sensitive:data_credibility", "label": "涉及数据真实性", "value": 1, "contribution": 25},
     ]
     # in the period: 8 mentions, 4 negative
     ms = [

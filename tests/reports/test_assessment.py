@@ -82,3 +82,12 @@ def test_unpublished_release(session, world, settings):
 def test_unknown_release(session, settings, world):
     with pytest.raises(LookupError, match="数据发布 9999 不存在"):
         build_assessment(session, settings, release_id=9999, now=world.now)
+
+
+def test_prerelease_note_states_sensitivity_and_todays_mood(session, world, settings):
+    a = build_assessment(session, settings, release_id=world.ppi, now=world.now)
+    assert a.prerelease.sensitivity == "指标敏感性低：专业性较强，公众关注度相对较低。"
+    assert a.prerelease.mood == "近 24 小时未监测到该指标的相关讨论。"
+    cpi = build_assessment(session, settings, release_id=world.cpi, now=world.now)
+    assert cpi.prerelease.sensitivity.startswith("指标敏感性高：物价直接关系群众切身利益")
+    assert cpi.prerelease.mood == "近 24 小时该指标相关信息 5 条，负面 3 条（60.0%）。"

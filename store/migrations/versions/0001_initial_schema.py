@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 16:05:54.556154
+Create Date: 2026-12-01 16:10:07.683207
 """
 from __future__ import annotations
 
@@ -35,10 +35,20 @@ def upgrade() -> None:
     op.create_table('briefings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=100), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('trigger', sa.String(length=60), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('period_start', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('period_end', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('generated_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
     sa.Column('html', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_briefings'))
+    sa.Column('docx', sa.LargeBinary(), nullable=True),
+    sa.Column('pdf', sa.LargeBinary(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_briefings')),
+    sa.UniqueConstraint('kind', 'subject', 'version', name='uq_briefings_version')
     )
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -315,6 +325,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_quarantine_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_quarantine_source_id'), ['source_id'], unique=False)
 
+    op.create_table('release_interpretations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('published_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('url', sa.Text(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=100), nullable=False),
+    sa.Column('recorded_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_release_interpretations_release_id_releases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release_interpretations')),
+    sa.UniqueConstraint('release_id', name=op.f('uq_release_interpretations_release_id'))
+    )
+    op.create_table('release_plans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('owners', sa.JSON(), nullable=False),
+    sa.Column('owner_unit', sa.String(length=100), nullable=True),
+    sa.Column('lines', sa.Text(), nullable=False),
+    sa.Column('qa', sa.JSON(), nullable=False),
+    sa.Column('interpretation', sa.Text(), nullable=False),
+    sa.Column('interpretation_due_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('channels', sa.JSON(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('created_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_by', sa.String(length=100), nullable=True),
+    sa.Column('approved_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_release_plans_release_id_releases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release_plans')),
+    sa.UniqueConstraint('release_id', 'version', name='uq_release_plans_version')
+    )
+    with op.batch_alter_table('release_plans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_release_plans_release_id'), ['release_id'], unique=False)
+
     op.create_table('actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=True),
@@ -480,6 +524,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_actions_case_id'))
 
     op.drop_table('actions')
+    with op.batch_alter_table('release_plans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_release_plans_release_id'))
+
+    op.drop_table('release_plans')
+    op.drop_table('release_interpretations')
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quarantine_source_id'))
         batch_op.drop_index(batch_op.f('ix_quarantine_created_at'))
