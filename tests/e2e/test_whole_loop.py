@@ -84,6 +84,7 @@ def test_data_fraud_wave_becomes_one_grade_one_incident(loop) -> None:  # type: 
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         scheduler.analyse()
         scheduler.alert()
+        scheduler.due_reports()  # 专报 at opening, release reports at T+2 h …
         scheduler.deliver()
         step += 1
 
@@ -118,7 +119,10 @@ def test_data_fraud_wave_becomes_one_grade_one_incident(loop) -> None:  # type: 
         found = client.get("/api/v1/search", params={"q": "造假 AND (CPI OR 物价)", "limit": 200}).json()
         assert len(found["items"]) >= 10
 
-    # The press room's WeCom group was told of the incident as it opened, through the real channel.
+    # The press room's WeCom group was told of the incident as it opened, through the real channel,
+    # and the leaders' mailbox got the incident's 专报 with its archived PDF attached.
     received = world.world.inbox.snapshot()
     opened_notices = [r for r in received if r.channel == "wecom" and "新开舆情事件" in r.body]
     assert opened_notices, [(r.channel, r.subject) for r in received]
+    specials = [r for r in received if r.channel == "email" and "专报" in r.subject]
+    assert specials and ".pdf" in specials[0].body, [(r.channel, r.subject) for r in received]
