@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from ..auth import ROLE_NAMES
-from ..deps import Principal, optional_principal
+from ..deps import PERMISSIONS, Principal, optional_principal
 from ..labels import GRADE_NAMES, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
 from .pages import _render, _to_login
 
@@ -29,7 +29,8 @@ def incidents_page(request: Request, who: Principal | None = Depends(optional_pr
 
 @router.get("/sources")
 def sources_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
-    return _page(request, who, "sources.html")
+    can_release = who is not None and who.role in PERMISSIONS["quarantine.release"]
+    return _page(request, who, "sources.html", can_release=can_release)
 
 
 @router.get("/stories")

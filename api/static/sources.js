@@ -7,6 +7,7 @@
   if (live) live.hidden = true;
   const KINDS = { news_rss: "新闻订阅", news_site: "新闻网站", weibo_search: "微博搜索", weibo_hot: "微博热搜",
     tieba: "百度贴吧", discuz: "论坛（Discuz!）", releases: "数据发布" };
+  const canRelease = document.querySelector(".sources-page").dataset.canRelease === "1";
   const STAGES = { crawl: "采集", fetch: "抓取", parse: "解析" };
 
   async function load() {
@@ -36,7 +37,16 @@
         el("td", { class: "case-title", text: q.reason }),
         el("td", { class: "case-title small", text: q.url || "—" }),
         el("td", { class: "num", text: q.body_bytes }),
-      ])) : [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "隔离区为空" }))]));
+        el("td", { class: "small" }, [
+          el("div", { text: q.state || "需人工处理" }),
+          canRelease && q.state && !q.state.startsWith("已放行") ? el("button", { class: "link-dark", text: "放行重取",
+            onclick: async (ev) => {
+              ev.target.disabled = true;
+              try { await api("POST", "/api/v1/quarantine/" + q.id + "/release"); load(); }
+              catch (e) { ev.target.disabled = false; alert(e.message); }
+            } }) : null,
+        ]),
+      ])) : [el("tr", {}, el("td", { colspan: "7", class: "muted", text: "隔离区为空" }))]));
   }
   load();
 })();
