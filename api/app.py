@@ -34,6 +34,7 @@ from .routes import (
     session,
     sources,
     stream,
+    warnings,
 )
 
 HERE = Path(__file__).parent
@@ -65,7 +66,7 @@ def create_app(
 
     app.add_exception_handler(OperationalError, database_unavailable)
     routers = (session, incidents, incident_views, mentions, sources, office, cases, holidays, outbox, stream,
-               reports, search, pages, pages_history, pages_office)  # pages_history before /cases/{id}
+               reports, search, warnings, pages, pages_history, pages_office)  # history before /cases/{id}
     for module in routers:
         app.include_router(module.router)
 

@@ -183,6 +183,7 @@ class Scheduler:
 
     def alert(self) -> None:
         from alerts.engine import process_mentions, tick
+        from alerts.warnings import raise_warnings
 
         if not self._leader():
             return
@@ -191,6 +192,9 @@ class Scheduler:
             session.commit()
         with self.factory() as session:
             tick(session, self.settings, now=now())
+            session.commit()
+        with self.factory() as session:  # 预警: bursts the officer should see before any incident
+            raise_warnings(session, self.settings, now=now())
             session.commit()
 
     def audit(self) -> None:

@@ -43,6 +43,8 @@ class Incident(Base):
     acknowledged_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)  # frozen at opening
+    # 处置评估 recorded before a grade I/II incident closes: timeliness per deadline, effect, lessons.
+    evaluation: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
 
 class IncidentMention(Base):
@@ -190,3 +192,29 @@ class HolidaySchedule(Base):
     days: Mapped[int] = mapped_column(default=0)  # dates the notice set
     imported_by: Mapped[str] = mapped_column(String(100))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EarlyWarning(Base):
+    """预警: a burst on a watched topic or release, raised before (or without) any incident."""
+
+    __tablename__ = "early_warnings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # series and hour: one warning each
+    series_kind: Mapped[str] = mapped_column(String(20))  # topic | release
+    series_key: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(Text)
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
+    level: Mapped[str] = mapped_column(String(10))  # red | orange | yellow
+    reason: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(default=0)
+    ratio: Mapped[float] = mapped_column(Float, default=0.0)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    counts: Mapped[list[Any]] = mapped_column(default=list)  # hourly series, oldest first
+    mention_ids: Mapped[list[Any]] = mapped_column(default=list)  # the posts behind it, riskiest first
+    hour_start: Mapped[datetime]
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    handled_by: Mapped[str | None] = mapped_column(String(100))
+    handled_at: Mapped[datetime | None]
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 16:10:07.683207
+Create Date: 2026-12-01 16:15:06.430844
 """
 from __future__ import annotations
 
@@ -254,6 +254,7 @@ def upgrade() -> None:
     sa.Column('acknowledged_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('policy', sa.JSON(), nullable=False),
+    sa.Column('evaluation', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_incidents_release_id_releases')),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_incidents_story_id_stories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents'))
@@ -377,6 +378,35 @@ def upgrade() -> None:
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_actions_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_actions_incident_id'), ['incident_id'], unique=False)
+
+    op.create_table('early_warnings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('series_kind', sa.String(length=20), nullable=False),
+    sa.Column('series_key', sa.String(length=200), nullable=False),
+    sa.Column('label', sa.Text(), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=True),
+    sa.Column('level', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('ratio', sa.Float(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('mention_ids', sa.JSON(), nullable=False),
+    sa.Column('hour_start', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('detected_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('handled_by', sa.String(length=100), nullable=True),
+    sa.Column('handled_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('incident_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_early_warnings_incident_id_incidents')),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_early_warnings_release_id_releases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_early_warnings')),
+    sa.UniqueConstraint('key', name=op.f('uq_early_warnings_key'))
+    )
+    with op.batch_alter_table('early_warnings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_early_warnings_detected_at'), ['detected_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_early_warnings_status'), ['status'], unique=False)
 
     op.create_table('incident_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -519,6 +549,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_incident_events_case_id'))
 
     op.drop_table('incident_events')
+    with op.batch_alter_table('early_warnings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_early_warnings_status'))
+        batch_op.drop_index(batch_op.f('ix_early_warnings_detected_at'))
+
+    op.drop_table('early_warnings')
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_actions_incident_id'))
         batch_op.drop_index(batch_op.f('ix_actions_case_id'))

@@ -1,0 +1,88 @@
+"""处置评估: the evaluation a grade I/II incident carries when it closes (the Anhui rules: responses
+must be timely, targeted and effective, and evaluated).
+
+The figures are computed from the record — each deadline's outcome, each response's measured
+effect (complete windows only) — and the officer adds what only a person can judge: whether the
+responses answered the main claims, and the lessons. Closing records the figures even when nobody
+filled in the rest, so no serious incident closes unevaluated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Deadline, Incident
+from yuqing.clock import as_utc, local_iso
+
+from .compliance import outcome
+from .effect import incident_effect
+from .errors import InvalidTransition, NotFound
+from .policy import KIND_NAMES
+from .timeline import record_event
+
+EVALUATED_GRADES = frozenset({"I", "II"})
+OUTCOME_NAMES = {
+    "on_time": "按时", "late": "逾期完成", "missed": "未回应", "waived": "豁免", "open": "未到期",
+}
+
+
+def _outcome(deadline: Deadline, now: datetime) -> str:
+    """As the assessment counts it; a window already past is missed even before the engine's tick."""
+    result = outcome(deadline)
+    return "missed" if result == "open" and as_utc(deadline.due_at) <= as_utc(now) else result
+
+
+def figures(session: Session, incident: Incident, now: datetime) -> dict[str, Any]:
+    """Timeliness per deadline and the effect of each response whose after-window has run out."""
+    deadlines = session.scalars(select(Deadline).where(Deadline.incident_id == incident.id)
+                                .order_by(Deadline.due_at, Deadline.id))
+    timeliness = [{"deadline_id": d.id, "kind": d.kind, "kind_label": KIND_NAMES.get(d.kind, "回应时限"),
+                   "due_at": local_iso(d.due_at), "met_at": local_iso(d.met_at), "outcome": _outcome(d, now),
+                   "outcome_label": OUTCOME_NAMES[_outcome(d, now)]} for d in deadlines]
+    measured = incident_effect(session, incident_id=incident.id, now=as_utc(now))
+    effects = [r for r in measured if not r["after_window"]["observing"]]
+    judged = [t for t in timeliness if t["outcome"] in ("on_time", "late", "missed")]
+    return {
+        "timeliness": timeliness,
+        "on_time": sum(t["outcome"] == "on_time" for t in judged),
+        "judged": len(judged),
+        "effects": [{"action_id": r["action_id"], "kind": r["kind"], "at": r["at"], "before": r["before"],
+                     "after": r["after"], "change": r["change"]} for r in effects],
+        "observing_responses": len(measured) - len(effects),
+    }
+
+
+def evaluate(
+    session: Session, *, incident_id: int, actor: str, now: datetime, addressed_claims: bool | None = None,
+    lessons: str | None = None,
+) -> Incident:
+    """Record (or update) the evaluation: computed figures plus the officer's judgement."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"事件 {incident_id} 不存在")
+    if lessons is not None and len(lessons) > 4000:
+        raise InvalidTransition("经验教训不超过 4000 字")
+    before = dict(incident.evaluation or {})
+    evaluation = {
+        **figures(session, incident, now),
+        "addressed_claims": before.get("addressed_claims") if addressed_claims is None else addressed_claims,
+        "lessons": lessons if lessons is not None else before.get("lessons"),
+        "evaluated_by": actor, "evaluated_at": local_iso(as_utc(now)),
+    }
+    incident.evaluation = evaluation
+    summary = f"处置评估：时限按时 {evaluation['on_time']}/{evaluation['judged']}"
+    if evaluation["addressed_claims"] is not None:
+        summary += "，回应" + ("已" if evaluation["addressed_claims"] else "未") + "针对主要关切"
+    record_event(session, kind="evaluated", actor=actor, now=now, incident_id=incident.id, message=summary,
+                 details={"on_time": evaluation["on_time"], "judged": evaluation["judged"]})
+    return incident
+
+
+def on_close(session: Session, incident: Incident, *, actor: str, now: datetime) -> None:
+    """Closing a grade I/II incident records the figures if no evaluation was made before."""
+    if incident.grade in EVALUATED_GRADES:
+        evaluate(session, incident_id=incident.id, actor=actor, now=now)

@@ -1,0 +1,163 @@
+"""预警 (early warnings) and 处置评估 (an incident's evaluation): the officer's one-click decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts import evaluation as evaluations
+from alerts import warnings as W
+from store.models import EarlyWarning, Mention
+from yuqing.clock import local_iso
+from yuqing.clock import now as clock_now
+from yuqing.config import Settings
+
+from .. import schemas as S
+from ..audit import record
+from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..present import mention_out
+from ..service_calls import refusals_as_http
+
+router = APIRouter(prefix="/api/v1", tags=["预警与评估"])
+
+
+class WarningOut(BaseModel):
+    id: int
+    level: str
+    level_label: str
+    series_kind: str
+    label: str
+    reason: str
+    count: int
+    ratio: float
+    counts: list[int] = Field(description="每小时信息条数（旧在前），最后一格为预警所在小时")
+    detected_at: S.Time
+    status: str
+    status_label: str
+    handled_by: str | None
+    incident_id: int | None
+    posts: list[S.MentionOut] = Field(description="预警背后的信息（风险高者在前，最多 5 条）")
+
+
+class PromoteIn(BaseModel):
+    grade: str | None = Field(
+        None, pattern="^(I|II|III|IV)$", description="不填按预警颜色：红 II、橙 III、黄 IV"
+    )
+
+
+class EvaluationIn(BaseModel):
+    addressed_claims: bool | None = Field(None, description="回应是否针对了主要关切")
+    lessons: str | None = Field(None, max_length=4000, description="经验教训")
+
+
+def warning_out(session: Session, w: EarlyWarning) -> WarningOut:
+    ids = [int(i) for i in (w.mention_ids or [])][:5]
+    posts = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))} if ids else {}
+    return WarningOut(
+        id=w.id, level=w.level, level_label=W.LEVEL_NAMES.get(w.level, "预警"), series_kind=w.series_kind,
+        label=w.label, reason=w.reason, count=w.count, ratio=w.ratio, counts=[int(c) for c in w.counts or []],
+        detected_at=local_iso(w.detected_at), status=w.status,
+        status_label=W.STATUS_NAMES.get(w.status, "待处理"),
+        handled_by=w.handled_by, incident_id=w.incident_id,
+        posts=[mention_out(posts[i]) for i in ids if i in posts],
+    )
+
+
+@router.get("/warnings", response_model=list[WarningOut], summary="预警（默认待处理，最新在前）")
+def list_warnings(
+    status: str = Query("open", pattern="^(open|acknowledged|promoted|dismissed|all)$"),
+    limit: int = Query(50, ge=1, le=500),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(current_principal),
+) -> list[WarningOut]:
+    q = select(EarlyWarning)
+    if status != "all":
+        q = q.where(EarlyWarning.status == status)
+    rows = session.scalars(q.order_by(EarlyWarning.detected_at.desc(), EarlyWarning.id.desc()).limit(limit))
+    return [warning_out(session, w) for w in rows]
+
+
+def _handled(
+    session: Session, who: Principal, w: EarlyWarning, action: str, data: dict[str, Any]
+) -> WarningOut:
+    record(session, actor=who.name, action=action, target=f"warning:{w.id}", data=data)
+    session.commit()
+    return warning_out(session, w)
+
+
+@router.post("/warnings/{warning_id}/acknowledge", response_model=WarningOut, summary="确认预警（继续关注）")
+def acknowledge_warning(
+    warning_id: int,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("incident.handle")),
+) -> WarningOut:
+    with refusals_as_http():
+        w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now())
+    return _handled(session, who, w, "warning.acknowledge", {"from": "open", "to": "acknowledged"})
+
+
+@router.post("/warnings/{warning_id}/dismiss", response_model=WarningOut, summary="排除预警（无需处置）")
+def dismiss_warning(
+    warning_id: int,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("incident.handle")),
+) -> WarningOut:
+    with refusals_as_http():
+        w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now(), dismiss=True)
+    return _handled(session, who, w, "warning.dismiss", {"from": "open", "to": "dismissed"})
+
+
+@router.post("/warnings/{warning_id}/promote", response_model=WarningOut, summary="预警升级为舆情事件")
+def promote_warning(
+    warning_id: int,
+    body: PromoteIn,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("incident.handle")),
+    settings: Settings = Depends(get_settings),
+) -> WarningOut:
+    with refusals_as_http():
+        incident = W.promote(session, warning_id=warning_id, actor=who.name, now=clock_now(),
+                             settings=settings, grade=body.grade)
+    w = session.get(EarlyWarning, warning_id)
+    assert w is not None
+    return _handled(session, who, w, "warning.promote", {"from": "open", "to": "promoted",
+                                                          "incident_id": incident.id})
+
+
+@router.post("/incidents/{incident_id}/evaluation", summary="处置评估（时效、针对性、效果与经验教训）")
+def evaluate_incident(
+    incident_id: int,
+    body: EvaluationIn,
+    session: Session = Depends(get_session),
+    who: Principal = Depends(require("incident.handle")),
+) -> dict[str, Any]:
+    from store.models import Incident
+
+    found = session.get(Incident, incident_id)
+    before = dict(found.evaluation) if found is not None and found.evaluation else None
+    with refusals_as_http():
+        incident = evaluations.evaluate(session, incident_id=incident_id, actor=who.name, now=clock_now(),
+                                        addressed_claims=body.addressed_claims, lessons=body.lessons)
+    record(session, actor=who.name, action="incident.evaluate", target=f"incident:{incident_id}",
+           data={"from": {k: (before or {}).get(k) for k in ("addressed_claims", "lessons")},
+                 "to": {"addressed_claims": body.addressed_claims, "lessons": body.lessons}})
+    session.commit()
+    return incident.evaluation or {}
+
+
+@router.get("/incidents/{incident_id}/evaluation", summary="事件的处置评估（未评估时为 null）")
+def get_evaluation(
+    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
+) -> dict[str, Any] | None:
+    from store.models import Incident
+
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        from fastapi import HTTPException
+
+        raise HTTPException(status_code=404, detail="事件不存在")
+    return incident.evaluation
