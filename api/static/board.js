@@ -47,6 +47,37 @@
     ]);
   }
 
+  function warningCard(w) {
+    const act = (path, body) => async (ev) => {
+      ev.target.disabled = true;
+      try { await api("POST", "/api/v1/warnings/" + w.id + "/" + path, body); } catch (e) { alert(e.message); }
+      refreshWarnings(); refreshIncidents();
+    };
+    return el("article", { class: "warning-card level-" + w.level, dataset: { warningId: w.id } }, [
+      el("div", { class: "i-head" }, [
+        el("span", { class: "level level-" + w.level, text: w.level_label }),
+        el("strong", { text: w.label + " 舆情突增" }),
+        el("span", { class: "muted small", text: time(w.detected_at) }),
+      ]),
+      el("div", { class: "small", text: w.reason }),
+      el("ul", { class: "warning-posts small" }, w.posts.slice(0, 3).map((m) =>
+        el("li", { text: (m.author ? m.author + "：" : "") + (m.text.length > 60 ? m.text.slice(0, 60) + "…" : m.text) }))),
+      el("div", { class: "buttons" }, [
+        el("button", { class: "primary", text: "升级为事件", onclick: act("promote", {}) }),
+        el("button", { text: "确认关注", onclick: act("acknowledge") }),
+        el("button", { text: "排除", onclick: act("dismiss") }),
+      ]),
+    ]);
+  }
+
+  async function refreshWarnings() {
+    const list = await api("GET", "/api/v1/warnings");
+    if (!list) return;
+    document.getElementById("warnings-panel").hidden = !list.length;
+    document.getElementById("warning-count").textContent = list.length ? "（" + list.length + "）" : "";
+    document.getElementById("warnings").replaceChildren(...list.map(warningCard));
+  }
+
   async function refreshIncidents() {
     const list = await api("GET", "/api/v1/incidents");
     if (!list) return;
@@ -80,7 +111,7 @@
 
   async function refresh(kind) {
     const jobs = [];
-    if (kind !== "mention") jobs.push(refreshIncidents());
+    if (kind !== "mention") jobs.push(refreshIncidents(), refreshWarnings());
     if (kind !== "deadline") jobs.push(refreshMentions());
     if (kind === "poll" || kind === "init") jobs.push(refreshSources());
     await Promise.allSettled(jobs);

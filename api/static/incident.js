@@ -169,6 +169,41 @@
   filterForm.addEventListener("submit", (ev) => { ev.preventDefault(); loadGroups(false); });
   document.getElementById("more-groups").addEventListener("click", () => loadGroups(true));
 
+  function evaluationView(ev) {
+    if (!ev) return [el("p", { class: "muted", text: "尚未评估。特别重大、重大事件关闭时自动记录时效与效果，可在此补充判断与经验教训。" })];
+    const effect = ev.effects.length
+      ? ev.effects.map((e) => "声量 " + e.before.mentions + " → " + e.after.mentions).join("；")
+      : (ev.observing_responses ? "回应后的观察窗口尚未走完" : "无回应");
+    return [el("dl", {}, [
+      el("dt", { text: "时效" }), el("dd", { text: "按时 " + ev.on_time + " / " + ev.judged + "：" +
+        ev.timeliness.map((t) => t.kind_label + " " + t.outcome_label).join("，") }),
+      el("dt", { text: "针对性" }), el("dd", { text: ev.addressed_claims === null || ev.addressed_claims === undefined
+        ? "未填写" : (ev.addressed_claims ? "回应针对了主要关切" : "回应未针对主要关切") }),
+      el("dt", { text: "效果" }), el("dd", { text: effect }),
+      el("dt", { text: "经验教训" }), el("dd", { text: ev.lessons || "未填写" }),
+      el("dt", { text: "评估" }), el("dd", { class: "muted", text: ev.evaluated_by + " · " + time(ev.evaluated_at) }),
+    ])];
+  }
+
+  async function loadEvaluation() {
+    try {
+      const ev = await api("GET", base + "/evaluation");
+      document.getElementById("evaluation").replaceChildren(...evaluationView(ev));
+      const form = document.getElementById("evaluation-form");
+      if (ev) {
+        form.elements.addressed_claims.checked = !!ev.addressed_claims;
+        if (!form.elements.lessons.value) form.elements.lessons.value = ev.lessons || "";
+      }
+    } catch (e) { document.getElementById("evaluation").replaceChildren(el("p", { class: "error", text: e.message })); }
+  }
+
+  document.getElementById("evaluation-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    if (await submit("/evaluation", { addressed_claims: f.elements.addressed_claims.checked,
+      lessons: f.elements.lessons.value || null })) loadEvaluation();
+  });
+
   // Refreshes overlap (a recorded response, the live feed, the 30 s poll): only the latest may paint,
   // or an answer fetched before the response committed would put "暂无回应" back on the page.
   let generation = 0;
@@ -183,6 +218,7 @@
     document.getElementById("deadlines").replaceChildren(...deadlines(i.deadlines));
     document.getElementById("timeline").replaceChildren(...timeline(i.timeline));
     if (series) chart(series);
+    loadEvaluation();
     if (!groupOffset || groupOffset <= 20) loadGroups(false); // keep what the reader paged open
     document.getElementById("btn-ack").hidden = i.status !== "detected";
     document.getElementById("status-form").elements.status.value = i.status;

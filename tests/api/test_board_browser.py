@@ -292,3 +292,35 @@ def test_history_search_and_sources_pages_answer_what_an_officer_asks(
     row.wait_for()
     assert row.locator(".src-status").inner_text() == "告警"  # never 正常 beside a warning
     assert "尚未采集到任何条目" in row.inner_text()
+
+
+def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
+    browser, server, officer, session_maker, make, settings  # type: ignore[no-untyped-def]
+) -> None:
+    from alerts.warnings import raise_warnings
+
+    now = clock_now().replace(minute=0, second=0, microsecond=0)
+    with session_maker() as s:
+        for h in range(1, 13):
+            make.mention(s, f"CPI平稳{h}", topics=["CPI"], published_at=now - timedelta(hours=h, minutes=5))
+        for i in range(30):
+            make.mention(s, f"CPI数据造假？第{i}条", topics=["CPI"], risk=60, sentiment="negative",
+                         published_at=now - timedelta(minutes=40 - i))
+        [warning] = raise_warnings(s, settings, now=now)
+        s.commit()
+        warning_id = warning.id
+    page = signed_in(browser, server, DESK)
+    card = page.locator(f"[data-warning-id='{warning_id}']")
+    card.wait_for()
+    assert "近1小时 30 条" in card.inner_text() and "预警" in card.inner_text()
+    card.get_by_role("button", name="升级为事件").click()
+    page.locator(".incident .i-title", has_text="CPI 舆情突增").wait_for()
+    assert page.locator("#warnings-panel").is_hidden()
+
+    page.locator(".incident .i-title", has_text="CPI 舆情突增").click()
+    form = page.locator("#evaluation-form")
+    form.locator("input[name=addressed_claims]").check()
+    form.locator("textarea[name=lessons]").fill("突增一小时内即升级，处置及时")
+    form.get_by_role("button", name="保存评估").click()
+    page.locator("#evaluation", has_text="回应针对了主要关切").wait_for()
+    assert "突增一小时内即升级" in page.inner_text("#evaluation")
