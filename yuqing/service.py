@@ -28,6 +28,7 @@ class ServeOptions:
     scheduler: bool = True
     crawl: bool = True
     intervals: Intervals | None = None
+    role: str = "all"  # yuqing.roles.Role
 
 
 def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
@@ -41,9 +42,24 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def serve(settings: Settings, options: ServeOptions) -> None:
+    """One process of `options.role`; "all" migrates (the single-server default), the others
+    refuse a schema that is not at head (see `yuqing.roles`)."""
     from api.app import create_app
+    from yuqing.roles import Role, run_background
 
-    engine, factory = prepare_database(settings)
+    role = Role(options.role)
+    if role not in (Role.all, Role.api):
+        run_background(settings, role, options.intervals)
+        return
+    if role is Role.api:
+        from store.db import require_head
+
+        engine = make_engine(settings.database_url)
+        require_head(engine)
+        factory = session_factory(engine, writer=False)
+        options.scheduler = False
+    else:
+        engine, factory = prepare_database(settings)
     scheduler = None
     if options.scheduler:
         scheduler = Scheduler(settings, engine, intervals=options.intervals, crawl=options.crawl)
