@@ -15,6 +15,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import live_notify  # noqa: F401  (registers the live-board publisher on every Session)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
