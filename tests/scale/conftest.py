@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,9 +54,13 @@ class Children:
 
     def __init__(self) -> None:
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Any] = []
 
-    def start(self, args: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(args, env=env, start_new_session=True, **kwargs)
+    def start(self, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        """Start `args` in a session of its own, output (both streams) to `log`."""
+        out = log.open("wb")
+        self.logs.append(out)
+        proc = subprocess.Popen(args, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 
@@ -69,6 +74,8 @@ class Children:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+        for out in self.logs:
+            out.close()
 
 
 @pytest.fixture
