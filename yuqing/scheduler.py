@@ -1,6 +1,6 @@
 """The scheduler: crawls on their intervals, the analysis worker, the alert engine, the sender.
 
-Crawls run as subprocesses (`python -m yuqing crawl --source NAME`) because Twisted's
+Crawls run as subprocesses (`python -m crawler.service NAME`, no migrations per crawl) because Twisted's
 reactor cannot be restarted inside one process; everything else runs in-process on short
 intervals and reads its state from the database, so a restart loses nothing.
 
@@ -132,7 +132,8 @@ class LeaderLock:
 
 
 def crawl_command(source_name: str) -> list[str]:
-    return [sys.executable, "-m", "yuqing", "crawl", "--source", source_name]
+    """One crawl without Alembic (the schema is migrated at start or by `yuqing migrate`)."""
+    return [sys.executable, "-m", "crawler.service", source_name]
 
 
 def run_crawl_subprocess(source_name: str, env: dict[str, str] | None = None, timeout: float = 600) -> int:
