@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from store import live_notify
 from store.db import make_engine, migrate, session_factory, session_scope
 from store.sync import sync_config
 from yuqing.config import Settings
@@ -48,6 +49,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
     from yuqing.roles import Role, run_background
 
     role = Role(options.role)
+    live_notify.configure(settings.redis_url)  # every role's writes wake the API replicas' streams
     if role not in (Role.all, Role.api):
         run_background(settings, role, options.intervals)
         return
