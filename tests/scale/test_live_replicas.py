@@ -1,5 +1,6 @@
 """Two API replicas on one PostgreSQL database: an incident opened through one reaches the SSE
-clients of both, woken by LISTEN/NOTIFY (the streams' backstop poll is set far beyond the wait)."""
+clients of both, woken by LISTEN/NOTIFY or Redis pub/sub (the streams' backstop poll is set far
+beyond the wait, so arrival proves the wake-up)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from api.auth import create_token, ensure_user
+from store import live_notify
 from store.db import make_engine, migrate, session_factory
-from tests.scale.conftest import ThreadServer, wait_until
+from tests.scale.conftest import REDIS_URL, ThreadServer, wait_until
 from yuqing.config import Settings
 
 BACKSTOP = 120.0  # the streams' timer: far beyond the wait below, so arrival proves the wake-up
@@ -65,15 +68,20 @@ def _token(factory: sessionmaker[Session]) -> str:
     return token
 
 
-def test_an_incident_opened_through_one_replica_reaches_the_clients_of_both(pg_url: str) -> None:
+@pytest.mark.parametrize("bus", ["postgresql", "redis"])
+def test_an_incident_opened_through_one_replica_reaches_the_clients_of_both(pg_url: str, bus: str) -> None:
+    """Woken by PostgreSQL LISTEN/NOTIFY, or by Redis pub/sub when redis_url is configured."""
     engine = make_engine(pg_url)
     migrate(engine)
+    redis_url = REDIS_URL if bus == "redis" else None
+    live_notify.configure(redis_url)  # what `yuqing serve` does for this process's writes
     settings = Settings(env="test", database_url=pg_url, secret_key="test-secret-key-0123456789",
-                        redis_url=None)
+                        redis_url=redis_url)
     token = _token(session_factory(engine))
     engines = [make_engine(pg_url) for _ in range(2)]
     apps = [create_app(settings, session_factory(e, writer=False), stream_interval_s=0.05,
                        stream_backstop_s=BACKSTOP) for e in engines]
+    assert all(a.state.live_bus.kind == bus for a in apps)
     listeners: list[Listener] = []
     try:
         with ThreadServer(apps[0]) as one, ThreadServer(apps[1]) as two:
@@ -110,3 +118,4 @@ def test_an_incident_opened_through_one_replica_reaches_the_clients_of_both(pg_u
             listener.stop.set()
         for e in [*engines, engine]:
             e.dispose()
+        live_notify.configure(None)
