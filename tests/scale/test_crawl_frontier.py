@@ -95,7 +95,8 @@ def test_two_crawler_processes_share_one_frontier(pg_url: str, children: Childre
         migrate(engine)
         source = {"name": "快讯", "kind": "news_rss", "url": f"{site.url}/feed.xml", "obey_robots": False,
                   "options": {"concurrency_per_domain": 2}}
-        config = write_config(tmp_path / "yuqing.toml", pg_url, [dict(source)])
+        # replies are held until the second process asks (it may start seconds later): a long timeout
+        config = write_config(tmp_path / "yuqing.toml", pg_url, [dict(source)], crawl={"timeout_seconds": 60})
         with session_scope(session_factory(engine)) as s:
             sync_config(s, Settings(env="test", database_url=pg_url,
                                     sources=[SourceConfig(**{k: v for k, v in source.items()})]))
