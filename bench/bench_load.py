@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -116,12 +116,16 @@ class Feeder:
     def doc(self, n: int) -> dict:
         rng = self.rng
         city = rng.choice(CITIES)
-        pool = NEGATIVE if rng.random() < 0.3 else NEUTRAL
-        text = rng.choice(pool).format(city=city, n=rng.randrange(10)) + f"（{uuid.uuid4().hex[:6]}）"
+        negative = rng.random() < 0.3
+        text = rng.choice(NEGATIVE if negative else NEUTRAL).format(city=city, n=rng.randrange(10))
+        text += f"（{uuid.uuid4().hex[:6]}）"
         now = datetime.now(UTC)
+        # an event is a topic and indicator in one ISO week (analysis.events): spread the negative
+        # posts over past weeks so that incidents keep opening during the run
+        published = now - timedelta(weeks=rng.randrange(26)) if negative else now
         return {"source_id": self.source_id, "platform": "news", "dedup_key": f"bench-{n}",
                 "url": f"http://127.0.0.1/bench/{n}", "title": text[:30], "text": text * 3,
-                "published_at": now, "fetched_at": now, "status": "new", "extra": {},
+                "published_at": published, "fetched_at": now, "status": "new", "extra": {},
                 "reposts": rng.randrange(500), "comments": rng.randrange(200), "likes": rng.randrange(1000)}
 
     def run(self, seconds: float) -> None:
