@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from store.db import make_engine, migrate, session_factory
-from store.models import Document, Mention, Source
+from store.models import Document, Incident, IncidentMention, Mention, Source
 from tests.scale.conftest import Children, wait_until
 
 DOCS = 300
@@ -84,5 +84,17 @@ def test_three_workers_one_killed_mid_batch_every_document_analysed_once(
         assert statuses == {"analysed": DOCS}, errors
         assert len(per_doc) == DOCS and {n for _, n in per_doc} == {1}
         assert all(w.poll() is None for w in workers[1:])  # the survivors are still serving
+
+        # the survivors' alert engines (one transaction at a time) took every mention exactly once
+        def alerted() -> bool:
+            with engine.connect() as c:
+                return not c.scalar(select(func.count()).where(Mention.alerted.is_(False)))
+
+        assert wait_until(alerted, 60)
+        with engine.connect() as c:
+            attached = c.execute(select(IncidentMention.mention_id, func.count())
+                                 .group_by(IncidentMention.mention_id)).all()
+            incidents = c.scalar(select(func.count()).select_from(Incident))
+        assert incidents and attached and {n for _, n in attached} == {1}
     finally:
         engine.dispose()
