@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.authority import AuthorityConfig, authority_kind
@@ -206,6 +206,20 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
     doc.status, doc.analysed_at, doc.error = "analysed", now, None
 
 
+WRITE_LOCK_KEY = 0x59_55_51_57  # "YUQW": workers write their analysed batches one at a time
+
+
+def _writers_in_turn(session: Session) -> None:
+    """On PostgreSQL, wait for the other workers' batch writes (held to commit).
+
+    Workers analyse in parallel (the costly part) but write in turn: the batches of two workers
+    grow the same stories, and updating them in different orders deadlocks; writing after the
+    other's commit also lets a batch join the stories that batch just made instead of duplicating them.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+
+
 def analyse_pending(
     session_factory: sessionmaker[Session], settings: Settings, *, now: datetime | None = None,
     limit: int | None = None,
@@ -228,6 +242,7 @@ def analyse_pending(
             results, failures = analyse_batch(
                 [_doc_input(d, tiers.get(d.source_id, "self")) for d in docs], ctx, now=at)
             by_id = {d.id: d for d in docs}
+            _writers_in_turn(session)
             stories = _Stories(session, at)
             authority = AuthorityConfig.from_settings(settings.analysis)
             for a in results:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from store.db import session_factory as make_session_factory
 from yuqing.config import Settings
 
 from .deps import database_unavailable
+from .live_bus import LiveBus
 from .routes import (
     cases,
     holidays,
@@ -46,9 +49,21 @@ def create_app(
     session_factory: sessionmaker[Session] | None = None,
     *,
     stream_interval_s: float = 2.0,
+    stream_backstop_s: float = 15.0,
 ) -> FastAPI:
-    """The app on `session_factory` (default: an engine on settings.database_url; the schema must exist)."""
+    """The app on `session_factory` (default: an engine on settings.database_url; the schema must exist).
+
+    Streams poll every `stream_interval_s` on SQLite; where a live bus wakes them (PostgreSQL
+    LISTEN/NOTIFY or Redis, see `api.live_bus`) they poll on each wake-up and every
+    `stream_backstop_s` in case a wake-up was lost."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.live_bus.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="舆情监测与回应 API",
         version="1",
         docs_url=None,
@@ -59,6 +74,10 @@ def create_app(
     app.state.session_factory = session_factory or make_session_factory(
         make_engine(settings.database_url), writer=False)
     app.state.stream_interval_s = stream_interval_s
+    app.state.stream_backstop_s = max(stream_interval_s, stream_backstop_s)
+    bind = app.state.session_factory.kw.get("bind")
+    db_url = bind.url.render_as_string(hide_password=False) if bind is not None else settings.database_url
+    app.state.live_bus = LiveBus(db_url, settings.redis_url)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

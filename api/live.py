@@ -3,7 +3,13 @@ deadline state changes, new high-risk mentions).
 
 Cheap polling by watermark: ids only grow, so "new" is `id > last`; states are compared against
 the previous snapshot of the (few) open incidents and running deadlines. One poll serves one SSE
-client; PostgreSQL LISTEN/NOTIFY can replace the timer later without changing the events.
+client; where a live bus exists (PostgreSQL LISTEN/NOTIFY, Redis) a poll runs when any process
+commits a change, on every API replica (`api.live_bus`), else on a timer.
+
+Every SSE message carries the watermark's ids as its id ("incident-mention-deadline-timeline",
+each component only grows), so a client that reconnects with `Last-Event-ID` is sent what it
+missed (`resume`): new incidents and mentions, incidents with timeline entries since, and the
+current state of every running deadline.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from alerts import outbox
-from store.models import Deadline, Incident, Mention
+from store.models import Deadline, Incident, IncidentEvent, Mention
 from yuqing.clock import local_iso
 
 from . import labels as L
@@ -31,6 +37,7 @@ class Watermark:
     incident_id: int = 0
     mention_id: int = 0
     deadline_id: int = 0
+    timeline_id: int = 0
     incidents: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     deadlines: dict[int, str] = field(default_factory=dict)
     alarms: frozenset[int] = frozenset()  # dead deadline notices shown (see `delivery_alarm`)
@@ -42,6 +49,7 @@ def start(session: Session) -> Watermark:
         incident_id=session.scalar(select(func.max(Incident.id))) or 0,
         mention_id=session.scalar(select(func.max(Mention.id))) or 0,
         deadline_id=session.scalar(select(func.max(Deadline.id))) or 0,
+        timeline_id=session.scalar(select(func.max(IncidentEvent.id))) or 0,
     )
     wm.incidents = {
         i.id: _fingerprint(i) for i in session.scalars(select(Incident).where(Incident.status != "closed"))
@@ -49,6 +57,31 @@ def start(session: Session) -> Watermark:
     wm.deadlines = dict(
         session.execute(select(Deadline.id, Deadline.state).where(Deadline.state.in_(RUNNING))).all()
     )
+    return wm
+
+
+def event_id(wm: Watermark) -> str:
+    return f"{wm.incident_id}-{wm.mention_id}-{wm.deadline_id}-{wm.timeline_id}"
+
+
+def resume(session: Session, last_event_id: str | None) -> Watermark | None:
+    """The watermark a reconnecting client left off at (None for a missing or malformed id).
+
+    Incidents with a timeline entry since are reported as changed, and every running deadline's
+    state is sent again (the client's last view of them is not known)."""
+    try:
+        i, m, d, t = (int(part) for part in (last_event_id or "").split("-"))
+    except ValueError:
+        return None
+    if min(i, m, d, t) < 0:
+        return None
+    wm = Watermark(incident_id=i, mention_id=m, deadline_id=d, timeline_id=t)
+    changed = set(session.scalars(select(IncidentEvent.incident_id).where(
+        IncidentEvent.id > t, IncidentEvent.incident_id.is_not(None)).distinct()))
+    for inc in session.scalars(select(Incident).where(Incident.status != "closed", Incident.id <= i)):
+        wm.incidents[inc.id] = () if inc.id in changed else _fingerprint(inc)
+    for inc_id in changed:
+        wm.incidents.setdefault(inc_id, ())
     return wm
 
 
@@ -69,7 +102,8 @@ def poll(
 ) -> tuple[list[tuple[str, dict[str, Any]]], Watermark]:
     """Events since `wm` as (event name, data) pairs, and the new watermark."""
     events: list[tuple[str, dict[str, Any]]] = []
-    new = Watermark(incident_id=wm.incident_id, mention_id=wm.mention_id, deadline_id=wm.deadline_id)
+    new = Watermark(incident_id=wm.incident_id, mention_id=wm.mention_id, deadline_id=wm.deadline_id,
+                    timeline_id=max(wm.timeline_id, session.scalar(select(func.max(IncidentEvent.id))) or 0))
 
     incidents = session.scalars(
         select(Incident).where(

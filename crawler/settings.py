@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.frontier import scrapy_redis_settings
 from yuqing.config import Settings, SourceConfig
 from yuqing.source_options import DEFAULT_MAX_BYTES, MB
 
@@ -58,4 +59,5 @@ def scrapy_settings(
         "SPIDER_MIDDLEWARES": {"crawler.middlewares.RefetchMiddleware": 10},
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "EXTENSIONS": {"crawler.progress.ProgressExtension": 500},
+        **scrapy_redis_settings(settings, source),  # a frontier shared by crawler processes, if configured
     }

@@ -15,6 +15,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import live_notify  # noqa: F401  (registers the live-board publisher on every Session)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -102,3 +104,28 @@ def alembic_config(engine: Engine | None = None) -> Config:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (idempotent)."""
     command.upgrade(alembic_config(engine), revision)
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database schema is not at the head revision: run `yuqing migrate` first."""
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's Alembic revision, the code's head revision)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
+
+
+def require_head(engine: Engine) -> None:
+    """Refuse to run on a schema that `yuqing migrate` has not brought to head (processes of one
+    role never migrate: several of them at once would race, and upgrades belong to deploy time)."""
+    current, head = schema_revisions(engine)
+    if current != head:
+        raise SchemaNotCurrent(
+            f"数据库结构不是最新版本（当前 {current or '未初始化'}，应为 {head}）："
+            "请先运行 yuqing migrate 再启动")

@@ -95,6 +95,7 @@ class CrawlConfig(BaseModel):
     weibo_cookie: str | None = None  # never committed: set YUQING_CRAWL__WEIBO_COOKIE
     weibo_page_cap: int = 50
     user_agent: str = "yuqing/0.1 (+public-opinion monitoring of a statistics bureau)"
+    redis_prefix: str = "yuqing:crawl"  # keys of the shared frontier (with redis_url; crawler.frontier)
 
 
 class AnalysisConfig(BaseModel):

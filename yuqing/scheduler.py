@@ -1,11 +1,16 @@
 """The scheduler: crawls on their intervals, the analysis worker, the alert engine, the sender.
 
-Crawls run as subprocesses (`python -m yuqing crawl --source NAME`) because Twisted's
+Crawls run as subprocesses (`python -m crawler.service NAME`, no migrations per crawl) because Twisted's
 reactor cannot be restarted inside one process; everything else runs in-process on short
 intervals and reads its state from the database, so a restart loses nothing.
 
 On PostgreSQL only one scheduler may run jobs: the one holding an advisory lock. Others
 wait and take over when it goes away (the lock dies with its connection).
+
+A process of one role (`yuqing serve --role`, see `yuqing.roles`) runs only that role's `jobs`.
+Workers run without the leader lock (`lead=False`): analysis and delivery claim their rows with
+`FOR UPDATE SKIP LOCKED`, and the alert engine, which is not written for concurrent runs, is
+serialised between workers by a transaction-level advisory lock.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
 
 from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
@@ -29,6 +36,10 @@ from yuqing.config import Settings
 log = logging.getLogger("yuqing.scheduler")
 
 LEADER_LOCK_KEY = 0x59_55_51_49  # "YUQI": one scheduler per PostgreSQL database
+ALERTS_LOCK_KEY = 0x59_55_51_41  # "YUQA": one alert-engine run at a time among workers
+JOB_NAMES = frozenset(
+    {"analysis", "alerts", "outbox", "audit", "briefing", "calendar_check", "reports", "crawl"}
+)
 # Does this session still hold the lock? (a bigint key below 2**32 lives in objid, objsubid 1)
 HELD_SQL = text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND pid = pg_backend_pid() AND classid = 0 AND objid::bigint = :k AND objsubid = 1)")
@@ -124,7 +135,8 @@ class LeaderLock:
 
 
 def crawl_command(source_name: str) -> list[str]:
-    return [sys.executable, "-m", "yuqing", "crawl", "--source", source_name]
+    """One crawl without Alembic (the schema is migrated at start or by `yuqing migrate`)."""
+    return [sys.executable, "-m", "crawler.service", source_name]
 
 
 def run_crawl_subprocess(source_name: str, env: dict[str, str] | None = None, timeout: float = 600) -> int:
@@ -154,8 +166,16 @@ class Scheduler:
         intervals: Intervals | None = None,
         crawl: bool = True,
         crawl_runner: Callable[[str], int] = run_crawl_subprocess,
+        jobs: frozenset[str] = JOB_NAMES,
+        lead: bool = True,
     ) -> None:
+        """`jobs`: which of JOB_NAMES this process runs; `lead`: whether they wait for the leader lock."""
+        if unknown := set(jobs) - JOB_NAMES:
+            raise ValueError(f"unknown jobs: {sorted(unknown)}")
         self.settings = settings
+        self.engine = engine
+        self.jobs = frozenset(jobs)
+        self.lead = lead
         # Jobs read then write: on SQLite they wait for the write lock rather than fail.
         self.factory = session_factory(engine, writer=True)
         self.intervals = intervals or Intervals()
@@ -167,7 +187,13 @@ class Scheduler:
 
     # jobs -----------------------------------------------------------------
     def _leader(self) -> bool:
-        return self.lock.acquire()
+        return self.lock.acquire() if self.lead else True
+
+    def _alerts_turn(self, session: Session) -> bool:
+        """Without the leader lock, one alert-engine transaction at a time (released at commit)."""
+        if self.lead or self.engine.dialect.name != "postgresql":
+            return True
+        return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ALERTS_LOCK_KEY}))
 
     def analyse(self) -> None:
         from analysis.relink import inherit_story_links, relink_recent
@@ -188,12 +214,18 @@ class Scheduler:
         if not self._leader():
             return
         with self.factory() as session:
+            if not self._alerts_turn(session):
+                return
             process_mentions(session, self.settings, now=now())
             session.commit()
         with self.factory() as session:
+            if not self._alerts_turn(session):
+                return
             tick(session, self.settings, now=now())
             session.commit()
         with self.factory() as session:  # 预警: bursts the officer should see before any incident
+            if not self._alerts_turn(session):
+                return
             raise_warnings(session, self.settings, now=now())
             session.commit()
 
@@ -245,25 +277,32 @@ class Scheduler:
     # wiring ---------------------------------------------------------------
     def start(self) -> None:
         start = now()
-        add = self.aps.add_job
-        add(self._guard(self.analyse), "interval", seconds=self.intervals.analysis, id="analysis",
+        jobs = self.jobs
+
+        def add(name: str, fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+            if name in jobs:
+                self.aps.add_job(fn, *args, **kwargs)
+
+        add("analysis", self._guard(self.analyse), "interval", seconds=self.intervals.analysis,
+            id="analysis", next_run_time=start)
+        add("alerts", self._guard(self.alert), "interval", seconds=self.intervals.alerts, id="alerts",
             next_run_time=start)
-        add(self._guard(self.alert), "interval", seconds=self.intervals.alerts, id="alerts",
+        add("outbox", self._guard(self.deliver), "interval", seconds=self.intervals.outbox, id="outbox",
             next_run_time=start)
-        add(self._guard(self.deliver), "interval", seconds=self.intervals.outbox, id="outbox",
-            next_run_time=start)
-        add(self._guard(self.audit), "interval", seconds=self.intervals.audit, id="audit")
-        add(self._guard(self.briefing), CronTrigger(hour=8, minute=0, timezone=SHANGHAI), id="briefing")
-        add(self._guard(self.calendar_check), CronTrigger(hour=9, minute=5, timezone=SHANGHAI),
-            id="calendar_check")
-        add(self._guard(self.due_reports), "interval", seconds=self.intervals.reports, id="reports")
+        add("audit", self._guard(self.audit), "interval", seconds=self.intervals.audit, id="audit")
+        add("briefing", self._guard(self.briefing), CronTrigger(hour=8, minute=0, timezone=SHANGHAI),
+            id="briefing")
+        add("calendar_check", self._guard(self.calendar_check),
+            CronTrigger(hour=9, minute=5, timezone=SHANGHAI), id="calendar_check")
+        add("reports", self._guard(self.due_reports), "interval", seconds=self.intervals.reports,
+            id="reports")
         if self.crawl:
             defaults = self.settings.crawl.default_intervals
             for src in self.settings.sources:
                 if not src.enabled:
                     continue
                 seconds = src.interval_seconds or defaults.get(src.kind, 300)
-                add(self._guard(self.crawl_source, src.name), "interval", seconds=seconds,
+                add("crawl", self._guard(self.crawl_source, src.name), "interval", seconds=seconds,
                     id=f"crawl:{src.name}", next_run_time=start)
         self.aps.start()
         log.info("scheduler started with %d jobs", len(self.aps.get_jobs()))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from store import live_notify
 from store.db import make_engine, migrate, session_factory, session_scope
 from store.sync import sync_config
 from yuqing.config import Settings
@@ -28,6 +29,7 @@ class ServeOptions:
     scheduler: bool = True
     crawl: bool = True
     intervals: Intervals | None = None
+    role: str = "all"  # yuqing.roles.Role
 
 
 def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
@@ -41,10 +43,26 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def serve(settings: Settings, options: ServeOptions) -> None:
+    """One process of `options.role`; "all" migrates (the single-server default), the others
+    refuse a schema that is not at head (see `yuqing.roles`)."""
     from api.app import create_app
     from crawler.run import in_process_runner
+    from yuqing.roles import Role, run_background
 
-    engine, factory = prepare_database(settings)
+    role = Role(options.role)
+    live_notify.configure(settings.redis_url)  # every role's writes wake the API replicas' streams
+    if role not in (Role.all, Role.api):
+        run_background(settings, role, options.intervals)
+        return
+    if role is Role.api:
+        from store.db import require_head
+
+        engine = make_engine(settings.database_url)
+        require_head(engine)
+        factory = session_factory(engine, writer=False)
+        options.scheduler = False
+    else:
+        engine, factory = prepare_database(settings)
     scheduler = None
     if options.scheduler:
         # crawls in a child process each (default: a hung crawl cannot stall the service), or in

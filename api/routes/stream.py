@@ -25,23 +25,33 @@ async def stream(
     _: Principal = Depends(current_principal),
 ) -> EventSourceResponse:
     factory = request.app.state.session_factory
-    interval: float = request.app.state.stream_interval_s
+    bus = request.app.state.live_bus
+    woken = bus.ensure_started()  # else (SQLite) poll on the timer
+    interval: float = request.app.state.stream_backstop_s if woken else request.app.state.stream_interval_s
+    last_event_id = request.headers.get("last-event-id")
 
-    def first() -> live.Watermark:
+    def first() -> tuple[live.Watermark, bool]:
         with factory() as session:
-            return live.start(session)
+            resumed = live.resume(session, last_event_id)
+            return (resumed, True) if resumed is not None else (live.start(session), False)
 
     def step(wm: live.Watermark) -> tuple[list[tuple[str, dict]], live.Watermark]:
         with factory() as session:
             return live.poll(session, wm, min_risk=min_risk)
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        wm = await run_in_threadpool(first)
-        yield {"event": "hello", "data": json.dumps(live.hello(clock_now()))}
+        seen = bus.version
+        wm, catch_up = await run_in_threadpool(first)
+        yield {"event": "hello", "id": live.event_id(wm), "data": json.dumps(live.hello(clock_now()))}
         while not await request.is_disconnected():
-            await asyncio.sleep(interval)
+            if catch_up:  # a resumed client hears what it missed at once
+                catch_up = False
+            elif woken:
+                seen = await bus.wait(seen, interval)
+            else:
+                await asyncio.sleep(interval)
             found, wm = await run_in_threadpool(step, wm)
             for name, data in found:
-                yield {"event": name, "data": json.dumps(data, ensure_ascii=False)}
+                yield {"event": name, "id": live.event_id(wm), "data": json.dumps(data, ensure_ascii=False)}
 
     return EventSourceResponse(events(), ping=15)

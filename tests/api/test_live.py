@@ -117,3 +117,34 @@ def test_a_dead_deadline_notice_raises_the_board_alarm_until_it_gets_through(
     events, wm = live.poll(session, wm, min_risk=60)
     assert [d["active"] for n, d in events if n == "delivery_alarm"] == [False]
     assert session.get(Notification, row.id).status == "sent"
+
+
+def test_a_client_resuming_from_its_last_event_id_gets_what_it_missed(session: Session, make) -> None:  # type: ignore[no-untyped-def]
+    seen = service.open_incident(session, title="已看过", grade="II", category="other", actor="t", now=T0)
+    quiet = service.open_incident(session, title="无变化", grade="III", category="other", actor="t", now=T0)
+    session.commit()
+    wm = live.start(session)
+    last_id = live.event_id(wm)  # what the client's last message carried
+    assert int(last_id.split("-")[0]) == quiet.id
+
+    # while it was away: one incident changed, one opened, one high-risk mention arrived
+    service.acknowledge(session, incident_id=seen.id, actor="t", now=T0)
+    fresh = service.open_incident(session, title="断线期间", grade="III", category="other", actor="t", now=T0)
+    hot = make.mention(session, "高风险", risk=80.0)
+    session.commit()
+
+    resumed = live.resume(session, last_id)
+    assert resumed is not None
+    events, after = live.poll(session, resumed, min_risk=60)
+    incidents = {(d["id"], d["type"]) for n, d in events if n == "incident"}
+    assert incidents == {(seen.id, "updated"), (fresh.id, "new")}  # not the unchanged one
+    assert [d["id"] for n, d in events if n == "mention"] == [hot.id]
+    # every running deadline's state is sent again (the client's last view of them is unknown)
+    running = session.scalars(select(Deadline.id).where(Deadline.state.in_(live.RUNNING))).all()
+    assert {d["id"] for n, d in events if n == "deadline"} == set(running)
+    assert live.poll(session, after, min_risk=60)[0] == []  # then nothing twice
+    assert all(a <= b for a, b in zip(map(int, last_id.split("-")), map(int, live.event_id(after).split("-")),
+                                      strict=True))  # ids only grow
+
+    for bad in (None, "", "abc", "1-2-3", "1-2-3-x", "-1-0-0-0"):
+        assert live.resume(session, bad) is None  # a fresh start, never an error

@@ -11,14 +11,32 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Address to bind."),
         port: int = typer.Option(8000, help="Port of the API and dashboard."),
         scheduler: bool = typer.Option(True, help="Run crawls, analysis, alerts and delivery here."),
+        role: str = typer.Option(
+            "all", help="进程角色：api（接口与看板）、crawler（抓取）、worker（分析、预警与通知发送）、"
+                        "scheduler（定时任务主节点，可接管）、all（全部，单机默认）。"
+                        "除 all 外的角色不做数据库迁移，请先运行 yuqing migrate"),
+        job_interval: float = typer.Option(
+            0, min=0, help="分析、预警、发送任务的间隔（秒）；0 表示默认（10 秒）"),
     ) -> None:
         """Run the API and dashboard, with the scheduler, on the configured database."""
+        from store.db import SchemaNotCurrent
         from yuqing.config import get_settings
+        from yuqing.roles import Role
+        from yuqing.scheduler import Intervals
         from yuqing.service import ServeOptions, configure_logging
         from yuqing.service import serve as run
 
+        if role not in {r.value for r in Role}:
+            typer.echo(f"未知的角色 {role!r}；可选：{'、'.join(r.value for r in Role)}", err=True)
+            raise typer.Exit(2)
         configure_logging()
-        run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler))
+        try:
+            intervals = Intervals(job_interval, job_interval, job_interval) if job_interval else None
+            run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler, role=role,
+                                             intervals=intervals))
+        except SchemaNotCurrent as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(3) from exc
 
     @app.command()
     def demo(

@@ -1,0 +1,74 @@
+"""Publishing "something the live board shows changed", once per transaction, for every API replica.
+
+Any session that writes an incident, a deadline, a timeline entry, a mention or a notification
+sends `NOTIFY yuqing_live` inside its transaction on PostgreSQL: delivered on commit (never for a
+rolled-back write), folded into one per transaction by the server, heard by every listening API
+replica (`api.live_bus`). With `redis_url` configured, the same wake-up is also published on a
+Redis channel after commit. The notification carries no data: replicas read the events from the
+database (`api.live`), so a missed notification delays nothing beyond the board's backstop poll.
+SQLite has no NOTIFY; a single API process polls on its timer.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "yuqing_live"
+WATCHED = frozenset({"incidents", "deadlines", "incident_events", "mentions", "notifications"})
+_FLAG = "yuqing_live_changed"
+_redis: dict[str, Any] = {"url": None, "client": None}  # set by `configure` (settings.redis_url)
+
+
+def configure(redis_url: str | None) -> None:
+    """Also publish on Redis (a process's settings say where; called once at start)."""
+    _redis.update(url=redis_url or None, client=None)
+
+
+def _touches_live(session: Session) -> bool:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in WATCHED:
+            return True
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def _mark(session: Session, _ctx: Any, _instances: Any) -> None:
+    if _touches_live(session):
+        session.info[_FLAG] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _notify(session: Session, _ctx: Any) -> None:
+    if not session.info.get(_FLAG):
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"NOTIFY {CHANNEL}")  # transactional: sent on commit only
+
+
+@event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    if not session.info.pop(_FLAG, False):
+        return
+    if _redis["url"]:
+        try:
+            if _redis["client"] is None:
+                import redis
+
+                _redis["client"] = redis.Redis.from_url(_redis["url"], socket_timeout=2)
+            _redis["client"].publish(CHANNEL, b"")
+        except Exception:  # the board falls back to its poll; the write itself is committed
+            log.warning("live event not published to Redis", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_FLAG, None)
+

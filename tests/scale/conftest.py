@@ -1,0 +1,113 @@
+"""Scale-out tests: several yuqing processes or replicas on one real PostgreSQL database (and Redis).
+
+These tests need PostgreSQL whichever database the rest of the suite runs on (advisory locks,
+SKIP LOCKED, LISTEN/NOTIFY are the subject): `pg_url` is a database of the test's own, made on
+the suite's PostgreSQL server when YUQING_TEST_DATABASE_URL names one, else on the local server
+CI starts (`.ci/run`). They run in both passes of the suite rather than being skipped in one:
+they never read the suite's database, so the second run costs time but hides nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import _pg_database
+
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    base = os.environ.get("YUQING_TEST_DATABASE_URL") or ""
+    yield from _pg_database(base if base.startswith("postgres") else LOCAL_PG)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Callable[[], Any], timeout: float, step: float = 0.1) -> Any:
+    """Poll `check` until it returns something truthy or `timeout` seconds pass (then its last value)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)
+
+
+class Children:
+    """Child processes of one test, always ended in `close` (terminate, then kill)."""
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Any] = []
+
+    def start(self, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        """Start `args` in a session of its own, output (both streams) to `log`."""
+        out = log.open("wb")
+        self.logs.append(out)
+        proc = subprocess.Popen(args, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
+        self.procs.append(proc)
+        return proc
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        for out in self.logs:
+            out.close()
+
+
+@pytest.fixture
+def children() -> Iterator[Children]:
+    kids = Children()
+    try:
+        yield kids
+    finally:
+        kids.close()
+
+
+class ThreadServer:
+    """An ASGI app under uvicorn in a thread of this process."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                timeout_graceful_shutdown=2)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ThreadServer:
+        self.thread.start()
+        assert wait_until(lambda: self.server.started, 20), "uvicorn did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
