@@ -173,12 +173,13 @@ def change_status(
                 Deadline.incident_id == incident.id, Deadline.kind == "update",
                 Deadline.state.in_(("pending", "due_soon")))):
             deadline.state, deadline.waived_reason = "waived", "事件已关闭，无需继续更新"
-        from .evaluation import on_close  # 处置评估 for grade I/II: figures recorded at closing
-
-        on_close(session, incident, actor=actor, now=now)
     message = f"状态：{STATUS_NAMES[old]} → {STATUS_NAMES[status]}" + (f"（{note}）" if note else "")
     record_event(session, actor=actor, now=now, kind="status_changed", incident_id=incident.id,
                  message=message, before=old, after=status, details={"note": note})
+    if status == "closed":
+        from .evaluation import on_close  # 处置评估 for grade I/II: figures recorded at closing
+
+        on_close(session, incident, actor=actor, now=now)
     session.flush()
     return incident
 

@@ -42,7 +42,7 @@ def test_lifecycle_is_recorded_in_the_timeline(session, make_settings):
                                   .order_by(IncidentEvent.id)))
     assert [e.kind for e in events] == ["opened", "status_changed", "assigned", "status_changed",
                                         "status_changed", "status_changed", "status_changed", "note",
-                                        "status_changed"]
+                                        "status_changed", "evaluated"]  # a serious incident closes evaluated
     assert events[1].actor == "zhang" and "已确认" in events[1].message
 
 

@@ -45,7 +45,7 @@ def test_each_role_runs_only_its_jobs(tmp_path: Path) -> None:
                         sources=[SourceConfig(name="网站", kind="news_rss", url="http://127.0.0.1:9/feed")])
     expected = {
         Role.worker: {"analysis", "alerts", "outbox"},
-        Role.scheduler: {"audit", "briefing"},
+        Role.scheduler: {"audit", "briefing", "calendar_check", "reports"},
         Role.crawler: {"crawl:网站"},
     }
     try:
