@@ -176,10 +176,15 @@ def publication_date(
         raws += [t.get("datetime", "") for t in root.iter("time") if t.get("datetime")]
     raws += [m.group(1) for m in _LABELLED_DATE.finditer(near_title)]
     raws += [m.group(1) for m in _PRINTED_DATE.finditer(near_title)]
-    for raw in raws:
-        found = parse_time(re.sub(r"\s+", " ", raw).strip(), now)
-        if _plausible(found, now, anchor):
-            return _beijing(found, raw)
+    parsed = ((parse_time(re.sub(r"\s+", " ", raw).strip(), now), raw) for raw in raws)
+    dated = [(f, raw) for f, raw in parsed if f is not None and _plausible(f, now, anchor)]
+    if dated:
+        found, raw = dated[0]
+        day = _beijing(found, raw)
+        if day.endswith("00:00:00"):  # the metadata gave the day; the page may print its time
+            timed = [_beijing(f, r) for f, r in dated[1:] if re.search(r"\d{1,2}:\d{2}", r)]
+            day = next((t for t in timed if t[:10] == day[:10]), day)
+        return day
     common = {
         "outputformat": "%Y-%m-%d %H:%M:%S",
         "original_date": True,

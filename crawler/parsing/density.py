@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
-# never part of an article's text
+# never part of an article's text (not <form>: some CMSs wrap the whole page in one)
 _DROP = (
-    "script", "style", "noscript", "iframe", "form", "textarea", "select", "button", "input", "nav",
+    "script", "style", "noscript", "iframe", "textarea", "select", "button", "input", "nav",
     "footer", "aside", "svg", "template", "head", "object", "embed", "canvas", "video", "audio",
 )  # fmt: skip
 _BLOCK = frozenset(
