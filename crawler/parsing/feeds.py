@@ -20,7 +20,6 @@ _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _NAMED = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _IGNORED = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.S)
 _ITEM_TAG = re.compile(r"<(?:[A-Za-z][\w.-]*:)?(item|entry)[\s>/]", re.I)
-_ITEM_BLOCK = re.compile(r"<((?:[A-Za-z][\w.-]*:)?(?:item|entry))[\s>].*?</\1\s*>", re.I | re.S)
 _FEED_ROOT = re.compile(r"<(?:[A-Za-z][\w.-]*:)?(?:rss|feed|RDF)[\s>]")
 
 
@@ -36,6 +35,7 @@ class FeedParse:
     entries: list[FeedEntry] = field(default_factory=list)
     declared: int = 0  # <item>/<entry> tags found by the tolerant scan
     problem: str | None = None  # why fewer items were read than the feed holds (Chinese, for people)
+    recovered: str | None = None  # the XML error that made items be read one by one
 
 
 def _parser(recover: bool) -> etree.XMLParser:
@@ -98,21 +98,39 @@ def parse_feed(text: str) -> FeedParse:
     try:
         root = etree.fromstring(data, _parser(recover=False))
     except etree.XMLSyntaxError as exc:
-        result.problem = f"XML 格式错误（{str(exc)[:120]}），已逐条解析"
-        for block in _ITEM_BLOCK.finditer(_char_refs(text)):
-            try:
-                item = etree.fromstring(block.group(0).encode("utf-8"), _parser(recover=True))
-            except etree.XMLSyntaxError:
-                continue
-            if item is not None:
-                result.entries.append(_entry(item))
+        result.recovered = f"XML 格式错误（{str(exc)[:120]}），已逐条解析"
+        result.entries = _one_by_one(_IGNORED.sub(_blank, _char_refs(text)))
     else:
         if _local(root) not in ("rss", "feed", "RDF"):
             raise ValueError("不是 RSS/Atom 订阅源")
         result.entries = _entries(root)
     if len(result.entries) < declared:
-        lost = f"订阅源含 {declared} 条，只解析出 {len(result.entries)} 条"
-        result.problem = f"{lost}；{result.problem}" if result.problem else lost
+        result.problem = f"订阅源含 {declared} 条，只解析出 {len(result.entries)} 条"
+        if result.recovered:
+            result.problem += f"（{result.recovered}）"
     elif not result.entries:
-        result.problem = result.problem or "订阅源没有任何条目"
+        result.problem = "订阅源没有任何条目"
+    elif result.recovered and (broken := sum(not e.link for e in result.entries)):
+        result.problem = f"订阅源含 {declared} 条，其中 {broken} 条因格式错误读不出链接（{result.recovered}）"
     return result
+
+
+def _blank(m: re.Match[str]) -> str:
+    """A CDATA section or comment kept in place but with no tag-like text inside for the scan."""
+    return m.group(0).replace("<", "&lt;") if m.group(0).startswith("<!--") else m.group(0)
+
+
+def _one_by_one(text: str) -> list[FeedEntry]:
+    """Each item from its opening tag to the next one's, parsed on its own (a broken item can not
+    take its neighbours with it)."""
+    starts = [m.start() for m in _ITEM_TAG.finditer(_IGNORED.sub(lambda m: " " * len(m.group(0)), text))]
+    entries = []
+    for i, start in enumerate(starts):
+        chunk = text[start : starts[i + 1] if i + 1 < len(starts) else len(text)]
+        try:
+            item = etree.fromstring(chunk.encode("utf-8"), _parser(recover=True))
+        except etree.XMLSyntaxError:
+            continue
+        if item is not None and _local(item) in ("item", "entry"):
+            entries.append(_entry(item))
+    return entries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,8 @@ from crawler.items import DocumentItem
 from crawler.parsing.article import ArticleError, extract_article
 from crawler.spiders.base import SourceSpider
 from yuqing.clock import to_local
+
+log = logging.getLogger(__name__)
 
 
 def article_key(url: str) -> str:
@@ -35,7 +38,10 @@ def link_target(base: str, href: str | None) -> tuple[str | None, str | None]:
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None, "empty"
-    scheme = urlsplit(href).scheme.lower() if ":" in href.split("/", 1)[0] else ""
+    try:
+        scheme = urlsplit(href).scheme.lower() if ":" in href.split("/", 1)[0] else ""
+    except ValueError:
+        return None, "invalid"
     if scheme == "javascript":
         return None, "javascript"
     if scheme and scheme not in ("http", "https"):
@@ -66,16 +72,25 @@ class ArticleSpider(SourceSpider):
             stats.inc_value(f"yuqing/skipped_link/{reason}")
         return url
 
+    def skipped_reasons(self) -> str:
+        """"javascript: 伪链接 2 个、链接为空 1 个" for this run so far ("" when none)."""
+        stats = self.crawler.stats.get_stats()
+        return "、".join(
+            f"{label} {stats[f'yuqing/skipped_link/{key}']} 个"
+            for key, label in SKIP_REASONS.items()
+            if stats.get(f"yuqing/skipped_link/{key}")
+        )
+
     def all_links_bad(self, response: Response, total: int, followed: int) -> Iterator[Any]:
         """A page whose every item had an unusable link stored nothing: say so, keep the page."""
         if total and not followed:
-            stats = self.crawler.stats.get_stats()
-            reasons = "、".join(
-                f"{label} {stats[f'yuqing/skipped_link/{key}']} 个"
-                for key, label in SKIP_REASONS.items()
-                if stats.get(f"yuqing/skipped_link/{key}")
-            )
-            yield self.quarantine(response, f"页面的 {total} 个条目链接都无法抓取（{reasons}）")
+            why = self.skipped_reasons()
+            yield self.quarantine(response, f"页面的 {total} 个条目链接都无法抓取（{why}）")
+
+    def closed(self, reason: str) -> None:
+        if skipped := self.crawler.stats.get_value("yuqing/skipped_links"):
+            why = self.skipped_reasons()
+            log.warning("来源 %s 跳过 %d 个无法抓取的链接：%s", self.source.name, skipped, why)
 
     def parse_article(self, response: Response, hint: dict[str, Any]) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)

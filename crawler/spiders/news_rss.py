@@ -38,6 +38,8 @@ class NewsRssSpider(ArticleSpider):
             yield self.quarantine(response, f"订阅源解析失败：{exc}")
             return
         self.ok()
+        if feed.recovered:
+            self.crawler.stats.inc_value("yuqing/feed_recovered")
         if feed.problem:  # items lost to bad XML, or none at all: flagged, the raw feed kept
             self.crawler.stats.inc_value("yuqing/feed_items_lost", max(feed.declared - len(feed.entries), 0))
             yield self.quarantine(response, f"订阅源未能完整解析：{feed.problem}")

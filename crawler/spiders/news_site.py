@@ -43,7 +43,7 @@ class NewsSiteSpider(ArticleSpider):
                 continue
             new += 1
             yield self.article_request(url, {"key": key, "list_url": response.url})
-        yield from self.all_links_bad(response, len(dict.fromkeys(links)), followed)
+        yield from self.all_links_bad(response, len(links), followed)
         next_sel = self.options.get("next_selector")
         nxt = selection.css(f"{next_sel}::attr(href)").get() if next_sel else None
         nxt_url = link_target(response.url, nxt)[0] if nxt else None  # "javascript:void(0)" on the last page
