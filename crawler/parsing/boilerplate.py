@@ -14,14 +14,14 @@ from dataclasses import dataclass
 _SECTION = re.compile(
     r"^[\s【\[\-—=>·|•#]*(?:为您推荐|为你推荐|相关新闻|相关阅读|相关文章|相关报道|相关推荐|推荐阅读|热点新闻|热门推荐|"
     r"热门新闻|热门文章|热门评论|最新评论|精彩评论|网友评论|评论列表|留言列表|发表评论|我要评论|我来说两句|"
-    r"跟贴排行|点击排行|热门排行|排行榜|猜你喜欢|大家都在看|你可能还喜欢|更多精彩|往期回顾|精彩推荐|"
+    r"跟贴排行|跟贴热词|热门跟贴|网友跟贴|跟帖|点击排行|热门排行|排行榜|猜你喜欢|大家都在看|你可能还喜欢|更多精彩|往期回顾|精彩推荐|"
     r"今日推荐|编辑推荐|延伸阅读推荐|更多新闻|更多阅读|全部评论|热点推荐|相关专题|相关链接|新闻排行|"
     r"更多編輯台推薦新聞|相關新聞|延伸閱讀|熱門新聞|留言列表|熱門文章|你可能會喜歡)"
     r"[\s】\]：:>»（(\d)）]*$"
 )
 # lines that are never article text wherever they stand (short lines only)
 _NOISE = re.compile(
-    r"微信扫一扫|扫一扫|扫描二维码|长按识别|长按二维码|分享到|分享至|关注该公众号|点击右上角|用微信扫|"
+    r"微信扫一扫|扫一扫|转播到|扫描二维码|长按识别|长按二维码|分享到|分享至|关注该公众号|点击右上角|用微信扫|"
     r"打开微信|点击关注|返回搜狐|查看更多|加载更多|点击加载|展开全文|阅读全文|打开APP|打开App|下载客户端|"
     r"网友评论仅供|目前没有跟贴|欢迎你发表观点|查看全部|发表评论|我要评论|文明上网|理性发言|请登录|"
     r"登录后|用户名|验证码|匿名发表|[领領]取|下[载載]APP|用APP看|红包|紅包|^(?:登录|注册|提交|发表|回复|举报|收藏|点赞|复制链接|打印|关闭窗口|"
@@ -42,6 +42,7 @@ _EDITOR = re.compile(
     r"^[\s【\[（(]*(?:责任编辑|责编|实习编辑|编辑|校对|审核|审校|监制|策划|值班编辑|编审|責任編輯|編輯)\s*[：:丨|]"
 )
 _MENU = re.compile(r"^\|?(?:\s*[^|。！？，]{1,8}\s*\|){3,}")
+_BREADCRUMB = re.compile(r"^(?:[^>»\n。，]{1,16}\s*[>»]\s*){2,}[^>»\n。，]{0,16}$")
 _SENTENCE = re.compile(r"[。！？!?；;，,…]")
 
 
@@ -61,7 +62,11 @@ def is_boilerplate(line: str) -> bool:
         return True
     if len(s) <= 300 and _DISCLAIMER.search(s):
         return True
-    return bool(_MENU.match(s))
+    return bool(_MENU.match(s) or _BREADCRUMB.match(s))
+
+
+# prompts glued to the end of the last paragraph ("…也前往送别。返回搜狐，查看更多")
+_TRAILING_PROMPT = re.compile(r"(?:返回\S{1,6}[，,]?\s*查看更多|展开全文|阅读全文|点击查看更多|查看原文)\W*$")
 
 
 def is_section_heading(line: str) -> bool:
@@ -74,7 +79,7 @@ def clean(text: str) -> Cleaned:
     dropped = 0
     cut = None
     for raw in text.splitlines():
-        line = raw.strip()
+        line = _TRAILING_PROMPT.sub("", raw.strip()).strip()
         if not line:
             continue
         if is_section_heading(line):

@@ -17,7 +17,7 @@ from lxml import html
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u200b]+")
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|稿源|出处|出處)\s*[：:]\s*")
 _AUTHOR_LABEL = re.compile(r"(?:(?:作者|記者|记者|撰文)\s*[：:丨|/]|(?<![中英原正全本图圖推])文\s*[：:/])\s*")
-_REPORTER = re.compile(r"[（(](?:本报|本網|本网)?(?:记者|記者)\s*([^（()）]{2,16}?)\s*[)）]")
+_REPORTER = re.compile(r"[（(][^（()）\n]{0,20}?(?:记者|記者)\s*([^（()）\n]{2,16}?)\s*[)）]")
 # where a name printed after a label ends: the next label, a date, a separator
 _NAME_END = re.compile(
     r"\s{2,}|[|｜丨/]|(?:作者|记者|記者|编辑|編輯|责任编辑|时间|發布|发布|日期|字号|阅读|來源|来源|原标题|"
@@ -27,7 +27,7 @@ _NOT_NAME = re.compile(
     r"摄图网|视觉中国|图虫|东方IC|CFP|IC photo|图片来源|图片|图源|供图|网络|本站原创|本网原创|原创|"
     r"责任编辑|编辑|校对|Name|E-?mail|Website|评论|登录|注册|用户名|密码|验证码|网友|匿名|转载|未知|"
     r"文章|阅读|閱讀|粉丝|关注|浏览|人气|人氣|账号|帳號|跟贴|跟帖|[${}<>=]|"
-    r"^https?:|www\.|[a-z0-9]\.[a-z]{2,}|^(?:作者|记者|記者|来源|來源|文|图|圖|本报|本网|本站|通讯员)$",
+    r"\d{1,2}日[电電讯訊]|^https?:|www\.|[a-z0-9]\.[a-z]{2,}|^(?:作者|记者|記者|来源|來源|文|图|圖|本报|本网|本站|通讯员)$",
     re.I,
 )
 _TRAILING = "）)】]」』>》:：,，。.、;；!！?？\"'“”‘’ -—_·|"
@@ -181,7 +181,7 @@ def author(
             *_json_ld(root, "author"),
             *_marked(root, _AUTHOR_MARK, _AUTHOR_LABEL),
             *_labelled(near_title, _AUTHOR_LABEL),
-            *(m.group(1) for m in _REPORTER.finditer(head)),
+            *(m.group(1) for m in _REPORTER.finditer(head + "\n" + tail)),
             *_labelled(head + "\n" + tail, _AUTHOR_LABEL),
             fallback,
         ],
