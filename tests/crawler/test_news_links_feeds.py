@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from crawler.parsing.article import METHODS
 from crawler.parsing.feeds import parse_feed
 from crawler.spiders.news import link_target
 from store.models import Document, Quarantine, Source
@@ -40,6 +41,11 @@ def test_a_feed_whose_first_item_is_javascript_stores_every_other_item(site, cra
     assert run.returncode == 0, run.stderr
     got = by_path(session)
     assert set(got) == {"2026/1115/c1004-001.html", "2026/1115/c1004-002.html"}
+    # the stored document says which body candidate won, and what each scored
+    cpi = got["2026/1115/c1004-001.html"]
+    scores = cpi.extra["extract_scores"]
+    assert cpi.extra["extract_method"] in METHODS
+    assert scores[cpi.extra["extract_method"]] >= 0.97 * max(scores.values()) > 0
     # every skipped link is counted with its reason (the crawl log says which)
     assert "跳过 3 个无法抓取的链接" in run.stderr
     assert "javascript: 伪链接 1 个" in run.stderr and "链接为空 1 个" in run.stderr
