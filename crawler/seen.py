@@ -18,6 +18,8 @@ PLATFORM_OF_KIND = {
     "tieba": "tieba",
     "discuz": "discuz",
     "releases": "release",
+    "news_comments": "news_comment",
+    "wechat": "wechat",
 }
 
 
@@ -55,12 +57,14 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
                 )
             )
         )
-    if platform == "news":
+    if platform in ("news", "wechat"):
         # an article page already quarantined is not fetched again: its raw bytes await review
         from w3lib.url import canonicalize_url
 
+        from crawler.parsing.wechat import article_key as wechat_key
+
         keys |= {
-            canonicalize_url(u)[:500]
+            wechat_key(u) if platform == "wechat" else canonicalize_url(u)[:500]
             for u in session.scalars(
                 select(Quarantine.url).where(
                     Quarantine.source_id == source_id,

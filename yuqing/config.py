@@ -20,7 +20,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-SourceKind = Literal["news_rss", "news_site", "weibo_search", "tieba", "discuz", "releases"]
+SourceKind = Literal[
+    "news_rss", "news_site", "weibo_search", "tieba", "discuz", "releases", "news_comments", "wechat"
+]
 MediaTier = Literal["central", "provincial", "local", "self"]
 Grade = Literal["I", "II", "III", "IV"]
 
@@ -58,6 +60,8 @@ class CrawlConfig(BaseModel):
             "tieba": 600,
             "discuz": 600,
             "releases": 900,
+            "news_comments": 900,
+            "wechat": 1800,
         }
     )
     concurrency_per_domain: int = 2

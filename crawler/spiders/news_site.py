@@ -26,7 +26,8 @@ class NewsSiteSpider(ArticleSpider):
             yield bad
             return
         selection = response.replace(body=html.encode("utf-8"), encoding="utf-8") if html else response
-        links = selection.css(f"{self.options.get('item_selector', 'a')}::attr(href)").getall()
+        # "@href" per match: "a.x, a.y::attr(href)" would apply ::attr to the last alternative only
+        links = selection.css(self.options.get("item_selector", "a")).xpath("@href").getall()
         if not links:
             yield self.quarantine(response, "列表页没有匹配 item_selector 的链接")
             return
