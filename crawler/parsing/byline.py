@@ -17,6 +17,9 @@ from lxml import html
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u200b]+")
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|稿源|出处|出處)\s*[：:]\s*")
 _AUTHOR_LABEL = re.compile(r"(?:(?:作者|記者|记者|撰文)\s*[：:丨|/]|(?<![中英原正全本图圖推])文\s*[：:/])\s*")
+_LEADING_LABEL = re.compile(
+    r"^(?:(?:来源|來源|稿源|出处|出處|作者|記者|记者|撰文|通讯员|通訊員)\s*[：:]?\s*|文\s*[：:/]\s*)+"
+)
 _REPORTER = re.compile(r"[（(][^（()）\n]{0,20}?(?:记者|記者)\s*([^（()）\n]{2,16}?)\s*[)）]")
 # where a name printed after a label ends: the next label, a date, a separator
 _NAME_END = re.compile(
@@ -54,6 +57,7 @@ def as_name(raw: str | None, *, max_len: int = 30, one_word: bool = False) -> st
     `one_word`: a space ends the name (a publisher: "新华网 2023-11-17"); authors may be several.
     """
     text = squash((raw or "").strip().split("\n", 1)[0])
+    text = _LEADING_LABEL.sub("", text)  # meta content "来源：新华社", "记者 王海清"
     if not text or re.match(r"(?:https?:)?//", text):
         return None
     m = _NAME_END.search(text)
