@@ -147,6 +147,14 @@ def _labelled(text: str, label: re.Pattern[str]) -> Iterator[str]:
         yield text[m.end() : m.end() + 40]
 
 
+# an outlet printed right before the time under the headline: "TNW中文站2016年10月14日07:17"
+_NAME_THEN_DATE = re.compile(
+    r"^((?=[^\n]*[\u4e00-\u9fff])[^\d\s：:，。|]{2,16}?)[ \t\u3000]*"
+    r"(?:19|20)\d{2}[-/年.]\d{1,2}[-/月.]\d{1,2}日?[ \t\u3000]*\d{1,2}:\d{2}",
+    re.M,
+)
+
+
 def publisher(root: html.HtmlElement, near_title: str, site_name: str | None) -> str | None:
     """The 来源 of the article (the outlet that published it first), else the site's own name."""
     return _first(
@@ -155,6 +163,7 @@ def publisher(root: html.HtmlElement, near_title: str, site_name: str | None) ->
             *_marked(root, _SOURCE_MARK, _SOURCE_LABEL),
             *_json_ld(root, "publisher"),
             *_labelled(near_title, _SOURCE_LABEL),
+            *(m.group(1) for m in _NAME_THEN_DATE.finditer(near_title[:600])),
             *_metas(root, ("og:site_name", "application-name", "sitename", "site_name")),
             site_name,
         ],

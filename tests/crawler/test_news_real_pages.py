@@ -142,7 +142,7 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
     "gmw_2.html": ("美国走下坡路的大趋势没变", "光明网-时评频道", None, "2018-10-10 11:17"),
     "huanqiu_1.html": ("第三次夺冠！这个西方对华封锁的技术被上海科学家突破", None, None, "2018-10-10 17:02"),
     "youth_2.html": ("微博：下月起暂停对不满14周岁未成年人开放注册", None, None, "2018-10-10 09:08"),
-    "qq_2.html": ("DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶", None, None, "2016-10-14 07:17"),
+    "qq_2.html": ("DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶", "TNW中文站", None, "2016-10-14 07:17"),
     "bbczhongwen_1.html": ("港特首梁振英就住宅违建事件道歉", "BBC", None, "2012-12-10 00:00"),
 }
 # authors the pages print but as editors (责任编辑) or comment-form labels: never the author
