@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -22,7 +23,7 @@ from htmldate import find_date
 from lxml import html as lxml_html
 
 from crawler.parsing import boilerplate, byline
-from crawler.parsing.density import _prune, best_node, node_text, parse_tree
+from crawler.parsing.density import best_node, node_text, parse_tree, prune
 from crawler.parsing.times import parse_time
 
 # candidates in order of preference when their scores are close (the cleaner first)
@@ -47,14 +48,18 @@ class Article:
     scores: dict[str, int] = field(default_factory=dict)  # prose characters per candidate
 
 
-def _traf(page: str, url: str, **options: object) -> trafilatura.settings.Document | None:
+def _traf(page: str, url: str, **options: Any) -> Any:
+    """trafilatura's document (text and metadata) with `options`; comments are never the body."""
     return trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False, fast=True, **options
     )
 
 
-def body_candidates(page: str, url: str, root: lxml_html.HtmlElement | None) -> tuple[dict[str, str], object]:
-    """Raw text of every candidate, and trafilatura's precision document (for its metadata)."""
+def body_candidates(page: str, url: str, root: lxml_html.HtmlElement | None) -> tuple[dict[str, str], Any]:
+    """Raw text of every candidate (METHODS), and trafilatura's precision document (its metadata).
+
+    `root` is the page's tree already pruned (density.prune): the density finder reads it.
+    """
     precise = _traf(page, url, favor_precision=True)
     texts = {
         "trafilatura_precision": (precise.text if precise is not None else "") or "",
@@ -75,7 +80,7 @@ def unmarkup(text: str) -> str:
     root = parse_tree(f"<html><body>{text}</body></html>")
     if root is None:
         return text
-    _prune(root)
+    prune(root)
     return node_text(root)
 
 
@@ -235,7 +240,7 @@ def extract_article(html: str, url: str, *, now: datetime) -> Article:
     root = parse_tree(html)
     pruned = parse_tree(html)
     if pruned is not None:
-        _prune(pruned)
+        prune(pruned)
     texts, precise = body_candidates(html, url, pruned)
     text, method, scores = choose_body(texts)
     if not text.strip():

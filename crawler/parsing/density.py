@@ -58,7 +58,7 @@ def _count(text: str | None) -> tuple[int, int]:
     return len(stripped), sum(c in _PUNCT for c in stripped)
 
 
-def _prune(root: html.HtmlElement) -> None:
+def prune(root: html.HtmlElement) -> None:
     etree.strip_elements(root, *_DROP, etree.Comment, with_tail=False)
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
@@ -144,6 +144,6 @@ def density_text(page: str) -> str:
     root = parse_tree(page)
     if root is None:
         return ""
-    _prune(root)
+    prune(root)
     el = best_node(root)
     return node_text(el) if el is not None else ""
