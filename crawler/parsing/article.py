@@ -12,6 +12,7 @@ htmldate.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from crawler.parsing.density import best_node, node_text, parse_tree, prune
 from crawler.parsing.times import parse_time
 
 # candidates in order of preference when their scores are close (the cleaner first)
-METHODS = ("trafilatura_precision", "trafilatura", "density", "trafilatura_recall")
+METHODS = ("trafilatura_precision", "trafilatura", "density", "trafilatura_recall", "embedded")
 _CLOSE = 0.97  # within 3% of the best score a cleaner candidate is preferred
 
 
@@ -70,7 +71,42 @@ def body_candidates(page: str, url: str, root: lxml_html.HtmlElement | None) -> 
     if root is not None:
         el = best_node(root)
         texts["density"] = node_text(el) if el is not None else ""
+    texts["embedded"] = embedded_text(page)
     return texts, precise
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
+_JSON_START = re.compile(r"^[^{\[]{0,80}?=\s*(?=[{\[])|^\s*(?=[{\[])")
+_PARAGRAPHS = re.compile(r"<p[\s>]", re.I)
+
+
+def embedded_text(page: str) -> str:
+    """The article a script carries as data (Next.js `__NEXT_DATA__`, `window.__INITIAL_STATE__ = {…}`,
+    JSON-LD `articleBody`): the longest string value holding HTML paragraphs, or the longest
+    articleBody, as text. Pages that render their body in the browser hold nothing else."""
+    best = ""
+    for m in _SCRIPT.finditer(page):
+        code = m.group(1).strip().rstrip(";")
+        start = _JSON_START.match(code)
+        if start is None or len(code) < 200:
+            continue
+        try:
+            data = json.loads(code[start.end() :])
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                stack.extend(node.values())
+                body = node.get("articleBody")
+                if isinstance(body, str) and len(body) > len(best):
+                    best = body
+            elif isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, str) and len(node) > len(best) and len(_PARAGRAPHS.findall(node)) >= 2:
+                best = node
+    return unmarkup(best) if best else ""
 
 
 def unmarkup(text: str) -> str:

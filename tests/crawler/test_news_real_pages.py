@@ -332,3 +332,39 @@ def test_publication_dates_as_news_pages_print_them(meta: str, line: str, expect
     assert (
         publication_date(html, "https://tjj.example.invalid/a.html", NOW, root, node_text(root)) == expected
     )
+
+
+_NEXT_DATA = {
+    "props": {
+        "pageProps": {
+            "detailData": {
+                "contentDetail": {
+                    "name": "前三季度GDP同比增长5.2%",
+                    "author": "赵六",
+                    "content": "<p>国家统计局今天发布前三季度国民经济运行数据，"
+                    "初步核算，前三季度国内生产总值同比增长5.2%。</p>"
+                    "<p>分产业看，第一产业增加值同比增长4.0%，第二产业增加值增长4.4%，"
+                    "第三产业增加值增长6.0%。</p><p>国家统计局新闻发言人表示，国民经济持续恢复向好，"
+                    "高质量发展稳步推进，但外部环境依然复杂严峻。</p>",
+                },
+                "relatedList": [{"name": "别的文章", "summary": "不是正文"}],
+            }
+        }
+    }
+}
+# shaped like a Next.js article page (thepaper.cn renders its body in the browser from this data)
+NEXT_PAGE = (
+    "<html><head><title>前三季度GDP同比增长5.2%_澎湃新闻-The Paper</title></head><body>"
+    "<div id='__next'><h1>前三季度GDP同比增长5.2%</h1><div class='header'>澎湃新闻记者 赵六</div>"
+    "<p>国家统计局今天发布前三季度国民经济运行数据。</p></div>"
+    "<script id='__NEXT_DATA__' type='application/json'>"
+    f"{json.dumps(_NEXT_DATA, ensure_ascii=False)}</script>"
+    "</body></html>"
+)
+
+
+def test_a_body_rendered_in_the_browser_is_read_from_the_page_data() -> None:
+    art = extract_article(NEXT_PAGE, "https://www.thepaper.example.invalid/newsDetail_forward_1", now=NOW)
+    assert art.method == "embedded"
+    assert "第三产业增加值增长6.0%" in art.text and "外部环境依然复杂严峻" in art.text
+    assert "不是正文" not in art.text and "<p" not in art.text
