@@ -297,6 +297,13 @@ def test_publishers_that_are_no_names_are_refused() -> None:
     )
     art = extract_article(text_page, "https://news.sina.example.invalid/a.html", now=NOW)
     assert (art.publisher, art.author) == ("参考消息", "王五")
+    marked = text_page.replace(
+        "来源：<span><a href='/'>参考消息</a></span>",
+        "<div class='date-source'><span class='date'>2026年11月20日 10:05</span>"
+        "<a href='https://china.example.invalid/' class='source ent-source'>参考消息</a></div>",
+    )
+    art = extract_article(marked, "https://news.sina.example.invalid/a.html", now=NOW)
+    assert art.publisher == "参考消息"
 
 
 def _dated(meta: str, line: str) -> str:
