@@ -306,6 +306,23 @@ def test_publishers_that_are_no_names_are_refused() -> None:
     assert art.publisher == "参考消息"
 
 
+@pytest.mark.parametrize(
+    ("raw", "beijing"),
+    [
+        ("18-03-08", "2018-03-08 00:00"),
+        ("18/3/8 09:30", "2018-03-08 09:30"),
+        ("2007-08-20-23:59:59", "2007-08-20 23:59"),
+        ("2026-11-20T10:05:00+08:00", "2026-11-20 10:05"),
+        ("2026-11-20T02:05:00Z", "2026-11-20 10:05"),
+        ("2026年11月20日10时05分", "2026-11-20 10:05"),
+    ],
+)
+def test_news_time_forms(raw: str, beijing: str) -> None:
+    from crawler.parsing.times import parse_time
+
+    assert to_local(parse_time(raw, NOW)).strftime("%Y-%m-%d %H:%M") == beijing
+
+
 def _dated(meta: str, line: str) -> str:
     return (
         f"<html><head><title>某市统计局发布数据</title>{meta}</head><body><h1>某市统计局发布数据</h1>"
