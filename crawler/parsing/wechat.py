@@ -56,6 +56,18 @@ def article_key(url: str) -> str:
     return f"wechat:{canonicalize_url(url)}"[:500]  # a search engine's redirect link
 
 
+_URL_PIECE = re.compile(r"""\burl\s*\+=\s*['"]([^'"]*)['"]""")
+
+
+def redirect_target(html: str) -> str | None:
+    """Where a search engine's script redirect leads (Sogou's /link page assembles the article URL
+    from `url += '…'` pieces, with "@" inserted to hide it; public crawlers read it the same way)."""
+    pieces = _URL_PIECE.findall(html)
+    if not pieces or "js_content" in html:
+        return None
+    return "".join(pieces).replace("@", "") or None
+
+
 def _js(html: str, name: str) -> str | None:
     m = re.search(_JS_STR.format(name=name), html)
     return m.group(1).strip() if m else None

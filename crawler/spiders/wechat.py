@@ -18,7 +18,7 @@ from urllib.parse import quote
 from scrapy.http import Response
 
 from crawler.items import DocumentItem
-from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article
+from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
 from crawler.spiders.news import ArticleSpider
 
 DEFAULT_ITEMS = ".news-list h3 a, .news-list .txt-box a[href*='/s'], a[href*='mp.weixin.qq.com/s']"
@@ -76,11 +76,22 @@ class WechatSpider(ArticleSpider):
                 cb_kwargs={"keyword": keyword, "page": page + 1},
             )
 
-    def parse_wechat(self, response: Response, keyword: str, key: str) -> Iterator[Any]:
+    def parse_wechat(self, response: Response, keyword: str, key: str, hop: int = 0) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)
         if bad is not None:
             yield bad
             return
+        if target := redirect_target(html or ""):  # a search engine's script redirect: follow it once
+            url = self.follow_link(response.url, target)
+            if url is not None and not hop:
+                real = article_key(url)
+                if self.seen.add(real):
+                    yield self.request(
+                        url, self.parse_wechat, cb_kwargs={"keyword": keyword, "key": real, "hop": 1}
+                    )
+                else:
+                    self.crawler.stats.inc_value("yuqing/skipped_known")
+                return
         try:
             art = parse_wechat_article(html or "", response.url, now=self.crawl_time)
         except WechatError as exc:

@@ -97,6 +97,8 @@ def serve_wechat(site: MockSite) -> None:
     site.route("/s/AbCdEf123", Reply.file("wechat/article_a.html"))
     site.route("/mp/appmsg", Reply.file("wechat/article_long.html"))
     site.route("/s/Deleted999", Reply.file("wechat/deleted.html"))
+    site.route("/link", Reply.file("wechat/sogou_link.html"))
+    site.route("/s/ViaSogou7", Reply.file("wechat/article_via.html"))
 
 
 def test_wechat_articles_found_through_the_search_page(site, crawl, session) -> None:
@@ -104,7 +106,9 @@ def test_wechat_articles_found_through_the_search_page(site, crawl, session) -> 
     run = crawl([_wechat_source(site)], "wechat")
     assert run.returncode == 0, run.stderr
     got = {d.dedup_key: d for d in session.scalars(select(Document))}
-    assert set(got) == {"wechat:s/AbCdEf123", "wechat:MzA5NjEwMTQ1Mg==:2650000001:2"}
+    # the Sogou-style /link result is followed through its script redirect to the article
+    assert set(got) == {"wechat:s/AbCdEf123", "wechat:MzA5NjEwMTQ1Mg==:2650000001:2", "wechat:s/ViaSogou7"}
+    assert got["wechat:s/ViaSogou7"].publisher == "统计科普"
     a = got["wechat:s/AbCdEf123"]
     assert a.platform == "wechat" and a.title == "10月份CPI数据解读"
     assert (a.publisher, a.author) == ("统计微讯", "统计小编")
@@ -123,12 +127,12 @@ def test_wechat_articles_found_through_the_search_page(site, crawl, session) -> 
     assert crawl([_wechat_source(site)], "wechat").returncode == 0
     assert site.hits("/s/") + site.hits("/mp/appmsg") == hits
     session.expire_all()
-    assert session.query(Document).count() == 2
+    assert session.query(Document).count() == 3
 
 
 def test_a_wechat_verification_page_backs_the_source_off(site, crawl, session) -> None:
     site.route("/wechat/weixin", Reply.file("wechat/search.html", content_type="text/html; charset=utf-8"))
-    for path in ("/s/AbCdEf123", "/mp/appmsg", "/s/Deleted999"):
+    for path in ("/s/AbCdEf123", "/mp/appmsg", "/s/Deleted999", "/link"):
         site.route(path, Reply.file("wechat/verify.html"))
     assert crawl([_wechat_source(site)], "wechat").returncode == 0
     assert session.query(Document).count() == 0
