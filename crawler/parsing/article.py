@@ -278,10 +278,10 @@ def extract_article(html: str, url: str, *, now: datetime) -> Article:
     if pruned is not None:
         prune(pruned)
     texts, precise = body_candidates(html, url, pruned)
+    title = page_title(root, getattr(precise, "title", None))
     text, method, scores = choose_body(texts)
     if not text.strip():
         raise ArticleError("正文为空或无法解析")
-    title = page_title(root, getattr(precise, "title", None))
     visible = node_text(pruned) if pruned is not None else ""
     near = _near_title(visible, title)
     raw_date = publication_date(html, url, now, root, near)

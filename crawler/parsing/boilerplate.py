@@ -16,15 +16,16 @@ _SECTION = re.compile(
     r"热门新闻|热门文章|热门评论|最新评论|精彩评论|网友评论|评论列表|留言列表|发表评论|我要评论|我来说两句|"
     r"跟贴排行|跟贴热词|热门跟贴|网友跟贴|跟帖|点击排行|热门排行|排行榜|猜你喜欢|大家都在看|你可能还喜欢|更多精彩|往期回顾|精彩推荐|"
     r"今日推荐|编辑推荐|延伸阅读推荐|更多新闻|更多阅读|全部评论|热点推荐|相关专题|相关链接|新闻排行|"
-    r"更多編輯台推薦新聞|相關新聞|延伸閱讀|熱門新聞|留言列表|熱門文章|你可能會喜歡)"
+    r"更多編輯台推薦新聞|相關新聞|延伸閱讀|熱門新聞|留言列表|熱門文章|你可能會喜歡|熱門點閱|推薦閱讀|相關文章|"
+    r"更多新聞|看更多|您?可能會有興趣的文章|您?可能感兴趣的(?:文章|内容|新闻)?|你可能感兴趣的(?:文章|内容|新闻)?)"
     r"[\s】\]：:>»（(\d)）]*$"
 )
 # lines that are never article text wherever they stand (short lines only)
 _NOISE = re.compile(
     r"微信扫一扫|扫一扫|转播到|扫描二维码|长按识别|长按二维码|分享到|分享至|关注该公众号|点击右上角|用微信扫|"
-    r"打开微信|点击关注|返回搜狐|查看更多|加载更多|点击加载|展开全文|阅读全文|打开APP|打开App|下载客户端|"
+    r"打开微信|点击关注|一键分享|我要分享|返回搜狐|查看更多|加载更多|点击加载|展开全文|阅读全文|打开APP|打开App|下载客户端|"
     r"网友评论仅供|目前没有跟贴|欢迎你发表观点|查看全部|发表评论|我要评论|文明上网|理性发言|请登录|"
-    r"登录后|用户名|验证码|匿名发表|[领領]取|下[载載]APP|用APP看|红包|紅包|^(?:登录|注册|提交|发表|回复|举报|收藏|点赞|复制链接|打印|关闭窗口|"
+    r"登录后|用户名|验证码|匿名发表|隱私權|隐私权|隱私條款|隐私条款|隐私政策|隱私政策|[Cc]ookie|[领領]取|下[载載]APP|用APP看|红包|紅包|^(?:登录|注册|提交|发表|回复|举报|收藏|点赞|复制链接|打印|关闭窗口|"
     r"返回顶部|上一篇|下一篇|字号|大|中|小|Name|Email|Website|Comment|Submit)\W*$",
     re.I,
 )
@@ -89,6 +90,12 @@ def clean(text: str) -> Cleaned:
             dropped += 1
             continue
         kept.append(line)
+    # what stands before the first sentence or after the last one is a dateline, a list of other
+    # headlines or a footer of links, never the article
+    prose = [k for k, line in enumerate(kept) if is_prose(line)]
+    if prose:
+        dropped += len(kept) - (prose[-1] + 1 - prose[0])
+        kept = kept[prose[0] : prose[-1] + 1]
     return Cleaned("\n".join(kept), dropped, cut)
 
 
@@ -99,10 +106,14 @@ def has_markup(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
+_STAMPED = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\)?$|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\)?$")
+
+
 def is_prose(line: str) -> bool:
-    """A line that reads as article text: a sentence, or a long line; never a list stub or markup."""
+    """A line that reads as article text: a sentence, or a long line; never a list stub, markup,
+    or a headline stamped with its time (an entry of a news list: "… 2020-03-12 20:00")."""
     s = "".join(line.split())
-    if not s or _MARKUP.search(line):
+    if not s or _MARKUP.search(line) or (len(s) <= 80 and _STAMPED.search(s)):
         return False
     listed = line.lstrip().startswith(("- ", "* ", "• "))
     return bool(_SENTENCE.search(s)) or (len(s) >= 25 and not listed)
