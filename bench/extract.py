@@ -79,6 +79,7 @@ def main() -> None:
     gne = GeneralNewsExtractor()
     print(f"{'page':<22}{'yuqing':>8}{'trafil.':>9}{'gne':>8}{'覆盖t':>7}{'覆盖g':>7}  {'ok':<3} method")
     wins = 0
+    methods: dict[str, int] = {}
     total = {"yuqing": 0, "trafilatura": 0, "gne": 0}
     spent = 0.0
     for name in pages:
@@ -102,6 +103,7 @@ def main() -> None:
         cov_g, miss_g = coverage(body, gne_text)
         ok = min(cov_t, cov_g) >= TOLERANCE
         wins += ok
+        methods[method] = methods.get(method, 0) + 1
         total["yuqing"] += ours
         total["trafilatura"] += traf
         total["gne"] += peer
@@ -113,7 +115,8 @@ def main() -> None:
     print(
         f"{'合计':<20}{total['yuqing']:>8}{total['trafilatura']:>9}{total['gne']:>8}\n"
         f"yuqing 覆盖两者正文 ≥ 98%：{wins}/{len(pages)} 页；"
-        f"yuqing 平均 {1000 * spent / max(len(pages), 1):.0f} ms/页"
+        f"yuqing 平均 {1000 * spent / max(len(pages), 1):.0f} ms/页\n"
+        "胜出方法：" + "、".join(f"{m} {n}" for m, n in sorted(methods.items(), key=lambda kv: -kv[1]))
     )
 
 
