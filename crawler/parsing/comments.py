@@ -5,6 +5,10 @@ as public crawlers document it): `{"commentIds": ["id", "parent,child", …], "c
 {"commentId", "content", "createTime": "YYYY-MM-DD HH:MM:SS", "user": {"nickname", "location"},
 "vote", "against"}}, "newListSize": total}`; newest first; `offset`/`limit` paging. An error comes as
 `{"code": …, "message": …}` (e.g. 非法的分页参数 past the last page).
+
+Tencent's `coral.qq.com/article/{targetid}/comment/v2?cursor=…` (often as JSONP): `{"data":
+{"oriCommList": [{"id", "parent", "time": "<unix seconds>", "userid", "content", "up"}], "userList":
+{"<userid>": {"nick", "region"}}, "last": "<next cursor>", "hasnext": bool, "oritotal": total}}`.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.parsing.times import parse_time
@@ -39,8 +43,9 @@ class Comment:
 @dataclass(frozen=True)
 class CommentPage:
     comments: list[Comment]  # newest first, each once
-    total: int | None  # comments the thread holds (newListSize)
+    total: int | None  # comments the thread holds (newListSize, oritotal)
     finished: bool  # the API said there is nothing past this page
+    cursor: str | None = None  # where the next page starts, for cursor-paged APIs
 
 
 def _int(value: Any) -> int:
@@ -50,14 +55,21 @@ def _int(value: Any) -> int:
         return 0
 
 
+_JSONP = re.compile(r"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
+
+
 def parse_comment_page(body: str, *, now: datetime) -> CommentPage:
     """Raises CommentsError when `body` is not a comment list."""
+    if m := _JSONP.match(body):
+        body = m.group(1)
     try:
         data = json.loads(body)
     except ValueError as exc:
         raise CommentsError(f"评论接口返回的不是 JSON（{exc.msg}）") from exc
     if not isinstance(data, dict):
         raise CommentsError("评论接口返回的 JSON 不是对象")
+    if isinstance(data.get("data"), dict) and "oriCommList" in data["data"]:
+        return _coral_page(data["data"], now)
     if "comments" not in data:
         message = str(data.get("message") or data.get("msg") or "")
         if "分页" in message or "no more" in message.lower():
@@ -96,3 +108,35 @@ def parse_comment_page(body: str, *, now: datetime) -> CommentPage:
         )
     total = data.get("newListSize")
     return CommentPage(comments, _int(total) if total is not None else None, finished=not table)
+
+
+def _coral_page(data: dict[str, Any], now: datetime) -> CommentPage:
+    users = data.get("userList") if isinstance(data.get("userList"), dict) else {}
+    comments = []
+    for raw in data.get("oriCommList") or []:
+        if not isinstance(raw, dict):
+            continue
+        text = _TAGS.sub("", str(raw.get("content") or "")).strip()
+        if not text or not raw.get("id"):
+            continue
+        user = users.get(str(raw.get("userid"))) or {}
+        stamp = _int(raw.get("time"))
+        when = datetime.fromtimestamp(stamp, UTC) if stamp else None
+        parent = str(raw.get("parent") or "")
+        comments.append(
+            Comment(
+                id=str(raw["id"]),
+                text=text,
+                author=str(user.get("nick") or "").strip() or "匿名网友",
+                published_at=when if when is not None and when <= now else None,
+                published_raw=str(raw.get("time")) if raw.get("time") else None,
+                likes=_int(raw.get("up")),
+                location=str(user.get("region") or "").strip() or None,
+                reply_to=parent if parent not in ("", "0") else None,
+            )
+        )
+    total = data.get("oritotal")
+    cursor = str(data.get("last") or "") or None
+    return CommentPage(
+        comments, _int(total) if total is not None else None, finished=not data.get("hasnext"), cursor=cursor
+    )

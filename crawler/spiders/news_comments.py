@@ -1,7 +1,8 @@
 """news_comments: 新闻跟帖 of the news articles already collected, from a portal's comment JSON.
 
-source.url is the comment API as a template with {thread}, {offset} and {limit} (NetEase:
-`https://comment.api.163.com/api/v1/products/<product>/threads/{thread}/comments/newList?offset={offset}&limit={limit}`).
+source.url is the comment API as a template with {thread} and either {offset}/{limit} (NetEase:
+`https://comment.api.163.com/api/v1/products/<product>/threads/{thread}/comments/newList?offset={offset}&limit={limit}`)
+or {cursor} (Tencent: `https://coral.qq.com/article/{thread}/comment/v2?orinum=30&oriorder=t&cursor={cursor}`).
 options: thread_pattern (regex whose first group, applied to a collected article's URL, is the
 thread id; default the 16-character NetEase docId of `/article/XXXX.html`), article_days (articles
 fetched within these days, default 3), max_articles (default 200), limit (default 30), max_pages
@@ -54,9 +55,9 @@ class NewsCommentsSpider(SourceSpider):
                 found.append((url, title, key, m.group(1)))
         return found
 
-    def page_url(self, thread: str, offset: int) -> str:
+    def page_url(self, thread: str, offset: int, cursor: str = "0") -> str:
         limit = int(self.options.get("limit", 30))
-        return self.source.url.format(thread=thread, offset=offset, limit=limit)
+        return self.source.url.format(thread=thread, offset=offset, limit=limit, cursor=cursor)
 
     async def start(self) -> AsyncIterator[Any]:
         articles = self.collected_articles()
@@ -111,10 +112,11 @@ class NewsCommentsSpider(SourceSpider):
                 }
             )
         limit = int(self.options.get("limit", 30))
-        more = found.total is None or page * limit < found.total
+        by_cursor = "{cursor}" in self.source.url
+        more = found.cursor is not None if by_cursor else found.total is None or page * limit < found.total
         if new and more and not found.finished and page < int(self.options.get("max_pages", 5)):
             yield self.request(
-                self.page_url(thread, page * limit),
+                self.page_url(thread, page * limit, found.cursor or "0"),
                 self.parse_comments,
                 cb_kwargs={"article": article, "page": page + 1},
             )

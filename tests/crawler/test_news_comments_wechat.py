@@ -150,3 +150,35 @@ def test_wechat_pages_that_cannot_be_read() -> None:
         parse_wechat_article("<html><body><p>别的页面</p></body></html>", "https://x/s/a", now=NOW)
     assert article_key("https://mp.weixin.qq.com/s?__biz=QQ==&mid=5&idx=1&sn=z") == "wechat:QQ==:5:1"
     assert article_key("https://mp.weixin.qq.com/s/Xy_z-1") == "wechat:s/Xy_z-1"
+
+
+def test_cursor_paged_comments_of_another_portal(site, crawl, session) -> None:
+    serve_news(site)
+    site.route(
+        "/coral/c1004-001?cursor=0", Reply.file("comments/coral_p1.js", content_type="text/javascript")
+    )
+    site.route(
+        "/coral/c1004-001?cursor=6702", Reply.file("comments/coral_p2.js", content_type="text/javascript")
+    )
+    rss = {"name": "RSS", "kind": "news_rss", "url": f"{site.url}/news/feed.xml"}
+    coral = {
+        "name": "腾讯跟帖",
+        "kind": "news_comments",
+        "url": f"{site.url}/coral/{{thread}}?cursor={{cursor}}",
+        "options": {"thread_pattern": r"/(c1004-001)\.html"},
+    }
+    assert crawl([rss, coral], "news_rss", "--source", "RSS").returncode == 0
+    run = crawl([rss, coral], "news_comments", "--source", "腾讯跟帖")
+    assert run.returncode == 0, run.stderr
+    got = {
+        d.external_id: d for d in session.scalars(select(Document).where(Document.platform == "news_comment"))
+    }
+    assert set(got) == {"6701", "6702", "6703"}
+    assert (got["6701"].author, got["6701"].likes, got["6701"].extra["location"]) == (
+        "江州老李",
+        21,
+        "江苏省南京市",
+    )
+    assert got["6701"].published_at == datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
+    assert got["6702"].extra["reply_to"] == "c1004-001:6701"
+    assert session.query(Quarantine).filter(Quarantine.url.like("%/coral/%")).count() == 0
