@@ -18,6 +18,8 @@ PLATFORM_OF_KIND = {
     "tieba": "tieba",
     "discuz": "discuz",
     "releases": "release",
+    "news_comments": "news_comment",
+    "wechat": "wechat",
 }
 
 
@@ -58,14 +60,16 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
                 )
             )
         )
-    if platform == "news":
+    if platform in ("news", "wechat"):
         # an article page quarantined for good (unreadable: its raw bytes await review) is not
         # fetched again; one that failed transiently is held back only until its `retry_at`, and
         # one an admin released is fetched again on the next crawl
         from w3lib.url import canonicalize_url
 
+        from crawler.parsing.wechat import article_key as wechat_key
+
         keys |= {
-            canonicalize_url(u)[:500]
+            wechat_key(u) if platform == "wechat" else canonicalize_url(u)[:500]
             for u in session.scalars(
                 select(Quarantine.url).where(
                     Quarantine.source_id == source_id,

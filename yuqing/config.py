@@ -32,7 +32,9 @@ from pydantic_settings import (
 
 from yuqing.source_options import CrawlOptions, parse_options
 
-SourceKind = Literal["news_rss", "news_site", "weibo_search", "tieba", "discuz", "releases"]
+SourceKind = Literal[
+    "news_rss", "news_site", "weibo_search", "tieba", "discuz", "releases", "news_comments", "wechat"
+]
 MediaTier = Literal["central", "provincial", "local", "self"]
 Grade = Literal["I", "II", "III", "IV"]
 
@@ -79,6 +81,8 @@ class CrawlConfig(BaseModel):
             "tieba": 600,
             "discuz": 600,
             "releases": 900,
+            "news_comments": 900,
+            "wechat": 1800,
         }
     )
     concurrency_per_domain: int = 2

@@ -4,6 +4,8 @@ Forms (sources.md): "Sun Nov 20 10:00:00 +0800 2022", 刚刚, N秒前, N分钟�
 今天 HH:MM, 昨天 HH:MM, 前天 HH:MM, MM-DD, MM-DD HH:MM, MM月DD日 HH:MM, YYYY年MM月DD日 HH:MM,
 YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD[ HH:MM], optionally prefixed by "发表于"; forums add
 "发布于 …", 半小时前, 刚才, "5 分钟前", N周前 and &nbsp; between the words.
+News pages add: two-digit years ("18-03-08" is 2018-03-08), a dash before the time as gov.cn
+metadata prints it ("2007-08-20-23:59:59"), and ISO 8601 with an offset.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ _AGO_UNIT = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "d
 _DAY_WORD = re.compile(r"^(今天|昨天|前天)\s*(\d{1,2}):(\d{2})$")
 _FULL = re.compile(
     r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
-    r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+    r"(?:(?:\s*|-)(\d{1,2})[:时](\d{2})(?:[:分](\d{2}))?[分秒]?)?$"
 )
+_SHORT_YEAR = re.compile(
+    r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _NO_YEAR = re.compile(r"^(\d{1,2})\s*[-月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2}))?$")
 
 
@@ -38,6 +44,12 @@ def parse_time(raw: str | None, now: datetime) -> datetime | None:
         return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
     except ValueError:
         pass
+    if _ISO.match(text):
+        try:
+            iso = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return (iso if iso.tzinfo else iso.replace(tzinfo=SHANGHAI)).astimezone(UTC)
     if m := _AGO.match(text):
         return (now - timedelta(**{_AGO_UNIT[m.group(2)]: int(m.group(1))})).astimezone(UTC)
     if m := _DAY_WORD.match(text):
@@ -47,6 +59,11 @@ def parse_time(raw: str | None, now: datetime) -> datetime | None:
     if m := _FULL.match(text):
         y, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
         return _local(y, mo, d, hh, mm, ss)
+    if m := _SHORT_YEAR.match(text):
+        yy, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
+        # "18-03-08": 2018, unless that is years ahead of the crawl (then the last century)
+        year = 2000 + yy if 2000 + yy <= local_now.year + 1 else 1900 + yy
+        return _local(year, mo, d, hh, mm, ss)
     if m := _NO_YEAR.match(text):
         mo, d, hh, mm = (int(g) if g else 0 for g in m.groups())
         found = _local(local_now.year, mo, d, hh, mm)

@@ -18,6 +18,8 @@ _CLASSES = {
     "tieba": "crawler.spiders.tieba:TiebaSpider",
     "discuz": "crawler.spiders.discuz:DiscuzSpider",
     "releases": "crawler.spiders.releases:ReleasesSpider",
+    "news_comments": "crawler.spiders.news_comments:NewsCommentsSpider",
+    "wechat": "crawler.spiders.wechat:WechatSpider",
 }
 SPIDER_NAMES = tuple(_CLASSES)
 

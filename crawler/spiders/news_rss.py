@@ -7,39 +7,18 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from parsel import Selector
 from scrapy.http import Response
 
+from crawler.parsing.feeds import parse_feed
 from crawler.parsing.times import parse_time
 from crawler.spiders.news import ArticleSpider, article_key
 from yuqing.clock import SHANGHAI
 
 
 def feed_entries(xml: str) -> list[dict[str, str | None]]:
-    """(link, title, date) of each RSS item or Atom entry. Raises ValueError if it is no feed."""
-    sel = Selector(text=xml, type="xml")
-    sel.remove_namespaces()
-    if not sel.xpath("/rss | /feed | /*[local-name()='RDF']"):
-        raise ValueError("不是 RSS/Atom 订阅源")
-    entries = []
-    for item in sel.xpath("//item"):
-        entries.append(
-            {
-                "link": (item.xpath("link/text()").get() or item.xpath("guid/text()").get() or "").strip(),
-                "title": item.xpath("title/text()").get(),
-                "date": item.xpath("pubDate/text()").get(),
-            }
-        )
-    for entry in sel.xpath("//entry"):
-        link = entry.xpath("link[@rel='alternate']/@href").get() or entry.xpath("link/@href").get() or ""
-        entries.append(
-            {
-                "link": link.strip(),
-                "title": entry.xpath("title/text()").get(),
-                "date": entry.xpath("published/text()").get() or entry.xpath("updated/text()").get(),
-            }
-        )
-    return [e for e in entries if e["link"]]
+    """(link, title, date) of each RSS item or Atom entry that has a link. Raises ValueError if it is
+    no feed. (The spider uses `parse_feed`, which also reports items it could not read.)"""
+    return [{"link": e.link, "title": e.title, "date": e.date} for e in parse_feed(xml).entries if e.link]
 
 
 class NewsRssSpider(ArticleSpider):
@@ -54,13 +33,22 @@ class NewsRssSpider(ArticleSpider):
             yield bad
             return
         try:
-            entries = feed_entries(xml or "")
+            feed = parse_feed(xml or "")
         except ValueError as exc:
             yield self.quarantine(response, f"订阅源解析失败：{exc}")
             return
         self.ok()
-        for entry in entries:
-            url = response.urljoin(entry["link"] or "")
+        if feed.recovered:
+            self.crawler.stats.inc_value("yuqing/feed_recovered")
+        if feed.problem:  # items lost to bad XML, or none at all: flagged, the raw feed kept
+            self.crawler.stats.inc_value("yuqing/feed_items_lost", max(feed.declared - len(feed.entries), 0))
+            yield self.quarantine(response, f"订阅源未能完整解析：{feed.problem}")
+        followed = 0
+        for entry in feed.entries:
+            url = self.follow_link(response.url, entry.link)
+            if url is None:
+                continue
+            followed += 1
             key = article_key(url)
             if not self.seen.add(key):
                 self.crawler.stats.inc_value("yuqing/skipped_known")
@@ -69,12 +57,13 @@ class NewsRssSpider(ArticleSpider):
                 url,
                 {
                     "key": key,
-                    "title": entry["title"],
+                    "title": entry.title,
                     "url": url,
-                    "published_at": _feed_date(entry["date"], self),
-                    "published_raw": entry["date"],
+                    "published_at": _feed_date(entry.date, self),
+                    "published_raw": entry.date,
                 },
             )
+        yield from self.all_links_bad(response, len(feed.entries), followed)
 
 
 def _feed_date(raw: str | None, spider: ArticleSpider) -> datetime | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.spiders.news import ArticleSpider, article_key
+from crawler.spiders.news import ArticleSpider, article_key, link_target
 
 
 class NewsSiteSpider(ArticleSpider):
@@ -26,21 +26,27 @@ class NewsSiteSpider(ArticleSpider):
             yield bad
             return
         selection = response.replace(body=html.encode("utf-8"), encoding="utf-8") if html else response
-        links = selection.css(f"{self.options.get('item_selector', 'a')}::attr(href)").getall()
+        # "@href" per match: "a.x, a.y::attr(href)" would apply ::attr to the last alternative only
+        links = selection.css(self.options.get("item_selector", "a")).xpath("@href").getall()
         if not links:
             yield self.quarantine(response, "列表页没有匹配 item_selector 的链接")
             return
         self.ok()
-        new = 0
+        new = followed = 0
         for href in dict.fromkeys(links):
-            url = response.urljoin(href.strip())
+            url = self.follow_link(response.url, href)
+            if url is None:
+                continue
+            followed += 1
             key = article_key(url)
             if not self.seen.add(key):
                 self.crawler.stats.inc_value("yuqing/skipped_known")
                 continue
             new += 1
             yield self.article_request(url, {"key": key, "list_url": response.url})
+        yield from self.all_links_bad(response, len(links), followed)
         next_sel = self.options.get("next_selector")
         nxt = selection.css(f"{next_sel}::attr(href)").get() if next_sel else None
-        if new and nxt and page < int(self.options.get("max_pages", 5)):
-            yield self.request(response.urljoin(nxt), self.parse_list, cb_kwargs={"page": page + 1})
+        nxt_url = link_target(response.url, nxt)[0] if nxt else None  # "javascript:void(0)" on the last page
+        if new and nxt_url and page < int(self.options.get("max_pages", 5)):
+            yield self.request(nxt_url, self.parse_list, cb_kwargs={"page": page + 1})

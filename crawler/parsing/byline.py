@@ -1,0 +1,203 @@
+"""Publisher (来源) and author of an article page: structured metadata first, then visible text.
+
+Order: meta tags (`source`, `article:source`…), elements marked as the source (`<a class="source">`,
+`<span id="source_baidu">`…), JSON-LD, then the 来源：/作者： lines of the visible text near the title
+(tags and &nbsp; gone), then the site name. Every candidate must read as a name: image credits,
+comment-form labels, editor credits and stray punctuation are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from lxml import html
+
+_SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u200b]+")
+_SOURCE_LABEL = re.compile(r"(?:来源|來源|稿源|出处|出處)\s*[：:]\s*")
+_AUTHOR_LABEL = re.compile(r"(?:(?:作者|記者|记者|撰文)\s*[：:丨|/]|(?<![中英原正全本图圖推])文\s*[：:/])\s*")
+_LEADING_LABEL = re.compile(
+    r"^(?:(?:来源|來源|稿源|出处|出處|作者|記者|记者|撰文|通讯员|通訊員)\s*[：:]?\s*|文\s*[：:/]\s*)+"
+)
+_REPORTER = re.compile(r"[（(][^（()）\n]{0,20}?(?:记者|記者)\s*([^（()）\n]{2,16}?)\s*[)）]")
+# where a name printed after a label ends: the next label, a date, a separator
+_NAME_END = re.compile(
+    r"\s{2,}|[|｜丨/]|(?:作者|记者|記者|编辑|編輯|责任编辑|时间|發布|发布|日期|字号|阅读|來源|来源|原标题|"
+    r"\d{4}[-/年.]|\d{1,2}:\d{2})"
+)
+_NOT_NAME = re.compile(
+    r"摄图网|视觉中国|图虫|东方IC|CFP|IC photo|图片来源|图片|图源|供图|网络|本站原创|本网原创|原创|"
+    r"责任编辑|编辑|校对|Name|E-?mail|Website|评论|登录|注册|用户名|密码|验证码|网友|匿名|转载|未知|"
+    r"文章|阅读|閱讀|粉丝|关注|浏览|人气|人氣|账号|帳號|跟贴|跟帖|[${}<>=]|"
+    r"\d{1,2}日[电電讯訊]|\d{1,4}\s*[年月日]|\d{1,2}:\d{2}|^https?:|www\.|[a-z0-9]\.[a-z]{2,}|^(?:作者|记者|記者|来源|來源|文|图|圖|本报|本网|本站|通讯员)$",
+    re.I,
+)
+_TRAILING = "）)】]」』>》:：,，。.、;；!！?？\"'“”‘’ -—_·|"
+_LEADING = "（(【[「『<《:：,，。.、;；\"'“”‘’ -—_·|"
+_META_SOURCE = ("source", "article:source", "og:article:source", "mediaid", "media", "sourcename", "origin")
+_META_AUTHOR = ("author", "article:author", "og:article:author", "byline", "dc.creator", "sailthru.author")
+_SOURCE_MARK = re.compile(
+    r"(?:^|[-_])(?:source|media_span|p_origin|come[-_]?from|laiyuan)(?:$|[-_])", re.I
+)
+_AUTHOR_MARK = re.compile(r"(?:^|[-_])(?:author|byline|writer|reporter|zuozhe)(?:$|[-_])", re.I)
+_EDITOR_NAME = re.compile(r"(?:责任编辑|编辑|責任編輯|編輯|责编)\s*[：:]\s*([^\s】\]）)]{2,20})")
+_SKIP_MARK = re.compile(
+    r"recommend|related|comment|footer|list|rank|hot|share|editor|login|form|tag|card", re.I
+)
+
+
+def squash(text: str | None) -> str:
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def as_name(raw: str | None, *, max_len: int = 30, one_word: bool = False) -> str | None:
+    """`raw` trimmed to a plausible publisher/author name, or None when it is none.
+
+    `one_word`: a space ends the name (a publisher: "新华网 2023-11-17"); authors may be several.
+    """
+    text = squash((raw or "").strip().split("\n", 1)[0])
+    text = _LEADING_LABEL.sub("", text)  # meta content "来源：新华社", "记者 王海清"
+    if not text or re.match(r"(?:https?:)?//", text):
+        return None
+    m = _NAME_END.search(text)
+    if m and m.start() > 0:
+        text = text[: m.start()]
+    if one_word and re.match(r"\S*[\u4e00-\u9fff]\S*\s", text):
+        text = text.split()[0]
+    text = text.strip(_TRAILING).lstrip(_LEADING).strip()
+    # an unmatched closing bracket left from the line around it ("梨视频）")
+    for opener, closer in ("（）", "()", "【】", "《》"):
+        if text.count(closer) > text.count(opener):
+            text = text.replace(closer, "")
+        if text.count(opener) > text.count(closer):
+            text = text.replace(opener, "")
+    text = text.strip()
+    if not 2 <= len(text) <= max_len or _NOT_NAME.search(text):
+        return None
+    if re.search(r"[。！？!?]", text) or re.fullmatch(r"[\d\W_]+", text):
+        return None
+    return text
+
+
+def _first(
+    candidates: Iterable[str | None],
+    *,
+    max_len: int = 30,
+    one_word: bool = False,
+    reject: Callable[[str], bool] | None = None,
+) -> str | None:
+    for c in candidates:
+        name = as_name(c, max_len=max_len, one_word=one_word)
+        if name and not (reject and reject(name)):
+            return name
+    return None
+
+
+def _metas(root: html.HtmlElement, names: tuple[str, ...]) -> Iterator[str]:
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        if key in names:
+            yield meta.get("content") or ""
+
+
+def _json_ld(root: html.HtmlElement, field: str) -> Iterator[str]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                value = node.get(field)
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, dict) and isinstance(v.get("name"), str):
+                        yield v["name"]
+                    elif isinstance(v, str):
+                        yield v
+                stack.extend(v for k, v in node.items() if k == "@graph")
+
+
+def _marked(root: html.HtmlElement, mark: re.Pattern[str], label: re.Pattern[str]) -> Iterator[str]:
+    """Text of elements whose id or class says they hold the source (or author), label removed."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "source"):
+            continue
+        tokens = [el.get("id") or "", *(el.get("class") or "").split()]
+        if not any(mark.search(t) and not _SKIP_MARK.search(t) for t in tokens if t):
+            continue
+        # items of a list (related articles) or links to recommendations carry their own sources
+        if _SKIP_MARK.search(el.get("href") or "") or el.xpath("ancestor::li"):
+            continue
+        text = squash(el.text_content())
+        if not text or len(text) > 80:
+            continue
+        m = label.search(text)
+        yield text[m.end() :] if m else text
+
+
+def _labelled(text: str, label: re.Pattern[str]) -> Iterator[str]:
+    for m in label.finditer(text):
+        yield text[m.end() : m.end() + 40]
+
+
+# an outlet printed right before the time under the headline: "TNW中文站2016年10月14日07:17"
+_NAME_THEN_DATE = re.compile(
+    r"^((?=[^\n]*[\u4e00-\u9fff])[^\d\s：:，。|]{2,16}?)[ \t\u3000]*"
+    r"(?:19|20)\d{2}[-/年.]\d{1,2}[-/月.]\d{1,2}日?[ \t\u3000]*\d{1,2}:\d{2}",
+    re.M,
+)
+
+
+def publisher(root: html.HtmlElement, near_title: str, site_name: str | None) -> str | None:
+    """The 来源 of the article (the outlet that published it first), else the site's own name."""
+    return _first(
+        [
+            *_metas(root, _META_SOURCE),
+            *_marked(root, _SOURCE_MARK, _SOURCE_LABEL),
+            *_json_ld(root, "publisher"),
+            *_labelled(near_title, _SOURCE_LABEL),
+            *(m.group(1) for m in _NAME_THEN_DATE.finditer(near_title[:600])),
+            *_metas(root, ("og:site_name", "application-name", "sitename", "site_name")),
+            site_name,
+        ],
+        one_word=True,
+    )
+
+
+def author(
+    root: html.HtmlElement, near_title: str, body: str, fallback: str | None, *, not_names: Iterable[str] = ()
+) -> str | None:
+    """The writer: meta/JSON-LD/marked elements, then 作者：/记者 lines.
+
+    Never an editor (a name printed after 责任编辑/编辑), a label, or the outlet itself (`not_names`:
+    the publisher, the site's names, the host), which portals put in their author meta tag.
+    """
+    editors = {as_name(m.group(1)) for m in _EDITOR_NAME.finditer(near_title + "\n" + body)}
+    sites = [s.lower() for s in not_names if s]
+
+    def refused(name: str) -> bool:
+        low = name.lower()
+        return name in editors or any(low in s or s in low for s in sites)
+
+    head = body[:300]
+    tail = body[-600:]
+    return _first(
+        [
+            *_metas(root, _META_AUTHOR),
+            *_json_ld(root, "author"),
+            *_marked(root, _AUTHOR_MARK, _AUTHOR_LABEL),
+            *_labelled(near_title, _AUTHOR_LABEL),
+            *(m.group(1) for m in _REPORTER.finditer(head + "\n" + tail)),
+            *_labelled(head + "\n" + tail, _AUTHOR_LABEL),
+            fallback,
+        ],
+        max_len=40,
+        reject=refused,
+    )
