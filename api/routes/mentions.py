@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from store.audit import record
 from store.models import Mention, MentionRelease, Release, SentimentCorrection, Story
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
-from ..audit import record
-from ..deps import Principal, current_principal, get_session, require
+from ..deps import MAX_ID, Allowed, CurrentUser, IdPath, SessionDep
 from ..present import mention_out, release_ref, story_out
 
 router = APIRouter(prefix="/api/v1", tags=["mentions"])
@@ -32,22 +33,20 @@ def json_list_contains(column, value: str):  # type: ignore[no-untyped-def]
 
 @router.get("/mentions", response_model=list[S.MentionOut], summary="舆情信息流（最新在前）")
 def list_mentions(
-    sentiment: str | None = Query(None, description="negative | neutral | positive"),
-    platform: str | None = Query(None, description="news | weibo | tieba | discuz"),
+    _: CurrentUser,
+    session: SessionDep,
+    sentiment: Literal["negative", "neutral", "positive"] | None = Query(None, description="倾向"),
+    platform: str | None = Query(None, description="news | weibo | tieba | discuz", max_length=40),
     min_risk: float | None = Query(None, ge=0, le=100),
-    topic: str | None = Query(None, description="监测专题名称"),
-    sensitive_topic: str | None = None,
-    release_id: int | None = None,
-    story_id: int | None = None,
-    before_id: int | None = Query(None, description="翻页：只返回 id 小于此值的信息"),
+    topic: str | None = Query(None, description="监测专题名称", max_length=100),
+    sensitive_topic: str | None = Query(None, max_length=100),
+    release_id: int | None = Query(None, ge=1, le=MAX_ID),
+    story_id: int | None = Query(None, ge=1, le=MAX_ID),
+    before_id: int | None = Query(None, description="翻页：只返回 id 小于此值的信息", ge=1, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[S.MentionOut]:
     q = select(Mention)
     if sentiment:
-        if sentiment not in SENTIMENTS:
-            raise HTTPException(status_code=422, detail=f"倾向应为 {'、'.join(SENTIMENTS)} 之一")
         q = q.where(Mention.sentiment == sentiment)
     if platform:
         q = q.where(Mention.platform == platform)
@@ -71,9 +70,7 @@ def list_mentions(
 
 
 @router.get("/mentions/{mention_id}", response_model=S.MentionOut, summary="一条舆情信息")
-def get_mention(
-    mention_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> S.MentionOut:
+def get_mention(_: CurrentUser, mention_id: IdPath, session: SessionDep) -> S.MentionOut:
     m = session.get(Mention, mention_id)
     if m is None:
         raise HTTPException(status_code=404, detail=f"信息 {mention_id} 不存在")
@@ -84,16 +81,11 @@ def get_mention(
     "/mentions/{mention_id}/sentiment", response_model=S.MentionOut, summary="人工更正倾向（用于下次训练）"
 )
 def relabel(
-    mention_id: int,
-    body: S.RelabelIn,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("mention.relabel")),
+    who: Allowed("mention.relabel"), mention_id: IdPath, body: S.RelabelIn, session: SessionDep
 ) -> S.MentionOut:
     m = session.get(Mention, mention_id)
     if m is None:
         raise HTTPException(status_code=404, detail=f"信息 {mention_id} 不存在")
-    if body.label not in SENTIMENTS:
-        raise HTTPException(status_code=422, detail=f"倾向应为 {'、'.join(SENTIMENTS)} 之一")
     previous = m.sentiment
     session.add(
         SentimentCorrection(
@@ -111,7 +103,8 @@ def relabel(
         actor=who.name,
         action="mention.relabel",
         target=f"mention:{m.id}",
-        data={"from": previous, "to": body.label},
+        before={"sentiment": previous},
+        after={"sentiment": body.label},
     )
     session.commit()
     return mention_out(m)
@@ -119,10 +112,10 @@ def relabel(
 
 @router.get("/stories", response_model=list[S.StoryOut], summary="转载聚合（同一内容的转发与转载）")
 def list_stories(
-    min_size: int = Query(1, ge=1),
+    _: CurrentUser,
+    session: SessionDep,
+    min_size: int = Query(1, ge=1, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[S.StoryOut]:
     rows = session.scalars(
         select(Story)
@@ -134,9 +127,7 @@ def list_stories(
 
 
 @router.get("/stories/{story_id}", response_model=S.StoryOut)
-def get_story(
-    story_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> S.StoryOut:
+def get_story(_: CurrentUser, story_id: IdPath, session: SessionDep) -> S.StoryOut:
     s = session.get(Story, story_id)
     if s is None:
         raise HTTPException(status_code=404, detail=f"聚合 {story_id} 不存在")
@@ -181,10 +172,10 @@ def _release_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, in
 
 @router.get("/releases", response_model=list[S.ReleaseOut], summary="数据发布及其舆情")
 def list_releases(
-    indicator: str | None = None,
+    _: CurrentUser,
+    session: SessionDep,
+    indicator: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[S.ReleaseOut]:
     q = select(Release)
     if indicator:
@@ -197,9 +188,7 @@ def list_releases(
 
 
 @router.get("/releases/{release_id}", response_model=S.ReleaseOut)
-def get_release(
-    release_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> S.ReleaseOut:
+def get_release(_: CurrentUser, release_id: IdPath, session: SessionDep) -> S.ReleaseOut:
     r = session.get(Release, release_id)
     if r is None:
         raise HTTPException(status_code=404, detail=f"数据发布 {release_id} 不存在")

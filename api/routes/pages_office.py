@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from yuqing.clock import now as clock_now
 
 from .. import schemas as S
 from ..auth import ROLE_NAMES
-from ..deps import PERMISSIONS, Principal, get_session, optional_principal
+from ..deps import PERMISSIONS, IdPath, MaybeUser, Principal, SessionDep, allowed
 from ..present import case_out
 from .cases import _case_deadlines
 from .pages import _render, _to_login
@@ -80,10 +80,10 @@ def _page(request: Request, who: Principal, name: str, **context: object) -> HTM
 @router.get("/cases", response_class=HTMLResponse)
 def cases_page(
     request: Request,
-    kind: str | None = Query(None),
-    status: str | None = Query(None),
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    who: MaybeUser,
+    session: SessionDep,
+    kind: str | None = Query(None, max_length=40),
+    status: str | None = Query(None, max_length=40),
 ) -> Response:
     if who is None:
         return _to_login(request)
@@ -93,9 +93,9 @@ def cases_page(
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(
     request: Request,
-    case_id: int,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    case_id: IdPath,
+    who: MaybeUser,
+    session: SessionDep,
 ) -> Response:
     """One case (the link in a case's reminder notifications)."""
     if who is None:
@@ -142,7 +142,7 @@ def _cases(
 
 
 @router.get("/compliance", response_class=HTMLResponse)
-def compliance_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def compliance_page(request: Request, who: MaybeUser) -> Response:
     if who is None:
         return _to_login(request)
     return _page(request, who, "compliance.html")
@@ -151,8 +151,8 @@ def compliance_page(request: Request, who: Principal | None = Depends(optional_p
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(
     request: Request,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    who: MaybeUser,
+    session: SessionDep,
 ) -> Response:
     if who is None:
         return _to_login(request)
@@ -187,6 +187,7 @@ def notifications_page(
         silences=silences,
         silence_fields=SILENCE_FIELDS,
         can_silence=who.role in PERMISSIONS["silence.manage"],
+        can_mute_leadership=allowed(who, "silence.leadership"),
         now_local=to_local(now).strftime("%Y-%m-%dT%H:%M"),
     )
 
@@ -194,8 +195,8 @@ def notifications_page(
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(
     request: Request,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    who: MaybeUser,
+    session: SessionDep,
 ) -> Response:
     if who is None:
         return _to_login(request)

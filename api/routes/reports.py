@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from store.audit import record
 from store.models import Briefing
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 
-from ..deps import Principal, current_principal, get_session, get_settings
+from .. import schemas as S
+from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -45,9 +44,7 @@ def _file(content: bytes, fmt: str, stem: str) -> Response:
 
 @router.get("/briefings", summary="已生成的舆情日报")
 def list_briefings(
-    limit: int = Query(30, ge=1, le=365),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, session: SessionDep, limit: int = Query(30, ge=1, le=365)
 ) -> list[dict[str, object]]:
     rows = session.scalars(
         select(Briefing)
@@ -58,29 +55,38 @@ def list_briefings(
     return [_meta(b) for b in rows]
 
 
-@router.post("/briefings", status_code=201, summary="立即生成（或重新生成）某日舆情日报")
+@router.post("/briefings", status_code=201,
+             summary="立即生成（或重新生成）某日舆情日报（新闻宣传岗、管理员；留审计）")
 def generate_briefing(
-    day: date | None = Query(None, description="日报日期（默认：当前应读的日报）"),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    who: Allowed("briefing.generate"),
+    session: SessionDep,
+    settings: SettingsDep,
+    day: S.Day | None = Query(None, description="日报日期（默认：当前应读的日报）"),
 ) -> dict[str, object]:
+    """The archived briefing is what leadership read: only the press office, which issues it, or an
+    administrator may (re)generate it, and every generation is audited with what it replaced."""
     from reports.jobs import store_daily
     from reports.timefmt import briefing_day
 
     now = clock_now()
-    row = store_daily(session, settings, day=day or briefing_day(now), now=now)
+    target_day = day or briefing_day(now)
+    previous = session.scalars(
+        select(Briefing).where(Briefing.kind == "daily", Briefing.day == target_day)
+        .order_by(Briefing.id.desc()).limit(1)
+    ).first()
+    before = None if previous is None else {"id": previous.id, "generated_at": previous.generated_at}
+    row = store_daily(session, settings, day=target_day, now=now)
+    session.flush()
+    record(session, actor=who.name, action="briefing.regenerate" if previous else "briefing.generate",
+           target=f"briefing:{target_day.isoformat()}", before=before,
+           after={"id": row.id, "generated_at": row.generated_at})
     session.commit()
     return _meta(row)
 
 
 @router.get("/briefings/{briefing_id}", summary="下载舆情日报（HTML 为存档原文，DOCX/PDF 按当日数据生成）")
 def get_briefing(
-    briefing_id: int,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, briefing_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
     row = session.get(Briefing, briefing_id)
     if row is None:
@@ -97,11 +103,7 @@ def get_briefing(
 
 @router.get("/daily", summary="按需生成舆情日报（不存档）")
 def daily_on_demand(
-    day: date | None = None,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, session: SessionDep, settings: SettingsDep, day: S.Day | None = None, format: str = FORMAT
 ) -> Response:
     from reports.briefing import build_daily
     from reports.render import render_daily
@@ -115,11 +117,7 @@ def daily_on_demand(
 
 @router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（含往期反应与预案建议）")
 def release_assessment(
-    release_id: int,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, release_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
     from reports.assessment import build_assessment
     from reports.render import render_assessment

@@ -13,12 +13,12 @@ from .incidents import (
     Notification,
     Silence,
 )
-from .people import ApiToken, AuditLog, Briefing, User
+from .people import ApiToken, AuditLog, Briefing, LoginThrottle, User, WebSession
 from .sources import CrawlCursor, Document, Quarantine, Source
 
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",
-    "Document", "HolidayOverride", "Incident", "IncidentEvent", "IncidentMention", "Mention",
+    "Document", "HolidayOverride", "Incident", "IncidentEvent", "IncidentMention", "LoginThrottle", "Mention",
     "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
-    "Source", "Story", "UTCDateTime", "User", "WatchTopic",
+    "Source", "Story", "UTCDateTime", "User", "WatchTopic", "WebSession",
 ]
