@@ -20,6 +20,7 @@ from yuqing.config import Settings, weak_secret
 from .deps import MaybeUser
 from .handlers import SecurityHeaders, register_handlers
 from .routes import (
+    admin,
     cases,
     incidents,
     mentions,
@@ -105,9 +106,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
 
-    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, pages,
-                   pages_office):
+    for module in (session, incidents, mentions, sources, office, cases, outbox, stream, reports, admin,
+                   pages, pages_office):
         app.include_router(module.router)
+    app.include_router(admin.pages)
 
     def docs_reader(who: MaybeUser) -> None:
         """In production the schema and its pages need a login; elsewhere they are open."""

@@ -84,7 +84,7 @@ def create_silence(
     who: Allowed("silence.manage"), body: S.SilenceCreate, session: SessionDep
 ) -> S.SilenceOut:
     # Escalation to leadership exists so that the press office cannot hide a breach.
-    if may_mute_leadership(body.matcher) and not allowed(who, "silence.leadership"):
+    if body.matcher and may_mute_leadership(body.matcher) and not allowed(who, "silence.leadership"):
         raise HTTPException(
             status_code=403,
             detail="可能静默报送领导的通知，仅局领导或管理员可建；新闻宣传岗请将 audience 设为 press",

@@ -218,6 +218,7 @@ def reports_page(
         who,
         "reports.html",
         briefings=briefings,
+        can_generate=allowed(who, "briefing.generate"),
         releases=releases,
         local_iso=local_iso,
     )

@@ -16,7 +16,8 @@ from api.auth import create_token, create_user
 @pytest.fixture
 def client(session_maker, world, settings):
     with session_maker() as s:
-        user = create_user(s, username="leader", password="pw-leader", role="leader")
+        # The press office issues the briefing: only press or admin may (re)generate it (issue 9).
+        user = create_user(s, username="duty", password="Duty-officer-2026", role="press")
         token = create_token(s, user=user, name="test", actor="test")
         s.commit()
     app = create_app(settings, session_maker)
