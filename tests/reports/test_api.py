@@ -17,7 +17,7 @@ from api.auth import create_token, create_user
 def client(session_maker, world, settings):
     with session_maker() as s:
         # The press office issues the briefing: only press or admin may (re)generate it (issue 9).
-        user = create_user(s, username="duty", password="Duty-officer-2026", role="press")
+        user = create_user(s, username="duty", password="Briefing-desk-2026", role="press")
         token = create_token(s, user=user, name="test", actor="test")
         s.commit()
     app = create_app(settings, session_maker)
