@@ -17,8 +17,16 @@ def register(app: typer.Typer) -> None:
         from yuqing.service import ServeOptions, configure_logging
         from yuqing.service import serve as run
 
+        from pydantic import ValidationError
+
+        try:
+            settings = get_settings()
+        except ValidationError as exc:  # e.g. a weak secret key in production: refuse to start
+            for err in exc.errors():
+                typer.echo(f"配置错误，拒绝启动：{str(err['msg']).removeprefix('Value error, ')}", err=True)
+            raise typer.Exit(2) from exc
         configure_logging()
-        run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler))
+        run(settings, ServeOptions(host=host, port=port, scheduler=scheduler))
 
     @app.command()
     def demo(
