@@ -39,11 +39,13 @@ def _bearer(token: str) -> dict[str, str]:
 # ---- tokens ---------------------------------------------------------------------------------
 
 
-def test_token_scope_expiry_last_use_and_revocation(anon: TestClient, session_maker, session: Session) -> None:
+def test_token_scope_expiry_last_use_and_revocation(
+    anon: TestClient, session_maker, session: Session  # type: ignore[no-untyped-def]
+) -> None:
     _user(session_maker)
     with time_machine.travel(T0, tick=False):
-        r = anon.post("/api/v1/auth/token", json={"username": "duty", "password": PASSWORD, "token_name": "脚本",
-                                                   "expires_in_days": 7})
+        creds = {"username": "duty", "password": PASSWORD, "token_name": "脚本", "expires_in_days": 7}
+        r = anon.post("/api/v1/auth/token", json=creds)
         assert r.status_code == 200
         body = r.json()
         assert body["scope"] == "read" and body["expires_at"].startswith("2026-11-17T10:00")
@@ -190,7 +192,8 @@ def test_login_locks_the_account_with_backoff_and_audits_without_attacker_text(
         assert _login(anon).status_code == 303  # after the backoff the right password works
     session.rollback()
     rows = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
-    assert {r.actor for r in rows if r.action.startswith("auth.") and r.action != "auth.login"} == {"anonymous"}
+    refusals = {r.actor for r in rows if r.action.startswith("auth.") and r.action != "auth.login"}
+    assert refusals == {"anonymous"}
     assert not any(hostile in str((r.actor, r.target, r.data)) for r in rows)
     lockouts = [r for r in rows if r.action == "auth.lockout"]
     assert lockouts and lockouts[0].target is not None and lockouts[0].data["by"] == "account"
@@ -200,7 +203,9 @@ def test_login_locks_the_account_with_backoff_and_audits_without_attacker_text(
     assert session.get(LoginThrottle, duty).failures in (0, 1)  # cleared by the success (hostile's key aside)
 
 
-def test_the_address_is_throttled_across_accounts_and_processes(app, settings, session_maker) -> None:  # type: ignore[no-untyped-def]
+def test_the_address_is_throttled_across_accounts_and_processes(  # type: ignore[no-untyped-def]
+    app, settings, session_maker
+) -> None:
     other_process = create_app(settings, session_maker)  # another API process on the same database
     with time_machine.travel(T0, tick=False), TestClient(app) as one, TestClient(other_process) as two:
         for i in range(10):
@@ -214,16 +219,21 @@ def test_the_address_is_throttled_across_accounts_and_processes(app, settings, s
 def test_thirty_wrong_passwords_then_the_right_one_does_not_log_in(anon: TestClient, session_maker) -> None:
     _user(session_maker)
     with time_machine.travel(T0, tick=False):
-        codes = [anon.post("/api/v1/auth/token", json={"username": "duty", "password": f"guess{i}"}).status_code
-                 for i in range(30)]
+        codes = [
+            anon.post("/api/v1/auth/token", json={"username": "duty", "password": f"guess{i}"}).status_code
+            for i in range(30)
+        ]
         assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
-        assert anon.post("/api/v1/auth/token", json={"username": "duty", "password": PASSWORD}).status_code == 429
+        right = anon.post("/api/v1/auth/token", json={"username": "duty", "password": PASSWORD})
+        assert right.status_code == 429
 
 
 # ---- production -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("secret", ["", "x", "dev-insecure-secret-change-me", "a" * 64, "short-but-varied-123"])
+@pytest.mark.parametrize(
+    "secret", ["", "x", "dev-insecure-secret-change-me", "a" * 64, "short-but-varied-123"]
+)
 def test_production_refuses_weak_secret_keys(secret: str) -> None:
     with pytest.raises(ValueError, match="YUQING_SECRET_KEY"):
         Settings(env="production", secret_key=secret)
