@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from yuqing.config import DEV_SECRET, Settings
+from yuqing.config import Settings
 from yuqing.demo_launcher import demo_sources
 
 

@@ -13,11 +13,11 @@ def register(app: typer.Typer) -> None:
         scheduler: bool = typer.Option(True, help="Run crawls, analysis, alerts and delivery here."),
     ) -> None:
         """Run the API and dashboard, with the scheduler, on the configured database."""
+        from pydantic import ValidationError
+
         from yuqing.config import get_settings
         from yuqing.service import ServeOptions, configure_logging
         from yuqing.service import serve as run
-
-        from pydantic import ValidationError
 
         try:
             settings = get_settings()
