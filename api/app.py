@@ -51,6 +51,7 @@ def _error(description: str) -> dict[str, Any]:
 
 # Documented on every operation, so the schema says what a client may receive.
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("请求体无法解析"),
     401: _error("未登录或凭据无效"),
     403: _error("无权执行（角色、令牌权限或缺少防跨站请求头）"),
     404: _error("对象不存在"),

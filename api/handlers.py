@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alerts.errors import InvalidTransition, NotFound
@@ -97,6 +99,20 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     return JSONResponse(validation_body(list(exc.errors())), status_code=422)
 
 
+# Starlette's and FastAPI's own refusals, in the language of the rest of the API.
+ENGLISH_DETAILS = {
+    "There was an error parsing the body": "请求体无法解析（应为 UTF-8 编码的 JSON 或表单）",
+    "Not Found": "页面或接口不存在",
+    "Method Not Allowed": "不支持该请求方法",
+}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if isinstance(exc.detail, str) and exc.detail in ENGLISH_DETAILS:
+        exc = StarletteHTTPException(exc.status_code, ENGLISH_DETAILS[exc.detail], exc.headers)
+    return await http_exception_handler(request, exc)
+
+
 async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
     return JSONResponse({"detail": _clip(str(exc))}, status_code=404)
 
@@ -120,6 +136,7 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
 
 def register_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidTransition, _conflict)  # type: ignore[arg-type]
     app.add_exception_handler(AuthError, _bad_value)  # type: ignore[arg-type]

@@ -6,10 +6,11 @@ input is a 422 naming the field, never a database error.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from yuqing.clock import SHANGHAI
 
@@ -29,6 +30,16 @@ def _beijing_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _not_a_number(value: Any) -> Any:
+    """Times are ISO 8601 text: a bare number (which pydantic would read as a Unix timestamp) is refused."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        raise ValueError("无法识别的时间，请用 ISO 8601，如 2026-11-10T09:30")
+    return value
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def _in_range(value: date) -> date:
     if not EARLIEST <= value.year <= LATEST:
         raise ValueError(f"日期超出范围（{EARLIEST} 至 {LATEST} 年）")
@@ -36,8 +47,8 @@ def _in_range(value: date) -> date:
 
 
 # A time from a user: ISO 8601, without an offset read as Beijing time; aware UTC once validated.
-LocalTime = Annotated[datetime, AfterValidator(_beijing_utc)]
-Day = Annotated[date, AfterValidator(_in_range)]
+LocalTime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_beijing_utc)]
+Day = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_in_range)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]  # a status, grade, kind… code
 

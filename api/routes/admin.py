@@ -82,7 +82,8 @@ def audit_log(
     ]
 
 
-@router.get("/audit.csv", summary="导出审计日志（CSV，供年度考核；管理员、局领导）")
+@router.get("/audit.csv", summary="导出审计日志（CSV，供年度考核；管理员、局领导）", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "CSV（UTF-8，带 BOM）"}})
 def audit_csv(
     _: Allowed("audit.read"),
     session: SessionDep,

@@ -94,7 +94,7 @@ def record_case_action(
 def list_deadlines(
     _: CurrentUser,
     session: SessionDep,
-    state: list[S.Code] | None = Query(None, description="默认 pending、due_soon、breached", max_length=10),
+    state: list[S.Code] = Query([], description="默认 pending、due_soon、breached", max_length=10),
     kind: str | None = Query(None, max_length=40),
     limit: int = Query(200, ge=1, le=2000),
 ) -> list[S.DeadlineOut]:

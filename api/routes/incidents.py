@@ -58,8 +58,8 @@ Handler = Allowed("incident.handle")
 def list_incidents(
     _: CurrentUser,
     session: SessionDep,
-    status: list[S.Code] | None = Query(None, description="状态，可多选；默认全部未关闭", max_length=20),
-    grade: list[S.Code] | None = Query(None, max_length=10),
+    status: list[S.Code] = Query([], description="状态，可多选；默认全部未关闭", max_length=20),
+    grade: list[S.Code] = Query([], max_length=10),
     category: str | None = Query(None, max_length=40),
     include_closed: bool = False,
     limit: int = Query(200, ge=1, le=1000),

@@ -113,7 +113,8 @@ def compliance_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-@router.get("/compliance.csv", summary="时限执行情况（CSV 下载）")
+@router.get("/compliance.csv", summary="时限执行情况（CSV 下载）", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "CSV（UTF-8，带 BOM）"}})
 def compliance_download(
     _: CurrentUser,
     session: SessionDep,

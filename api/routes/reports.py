@@ -17,6 +17,10 @@ from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
+# What a report download may be (the format asked for decides).
+REPORT_FILES = {200: {"description": "报告文件", "content": {
+    "text/html": {}, "application/pdf": {},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}}
 FORMAT = Query("html", pattern="^(html|docx|pdf)$", description="html、docx 或 pdf")
 
 
@@ -84,7 +88,8 @@ def generate_briefing(
     return _meta(row)
 
 
-@router.get("/briefings/{briefing_id}", summary="下载舆情日报（HTML 为存档原文，DOCX/PDF 按当日数据生成）")
+@router.get("/briefings/{briefing_id}", summary="下载舆情日报（HTML 为存档原文，DOCX/PDF 按当日数据生成）",
+            response_class=Response, responses=REPORT_FILES)
 def get_briefing(
     _: CurrentUser, briefing_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
@@ -101,7 +106,8 @@ def get_briefing(
     return _file(render_daily(b, format), format, stem)
 
 
-@router.get("/daily", summary="按需生成舆情日报（不存档）")
+@router.get("/daily", summary="按需生成舆情日报（不存档）",
+            response_class=Response, responses=REPORT_FILES)
 def daily_on_demand(
     _: CurrentUser, session: SessionDep, settings: SettingsDep, day: S.Day | None = None, format: str = FORMAT
 ) -> Response:
@@ -115,7 +121,8 @@ def daily_on_demand(
     return _file(render_daily(b, format), format, f"舆情日报-{day.isoformat()}")
 
 
-@router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（含往期反应与预案建议）")
+@router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（含往期反应与预案建议）",
+            response_class=Response, responses=REPORT_FILES)
 def release_assessment(
     _: CurrentUser, release_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
