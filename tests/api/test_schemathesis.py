@@ -66,6 +66,6 @@ def test_api_conforms_to_its_schema(settings, session_maker) -> None:  # type: i
                 # An operation with no inputs (GET /health) has nothing to make invalid.
                 assert mode is GenerationMode.NEGATIVE, operation.label
                 totals["no_negative_inputs"] += 1
-    print(f"\nschemathesis: {len(operations)} operations, {dict(sorted(totals.items()))}")  # noqa: T201
+    print(f"\nschemathesis: {len(operations)} operations, {dict(sorted(totals.items()))}")
     assert totals["requests"] > 0
     assert not failures, "\n".join(failures[:20])
