@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts import service
+from store import queries as Q
 from store.audit import record
 from store.models import Case, Deadline
 from yuqing.clock import now as clock_now
@@ -24,11 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
 def _case_deadlines(session: Session, ids: list[int]) -> dict[int, list[Deadline]]:
-    out: dict[int, list[Deadline]] = {i: [] for i in ids}
-    if ids:
-        for d in session.scalars(select(Deadline).where(Deadline.case_id.in_(ids))):
-            out[d.case_id].append(d)  # type: ignore[index]
-    return out
+    return Q.deadlines_of(session, case_ids=ids)
 
 
 @router.get("/cases", response_model=list[S.CaseOut], summary="事项列表（意见建议、咨询投诉、转载）")
@@ -39,12 +35,7 @@ def list_cases(
     status: str | None = Query(None, max_length=40),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[S.CaseOut]:
-    q = select(Case)
-    if kind:
-        q = q.where(Case.kind == kind)
-    if status:
-        q = q.where(Case.status == status)
-    cases = list(session.scalars(q.order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)))
+    cases = Q.cases(session, kind=kind, status=status, limit=limit)
     deadlines = _case_deadlines(session, [c.id for c in cases])
     now = clock_now()
     return [case_out(c, deadlines[c.id], now) for c in cases]
@@ -98,13 +89,8 @@ def list_deadlines(
     kind: str | None = Query(None, max_length=40),
     limit: int = Query(200, ge=1, le=2000),
 ) -> list[S.DeadlineOut]:
-    q = select(Deadline).where(Deadline.state.in_(state or ["pending", "due_soon", "breached"]))
-    if kind:
-        q = q.where(Deadline.kind == kind)
     now = clock_now()
-    return [
-        deadline_out(d, now) for d in session.scalars(q.order_by(Deadline.due_at, Deadline.id).limit(limit))
-    ]
+    return [deadline_out(d, now) for d in Q.deadlines(session, states=state, kind=kind, limit=limit)]
 
 
 @router.post("/deadlines/{deadline_id}/waive", response_model=S.DeadlineOut, summary="豁免时限（须说明理由）")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts import service
+from store import queries as Q
 from store.audit import record
-from store.models import Action, Deadline, Incident, IncidentEvent, IncidentMention, Mention, Release
+from store.models import Incident, Release
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
@@ -25,24 +25,10 @@ from ..service_calls import record_response
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
 
-def _deadlines_by_incident(session: Session, ids: list[int]) -> dict[int, list[Deadline]]:
-    out: dict[int, list[Deadline]] = {i: [] for i in ids}
-    if ids:
-        for d in session.scalars(select(Deadline).where(Deadline.incident_id.in_(ids))):
-            out[d.incident_id].append(d)  # type: ignore[index]
-    return out
-
-
-def _releases(session: Session, ids: set[int]) -> dict[int, Release]:
-    if not ids:
-        return {}
-    return {r.id: r for r in session.scalars(select(Release).where(Release.id.in_(ids)))}
-
-
 def incident_out(session: Session, incident: Incident) -> S.IncidentOut:
     now = clock_now()
     release = session.get(Release, incident.release_id) if incident.release_id else None
-    deadlines = _deadlines_by_incident(session, [incident.id])[incident.id]
+    deadlines = Q.deadlines_of(session, incident_ids=[incident.id])[incident.id]
     return S.IncidentOut(**incident_fields(incident, release, deadlines, now))
 
 
@@ -64,19 +50,11 @@ def list_incidents(
     include_closed: bool = False,
     limit: int = Query(200, ge=1, le=1000),
 ) -> list[S.IncidentOut]:
-    q = select(Incident)
-    if status:
-        q = q.where(Incident.status.in_(status))
-    elif not include_closed:
-        q = q.where(Incident.status != "closed")
-    if grade:
-        q = q.where(Incident.grade.in_(grade))
-    if category:
-        q = q.where(Incident.category == category)
-    incidents = list(session.scalars(q.order_by(Incident.opened_at.desc()).limit(limit)))
+    incidents = Q.incidents(session, status=status, grade=grade, category=category,
+                            include_closed=include_closed, limit=limit)
     now = clock_now()
-    deadlines = _deadlines_by_incident(session, [i.id for i in incidents])
-    releases = _releases(session, {i.release_id for i in incidents if i.release_id})
+    deadlines = Q.deadlines_of(session, incident_ids=[i.id for i in incidents])
+    releases = Q.releases_by_id(session, {i.release_id for i in incidents if i.release_id})
     incidents.sort(key=lambda i: (i.status == "closed", *urgency_key(i.grade, deadlines[i.id], now), -i.risk))
     return [
         S.IncidentOut(**incident_fields(i, releases.get(i.release_id or 0), deadlines[i.id], now))
@@ -110,41 +88,23 @@ def open_incident(
 @router.get("/{incident_id}", response_model=S.IncidentDetail, summary="事件详情：时限、时间线、回应")
 def get_incident(_: CurrentUser, incident: IncidentInPath, session: SessionDep) -> S.IncidentDetail:
     base = incident_out(session, incident)
-    timeline = session.scalars(
-        select(IncidentEvent)
-        .where(IncidentEvent.incident_id == incident.id)
-        .order_by(IncidentEvent.at, IncidentEvent.id)
-    )
-    actions = session.scalars(select(Action).where(Action.incident_id == incident.id).order_by(Action.at))
     return S.IncidentDetail(
         **base.model_dump(),
-        timeline=[event_out(e) for e in timeline],
-        actions=[action_out(a) for a in actions],
+        timeline=[event_out(e) for e in Q.timeline(session, incident.id)],
+        actions=[action_out(a) for a in Q.actions(session, incident.id)],
     )
 
 
 @router.get("/{incident_id}/timeline", response_model=list[S.EventOut], summary="事件时间线")
 def get_timeline(_: CurrentUser, incident: IncidentInPath, session: SessionDep) -> list[S.EventOut]:
-    rows = session.scalars(
-        select(IncidentEvent)
-        .where(IncidentEvent.incident_id == incident.id)
-        .order_by(IncidentEvent.at, IncidentEvent.id)
-    )
-    return [event_out(e) for e in rows]
+    return [event_out(e) for e in Q.timeline(session, incident.id)]
 
 
 @router.get("/{incident_id}/mentions", response_model=list[S.MentionOut], summary="事件关联的信息")
 def get_mentions(
     _: CurrentUser, incident: IncidentInPath, session: SessionDep, limit: int = Query(500, ge=1, le=5000)
 ) -> list[S.MentionOut]:
-    rows = session.scalars(
-        select(Mention)
-        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
-        .where(IncidentMention.incident_id == incident.id)
-        .order_by(Mention.published_at.desc(), Mention.id.desc())
-        .limit(limit)
-    )
-    return [mention_out(m) for m in rows]
+    return [mention_out(m) for m in Q.incident_mentions(session, incident.id, limit=limit)]
 
 
 @router.get("/{incident_id}/effect", summary="回应效果：每次回应前后的声量与负面占比")

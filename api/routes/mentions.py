@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import String, cast, func, select
-from sqlalchemy.orm import Session
 
+from store import queries as Q
 from store.audit import record
-from store.models import Mention, MentionRelease, Release, SentimentCorrection, Story
+from store.models import Mention, Release, SentimentCorrection, Story
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
@@ -19,16 +17,6 @@ from ..present import mention_out, release_ref, story_out
 
 router = APIRouter(prefix="/api/v1", tags=["mentions"])
 
-SENTIMENTS = ("negative", "neutral", "positive")
-
-
-def json_list_contains(column, value: str):  # type: ignore[no-untyped-def]
-    """Portable "JSON list holds this string": the stored text holds its JSON encoding.
-
-    SQLAlchemy writes JSON with json.dumps on SQLite and PostgreSQL (json, not jsonb, keeps the
-    text), so the element appears exactly as json.dumps(value) between delimiters.
-    """
-    return cast(column, String).contains(json.dumps(value), autoescape=True)
 
 
 @router.get("/mentions", response_model=list[S.MentionOut], summary="舆情信息流（最新在前）")
@@ -45,27 +33,9 @@ def list_mentions(
     before_id: int | None = Query(None, description="翻页：只返回 id 小于此值的信息", ge=1, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> list[S.MentionOut]:
-    q = select(Mention)
-    if sentiment:
-        q = q.where(Mention.sentiment == sentiment)
-    if platform:
-        q = q.where(Mention.platform == platform)
-    if min_risk is not None:
-        q = q.where(Mention.risk >= min_risk)
-    if topic:
-        q = q.where(json_list_contains(Mention.topics, topic))
-    if sensitive_topic:
-        q = q.where(json_list_contains(Mention.sensitive_topics, sensitive_topic))
-    if release_id is not None:
-        q = q.where(
-            Mention.id.in_(select(MentionRelease.mention_id).where(MentionRelease.release_id == release_id))
-        )
-    if story_id is not None:
-        q = q.where(Mention.story_id == story_id)
-    if before_id is not None:
-        q = q.where(Mention.id < before_id)
-    # Newest analysed first: the id is the arrival order, which is what a live feed shows.
-    rows = session.scalars(q.order_by(Mention.id.desc()).limit(limit))
+    rows = Q.mentions(session, sentiment=sentiment, platform=platform, min_risk=min_risk, topic=topic,
+                      sensitive_topic=sensitive_topic, release_id=release_id, story_id=story_id,
+                      before_id=before_id, limit=limit)
     return [mention_out(m) for m in rows]
 
 
@@ -117,13 +87,7 @@ def list_stories(
     min_size: int = Query(1, ge=1, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> list[S.StoryOut]:
-    rows = session.scalars(
-        select(Story)
-        .where(Story.size >= min_size)
-        .order_by(Story.updated_at.desc(), Story.id.desc())
-        .limit(limit)
-    )
-    return [story_out(s) for s in rows]
+    return [story_out(s) for s in Q.stories(session, min_size=min_size, limit=limit)]
 
 
 @router.get("/stories/{story_id}", response_model=S.StoryOut)
@@ -149,27 +113,6 @@ def _release_out(r: Release, total: int, negative: int) -> S.ReleaseOut:
     )
 
 
-def _release_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
-    if not ids:
-        return {}
-    total = dict(
-        session.execute(
-            select(MentionRelease.release_id, func.count())
-            .where(MentionRelease.release_id.in_(ids))
-            .group_by(MentionRelease.release_id)
-        ).all()
-    )
-    negative = dict(
-        session.execute(
-            select(MentionRelease.release_id, func.count())
-            .join(Mention, Mention.id == MentionRelease.mention_id)
-            .where(MentionRelease.release_id.in_(ids), Mention.sentiment == "negative")
-            .group_by(MentionRelease.release_id)
-        ).all()
-    )
-    return {i: (total.get(i, 0), negative.get(i, 0)) for i in ids}
-
-
 @router.get("/releases", response_model=list[S.ReleaseOut], summary="数据发布及其舆情")
 def list_releases(
     _: CurrentUser,
@@ -177,13 +120,8 @@ def list_releases(
     indicator: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
 ) -> list[S.ReleaseOut]:
-    q = select(Release)
-    if indicator:
-        q = q.where(Release.indicator == indicator)
-    rows = list(
-        session.scalars(q.order_by(Release.published_at.desc().nulls_last(), Release.id.desc()).limit(limit))
-    )
-    counts = _release_counts(session, [r.id for r in rows])
+    rows = Q.releases(session, indicator=indicator, limit=limit)
+    counts = Q.release_counts(session, [r.id for r in rows])
     return [_release_out(r, *counts[r.id]) for r in rows]
 
 
@@ -192,4 +130,4 @@ def get_release(_: CurrentUser, release_id: IdPath, session: SessionDep) -> S.Re
     r = session.get(Release, release_id)
     if r is None:
         raise HTTPException(status_code=404, detail=f"数据发布 {release_id} 不存在")
-    return _release_out(r, *_release_counts(session, [r.id])[r.id])
+    return _release_out(r, *Q.release_counts(session, [r.id])[r.id])

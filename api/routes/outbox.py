@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import func, select
 
 from alerts import service
+from store import queries as Q
 from store.audit import record
-from store.models import Notification, Silence
+from store.models import Silence
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 
@@ -26,13 +26,8 @@ def outbox(
     status: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
 ) -> S.OutboxOut:
-    counts = dict(
-        session.execute(select(Notification.status, func.count()).group_by(Notification.status)).all()
-    )
-    q = select(Notification)
-    if status:
-        q = q.where(Notification.status == status)
-    rows = session.scalars(q.order_by(Notification.id.desc()).limit(limit))
+    counts = Q.notification_counts(session)
+    rows = Q.notifications(session, status=status, limit=limit)
     recent = [
         S.NotificationOut(
             id=n.id,
@@ -50,7 +45,7 @@ def outbox(
         )
         for n in rows
     ]
-    return S.OutboxOut(counts={k: int(v) for k, v in counts.items()}, recent=recent)
+    return S.OutboxOut(counts=counts, recent=recent)
 
 
 def _silence_out(s: Silence) -> S.SilenceOut:
@@ -74,8 +69,7 @@ def may_mute_leadership(matcher: dict[str, Any]) -> bool:
 
 @router.get("/silences", response_model=list[S.SilenceOut], summary="静默规则")
 def list_silences(_: CurrentUser, session: SessionDep) -> list[S.SilenceOut]:
-    rows = session.scalars(select(Silence).order_by(Silence.ends_at.desc()).limit(1000))
-    return [_silence_out(s) for s in rows]
+    return [_silence_out(s) for s in Q.silences(session)]
 
 
 @router.post("/silences", response_model=S.SilenceOut, status_code=201,
