@@ -6,24 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
-from yuqing.clock import SHANGHAI, as_utc, local_iso
+from yuqing.clock import as_utc, local_iso
 
 from . import labels as L
 from . import schemas as S
 
 ACTIVE_DEADLINE_STATES = ("pending", "due_soon", "breached")
 GRADE_RANK = {"I": 0, "II": 1, "III": 2, "IV": 3}
-
-
-def parse_local(value: str) -> datetime:
-    """An ISO 8601 time from a user; one without an offset is Beijing time. Returns aware UTC."""
-    try:
-        dt = datetime.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValueError(f"无法识别的时间 {value!r}，请用 ISO 8601，如 2026-11-10T09:30") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=SHANGHAI)
-    return as_utc(dt)
 
 
 def deadline_out(d: Deadline, now: datetime) -> S.DeadlineOut:
