@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from api.auth import authenticate, create_token, ensure_user, user_for_token
 from store.models import AuditLog, User
 from yuqing.cli import app
+from yuqing.clock import to_local
 from yuqing.config import get_settings
 
 STRONG = "Night-rota-2026!"
@@ -93,7 +94,7 @@ def test_holidays_on_the_command_line_are_audited_and_exported(  # type: ignore[
         ("holiday.set", {"is_workday": False, "note": "春节"}, {"is_workday": True, "note": "=cmd|更正"}),
         ("holiday.remove", {"is_workday": True, "note": "=cmd|更正"}, None),
     ]
-    day = rows[0].at.date().isoformat()
+    day = to_local(rows[0].at).date().isoformat()  # the export's days are Beijing days
     out = cli.invoke(app, ["audit", "export", "--start", day, "--end", day])
     assert out.exit_code == 0
     table = list(csv.reader(io.StringIO(out.stdout.lstrip("\ufeff"))))
