@@ -286,3 +286,5 @@ def test_security_headers_on_pages_api_docs_and_reports(anon: TestClient, sessio
     assert report.status_code == 200
     assert "script-src 'none'" in report.headers["content-security-policy"]
     assert report.headers["x-frame-options"] == "DENY"
+    # The archived file carries its policy too, for when it is opened from a disk or a mail.
+    assert '<meta http-equiv="Content-Security-Policy"' in report.text and "script-src 'none'" in report.text
