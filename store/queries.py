@@ -87,9 +87,12 @@ def incident_mentions(session: Session, incident_id: int, *, limit: int) -> list
 
 
 def cases(
-    session: Session, *, kind: str | None = None, status: str | None = None, limit: int = 100
+    session: Session, *, kind: str | None = None, status: str | None = None, case_id: int | None = None,
+    limit: int = 100,
 ) -> list[Case]:
     q = select(Case)
+    if case_id is not None:
+        q = q.where(Case.id == case_id)
     if kind:
         q = q.where(Case.kind == kind)
     if status:
@@ -111,10 +114,15 @@ def notification_counts(session: Session) -> dict[str, int]:
     return {status: int(n) for status, n in rows}
 
 
-def notifications(session: Session, *, status: str | None = None, limit: int = 50) -> list[Notification]:
+def notifications(
+    session: Session, *, status: str | None = None, statuses: Sequence[str] = (), limit: int = 50
+) -> list[Notification]:
+    """Newest first, of one status or of any of `statuses`."""
     q = select(Notification)
     if status:
         q = q.where(Notification.status == status)
+    if statuses:
+        q = q.where(Notification.status.in_(statuses))
     return list(session.scalars(q.order_by(Notification.id.desc()).limit(limit)))
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import SILENCE_FIELDS
-from store.models import Briefing, Case, Notification, Release, Silence
+from store import queries as Q
+from store.models import Briefing, Notification
 from yuqing.clock import as_utc, local_iso, to_local
 from yuqing.clock import now as clock_now
 
@@ -112,14 +113,8 @@ def _cases(
     status: str | None = None,
     case_id: int | None = None,
 ) -> HTMLResponse:
-    q = select(Case)
-    if case_id is not None:
-        q = q.where(Case.id == case_id)
-    if kind in CASE_KINDS:
-        q = q.where(Case.kind == kind)
-    if status in CASE_STATUSES:
-        q = q.where(Case.status == status)
-    rows = list(session.scalars(q.order_by(Case.received_at.desc(), Case.id.desc()).limit(300)))
+    rows = Q.cases(session, kind=kind if kind in CASE_KINDS else None,
+                   status=status if status in CASE_STATUSES else None, case_id=case_id, limit=300)
     deadlines = _case_deadlines(session, [c.id for c in rows])
     now = clock_now()
     cases = [case_out(c, deadlines[c.id], now) for c in rows]
@@ -158,14 +153,7 @@ def notifications_page(
         return _to_login(request)
 
     def latest(*statuses: str, limit: int = 100) -> list[Notification]:
-        return list(
-            session.scalars(
-                select(Notification)
-                .where(Notification.status.in_(statuses))
-                .order_by(Notification.id.desc())
-                .limit(limit)
-            )
-        )
+        return Q.notifications(session, statuses=statuses, limit=limit)
 
     now = clock_now()
     silences = [
@@ -174,7 +162,7 @@ def notifications_page(
             "active": as_utc(s.starts_at) <= now < as_utc(s.ends_at),
             "over": as_utc(s.ends_at) <= now,
         }
-        for s in session.scalars(select(Silence).order_by(Silence.ends_at.desc()).limit(200))
+        for s in Q.silences(session, limit=200)
     ]
     return _page(
         request,
@@ -208,11 +196,7 @@ def reports_page(
             .limit(60)
         )
     )
-    releases = list(
-        session.scalars(
-            select(Release).order_by(Release.published_at.desc().nulls_last(), Release.id.desc()).limit(60)
-        )
-    )
+    releases = Q.releases(session, limit=60)
     return _page(
         request,
         who,
