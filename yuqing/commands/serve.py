@@ -39,13 +39,20 @@ def register(app: typer.Typer) -> None:
         keep: bool = typer.Option(False, help="Keep the demo database of the last run."),
     ) -> None:
         """Start the demo world and the whole service on it (a fresh SQLite database)."""
+        from pydantic import ValidationError
+
         from yuqing.demo_launcher import DemoOptions, run_demo
         from yuqing.service import configure_logging
 
         configure_logging()
-        run_demo(
-            DemoOptions(
-                port=port, world_port=world_port, speed=speed, crawl_interval=crawl_interval,
-                job_interval=job_interval, database_url=database_url or None, keep=keep,
+        try:
+            run_demo(
+                DemoOptions(
+                    port=port, world_port=world_port, speed=speed, crawl_interval=crawl_interval,
+                    job_interval=job_interval, database_url=database_url or None, keep=keep,
+                )
             )
-        )
+        except ValidationError as exc:
+            for err in exc.errors():
+                typer.echo(f"配置错误，拒绝启动：{str(err['msg']).removeprefix('Value error, ')}", err=True)
+            raise typer.Exit(2) from exc
