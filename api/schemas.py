@@ -1,4 +1,4 @@
-"""Response and request bodies of the REST API. Times are ISO 8601 strings in +08:00.
+"""Response and request bodies of the REST API. Times are datetimes, shown in +08:00 (Beijing).
 
 Every request field is bounded (text lengths, integer ranges, list sizes, time ranges), so bad
 input is a 422 naming the field, never a database error.
@@ -10,11 +10,27 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
-from yuqing.clock import SHANGHAI
+from yuqing.clock import SHANGHAI, local_iso
 
-Time = str  # ISO 8601 with the +08:00 offset (yuqing.clock.local_iso)
+
+def _shown(value: datetime) -> str:
+    shown = local_iso(value)
+    assert shown is not None
+    return shown
+
+
+# A time in a response: a datetime, written as ISO 8601 in Beijing time (+08:00) by local_iso.
+Time = Annotated[datetime, PlainSerializer(_shown, return_type=str)]
 
 MAX_ID = 2**31 - 1  # 32-bit integer columns
 EARLIEST, LATEST = 1970, 2100  # the years a time or a date may fall in

@@ -7,7 +7,7 @@ Changes go through /api/v1 from api/static/office.js with the X-Yuqing-Request h
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -58,13 +58,14 @@ def short_time(value: datetime | str | None) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M")
 
 
-def _urgency(case: S.CaseOut) -> tuple[int, str]:
-    """Open cases first, the nearest due first; answered ones after in their order (newest first).
+LAST = datetime.max.replace(tzinfo=UTC)
 
-    Due times are all +08:00 ISO strings, so they sort as text."""
+
+def _urgency(case: S.CaseOut) -> tuple[int, datetime | str]:
+    """Open cases first, the nearest due first; answered ones after in their order (newest first)."""
     if case.status != "open":
         return (1, "")
-    return (0, min((d.due_at for d in case.deadlines), default="9999"))
+    return (0, min((d.due_at for d in case.deadlines), default=LAST))
 
 
 def _page(request: Request, who: Principal, name: str, **context: object) -> HTMLResponse:
