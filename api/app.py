@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import OperationalError
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import make_engine
 from store.db import session_factory as make_session_factory
-from yuqing.config import Settings
+from yuqing.config import Settings, weak_secret
 
-from .deps import database_unavailable
+from .deps import MaybeUser, database_unavailable
+from .handlers import SecurityHeaders, register_handlers
 from .live_bus import LiveBus
 from .routes import (
+    admin,
     cases,
     holidays,
     incident_views,
@@ -44,6 +47,43 @@ HERE = Path(__file__).parent
 DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))  # Swagger UI and ReDoc, no CDN
 
 
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {"detail": {}, "errors": {"type": "array"}},
+            "required": ["detail"],
+        }}},
+    }
+
+
+# Documented on every operation, so the schema says what a client may receive.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("请求体无法解析"),
+    401: _error("未登录或凭据无效"),
+    403: _error("无权执行（角色、令牌权限或缺少防跨站请求头）"),
+    404: _error("对象不存在"),
+    409: _error("当前状态不允许此操作"),
+    413: _error("请求体过大"),
+    422: _error("输入有误：指出字段与原因"),
+    429: _error("登录失败次数过多，暂时锁定"),
+}
+
+# Swagger UI and ReDoc from local files, started without inline script (CSP script-src 'self').
+DOCS_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · 文档</title>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"><link rel="icon" href="/docs-assets/favicon.png">
+</head><body><div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/swagger-init.js"></script>
+</body></html>"""
+REDOC_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="icon" href="/docs-assets/favicon.png"></head>
+<body><redoc spec-url="/openapi.json"></redoc><script src="/docs-assets/redoc.standalone.js"></script>
+</body></html>"""
+
+
 def create_app(
     settings: Settings,
     session_factory: sessionmaker[Session] | None = None,
@@ -55,7 +95,10 @@ def create_app(
 
     Streams poll every `stream_interval_s` on SQLite; where a live bus wakes them (PostgreSQL
     LISTEN/NOTIFY or Redis, see `api.live_bus`) they poll on each wake-up and every
-    `stream_backstop_s` in case a wake-up was lost."""
+    `stream_backstop_s` in case a wake-up was lost. Refuses to start in production with a weak secret
+    key (Settings refuses it too; this also covers settings built without validation)."""
+    if settings.production and weak_secret(settings.secret_key):
+        raise RuntimeError("生产环境必须设置足够强的 YUQING_SECRET_KEY，服务拒绝启动")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,8 +111,12 @@ def create_app(
         version="1",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
         description="统计局舆情监测、研判与回应。时间均为北京时间（+08:00）。认证：会话或 Bearer 令牌。",
+        responses=COMMON_RESPONSES,
     )
+    register_handlers(app)
+    app.add_middleware(SecurityHeaders, production=settings.production)
     app.state.settings = settings
     app.state.session_factory = session_factory or make_session_factory(
         make_engine(settings.database_url), writer=False)
@@ -85,28 +132,27 @@ def create_app(
 
     app.add_exception_handler(OperationalError, database_unavailable)
     routers = (session, incidents, incident_views, mentions, sources, office, cases, holidays, outbox, stream,
-               reports, search, warnings, pages, pages_history, pages_office)  # history before /cases/{id}
+               reports, search, warnings, admin, pages, pages_history, pages_office)  # history first
     for module in routers:
         app.include_router(module.router)
+    app.include_router(admin.pages)
 
-    @app.get("/docs", include_in_schema=False)
+    def docs_reader(who: MaybeUser) -> None:
+        """In production the schema and its pages need a login; elsewhere they are open."""
+        if settings.production and who is None:
+            raise HTTPException(status_code=401, detail="未登录或凭据无效",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(docs_reader)])
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=[Depends(docs_reader)])
     def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} · 文档",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon.png",
-        )
+        return HTMLResponse(DOCS_PAGE.format(title=escape(app.title)))
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get("/redoc", include_in_schema=False, dependencies=[Depends(docs_reader)])
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=app.title,
-            redoc_js_url="/docs-assets/redoc.standalone.js",
-            redoc_favicon_url="/docs-assets/favicon.png",
-            with_google_fonts=False,
-        )
+        return HTMLResponse(REDOC_PAGE.format(title=escape(app.title)))
 
     return app

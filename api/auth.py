@@ -1,8 +1,9 @@
-"""Users, passwords, API tokens and the signed session cookie.
+"""Users, passwords and API tokens.
 
-Passwords are argon2 hashes; API tokens are random strings of which only the SHA-256 is
-stored (a leaked database leaks no usable token); the dashboard's session cookie is signed
-with settings.secret_key and expires, so it can be verified without a session table.
+Passwords are argon2 hashes and must pass `api.passwords`; API tokens are random strings of which
+only the SHA-256 is stored (a leaked database leaks no usable token), each with a scope, an expiry
+and a revocation. A password change or a deactivation revokes the user's tokens and sessions.
+Dashboard sessions live in `api.sessions`, login throttling in `api.throttle`.
 """
 
 from __future__ import annotations
@@ -13,20 +14,24 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store.models import ApiToken, User
+from store.audit import record
+from store.models import ApiToken, User, WebSession
+from yuqing.clock import as_utc
 from yuqing.clock import now as clock_now
 
-from .audit import record
+from .passwords import DEFAULT_MIN_LENGTH, password_problem
 
 ROLES = ("press", "leader", "analyst", "admin")
 ROLE_NAMES = {"press": "新闻宣传", "leader": "局领导", "analyst": "分析研判", "admin": "管理员"}
-SESSION_COOKIE = "yuqing_session"
-SESSION_MAX_AGE_S = 7 * 24 * 3600  # a week: the night shift must not be logged out mid-crisis
+# What a token may do, narrowest first; the owner's role still decides (a read token of an admin reads).
+SCOPES = ("read", "act", "admin")
+SCOPE_NAMES = {"read": "只读", "act": "处置", "admin": "管理"}
 TOKEN_PREFIX = "yq_"
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
 
 _hasher = PasswordHasher()
 
@@ -50,6 +55,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def check_password(password: str, username: str, min_length: int = DEFAULT_MIN_LENGTH) -> None:
+    problem = password_problem(password, username=username, min_length=min_length)
+    if problem:
+        raise AuthError(problem)
+
+
 def create_user(
     session: Session,
     *,
@@ -58,20 +69,26 @@ def create_user(
     role: str,
     display_name: str | None = None,
     actor: str = "system",
+    min_password_length: int = DEFAULT_MIN_LENGTH,
+    weak_password_ok: bool = False,
 ) -> User:
-    """Add a user (flushes, does not commit). Refuses unknown roles, empty passwords, taken names."""
+    """Add a user (flushes, does not commit). Refuses unknown roles, weak passwords, taken names.
+
+    `weak_password_ok` is for `ensure_user` only (the development demo and test fixtures)."""
     username = username.strip()
-    if not username:
-        raise AuthError("用户名不能为空")
+    if not username or len(username) > 100:
+        raise AuthError("用户名不能为空，且不超过 100 个字符")
     if role not in ROLES:
         raise AuthError(f"未知角色 {role!r}，应为 {'、'.join(ROLES)}")
     if not password:
         raise AuthError("密码不能为空")
+    if not weak_password_ok:
+        check_password(password, username, min_password_length)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise AuthError(f"用户 {username} 已存在")
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=(display_name or username)[:100],
         password_hash=hash_password(password),
         role=role,
         active=True,
@@ -79,19 +96,17 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        action="user.create",
-        target=f"user:{user.id}",
-        data={"username": username, "role": role},
-    )
+    record(session, actor=actor, action="user.create", target=f"user:{user.id}",
+           after={"username": username, "role": role, "active": True})
     return user
 
 
 def ensure_user(session: Session, username: str, password: str, role: str, display_name: str) -> User:
     """The user `username`, created with this password and role if missing (existing users are
-    left as they are). Flushes; the caller commits. Used by the development demo."""
+    left as they are). Flushes; the caller commits.
+
+    The documented exception to the password policy: used only by the development demo
+    (`demo` / `demo`, and `yuqing demo` refuses to run in production) and by test fixtures."""
     user = session.scalar(select(User).where(User.username == username))
     if user is not None:
         return user
@@ -101,18 +116,62 @@ def ensure_user(session: Session, username: str, password: str, role: str, displ
         password=password,
         role=role,
         display_name=display_name,
-        actor="system:demo",
+        actor="system",
+        weak_password_ok=True,
     )
 
 
-def set_password(session: Session, *, username: str, password: str, actor: str) -> User:
+def _user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise AuthError(f"用户 {username} 不存在")
-    if not password:
-        raise AuthError("密码不能为空")
+    return user
+
+
+def revoke_credentials(
+    session: Session, user: User, *, actor: str, now: datetime | None = None
+) -> tuple[int, int]:
+    """End every session and revoke every token of `user`; returns (sessions, tokens) ended."""
+    at = now or clock_now()
+    sessions = session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user.id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=at)
+    ).rowcount
+    tokens = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=at, revoked_by=actor[:100])
+    ).rowcount
+    return int(sessions or 0), int(tokens or 0)
+
+
+def set_password(
+    session: Session, *, username: str, password: str, actor: str,
+    min_password_length: int = DEFAULT_MIN_LENGTH,
+) -> User:
+    """New password; every session and token of the user ends (they may be what leaked)."""
+    user = _user(session, username)
+    check_password(password, user.username, min_password_length)
     user.password_hash = hash_password(password)
-    record(session, actor=actor, action="user.password", target=f"user:{user.id}", data={})
+    ended, revoked = revoke_credentials(session, user, actor=actor)
+    record(session, actor=actor, action="user.password", target=f"user:{user.id}",
+           data={"sessions_ended": ended, "tokens_revoked": revoked})
+    session.flush()
+    return user
+
+
+def set_active(session: Session, *, username: str, active: bool, actor: str) -> User:
+    """Deactivate (ending every session and token) or reactivate a user."""
+    user = _user(session, username)
+    before = user.active
+    user.active = active
+    data = {}
+    if not active:
+        ended, revoked = revoke_credentials(session, user, actor=actor)
+        data = {"sessions_ended": ended, "tokens_revoked": revoked}
+    record(session, actor=actor, action="user.active", target=f"user:{user.id}",
+           before={"active": before}, after={"active": active}, data=data)
     session.flush()
     return user
 
@@ -130,58 +189,91 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def create_token(session: Session, *, user: User, name: str, actor: str) -> str:
+def create_token(
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    actor: str,
+    scope: str = "act",
+    days: int | None = DEFAULT_TOKEN_DAYS,
+    now: datetime | None = None,
+) -> str:
     """A new API token for `user`; returns the plain token (shown once, stored only hashed)."""
+    return new_token(session, user=user, name=name, actor=actor, scope=scope, days=days, now=now)[0]
+
+
+def new_token(
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    actor: str,
+    scope: str = "act",
+    days: int | None = DEFAULT_TOKEN_DAYS,
+    now: datetime | None = None,
+) -> tuple[str, ApiToken]:
+    """The plain token and its row. Expires after `days` (1 to 365); flushes, audited."""
+    if scope not in SCOPES:
+        raise AuthError(f"未知令牌权限 {scope!r}，应为 {'、'.join(SCOPES)}")
+    if days is None or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AuthError(f"令牌有效期应为 1 至 {MAX_TOKEN_DAYS} 天")
+    at = now or clock_now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            user_id=user.id, name=name[:100] or "token", token_hash=hash_token(token), created_at=clock_now()
-        )
+    row = ApiToken(
+        user_id=user.id, name=(name or "token")[:100], token_hash=hash_token(token), scope=scope,
+        created_at=at, expires_at=at + timedelta(days=days),
     )
+    session.add(row)
     session.flush()
-    record(session, actor=actor, action="token.create", target=f"user:{user.id}", data={"name": name})
-    return token
+    record(session, actor=actor, action="token.create", target=f"token:{row.id}",
+           after={"user": user.username, "name": row.name, "scope": scope, "expires_at": row.expires_at})
+    return token, row
 
 
+def revoke_token(session: Session, *, token_id: int, actor: str, now: datetime | None = None) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise AuthError(f"令牌 {token_id} 不存在")
+    if row.revoked_at is None:
+        row.revoked_at, row.revoked_by = now or clock_now(), actor[:100]
+        record(session, actor=actor, action="token.revoke", target=f"token:{row.id}",
+               before={"revoked": False}, after={"revoked": True}, data={"name": row.name})
+        session.flush()
+    return row
+
+
+def token_state(row: ApiToken, now: datetime) -> str:
+    """active | expired | revoked."""
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at is not None and as_utc(row.expires_at) <= now:
+        return "expired"
+    return "active"
+
+
+TOKEN_STATE_NAMES = {"active": "有效", "expired": "已过期", "revoked": "已吊销"}
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
-    """The active owner of a Bearer token, or None; notes when the token was last used."""
-    if not token.startswith(TOKEN_PREFIX):
+def token_for(session: Session, token: str, *, now: datetime | None = None) -> tuple[User, ApiToken] | None:
+    """The active owner of a live Bearer token and the token row, or None; notes the last use."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None:
+    at = now or clock_now()
+    if row is None or token_state(row, at) != "active":
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    at = now or clock_now()
     # Noted at most once a minute: a script polling every second must not turn every read
     # into a write (on SQLite each write contends with the crawler and the worker).
-    if row.last_used_at is None or at - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
+    if row.last_used_at is None or at - as_utc(row.last_used_at) >= TOKEN_TOUCH_INTERVAL:
         row.last_used_at = at
-    return user
+    return user, row
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="yuqing-session")
-
-
-def sign_session(secret_key: str, user: User) -> str:
-    """Cookie value naming the user; carries a piece of the password hash so that changing the
-    password logs out every browser."""
-    return _serializer(secret_key).dumps({"uid": user.id, "pw": user.password_hash[-12:]})
-
-
-def user_for_session(session: Session, secret_key: str, cookie: str) -> User | None:
-    try:
-        data = _serializer(secret_key).loads(cookie, max_age=SESSION_MAX_AGE_S)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict):
-        return None
-    user = session.get(User, data.get("uid"))
-    if user is None or not user.active or user.password_hash[-12:] != data.get("pw"):
-        return None
-    return user
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    found = token_for(session, token, now=now)
+    return None if found is None else found[0]

@@ -1,6 +1,8 @@
-"""Request dependencies: a database session per request, the current user, role checks.
+"""Request dependencies: a database session per request, the current user, role and scope checks,
+and the annotated types routes declare them with (`SessionDep`, `CurrentUser`, `IncidentInPath`…).
 
-A browser authenticates with the signed session cookie, a script with `Authorization: Bearer`.
+A browser authenticates with the session cookie (a server-side session, api/sessions.py), a script
+with `Authorization: Bearer` (a token whose scope caps what the owner's role allows).
 Cookie-authenticated changes must also carry the `X-Yuqing-Request` header: a cross-site form
 cannot set it, so a hostile page cannot act with the duty officer's cookie (CSRF).
 """
@@ -10,22 +12,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import writer_bind
-from store.models import User
+from store.models import Incident, User
+from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
-from .auth import SESSION_COOKIE, user_for_session, user_for_token
+from .auth import SCOPES, token_for
+from .sessions import SESSION_COOKIE, session_user
 
 log = logging.getLogger("yuqing.api")
 
 CSRF_HEADER = "X-Yuqing-Request"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns; a larger one is a 422, never a database error
 
 
 def get_settings(request: Request) -> Settings:
@@ -58,12 +64,17 @@ def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
                         content={"detail": "数据库繁忙或暂时不可用，本次操作未保存，请稍后重试"})
 
 
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: the user and how they proved it."""
+    """Who is asking: the user, how they proved it, and what that credential may do."""
 
     user: User
     via: str  # "cookie" | "token"
+    scope: str = "admin"  # a browser session may do all the role allows; a token its scope
 
     @property
     def name(self) -> str:
@@ -74,45 +85,63 @@ class Principal:
         return self.user.role
 
 
-def optional_principal(request: Request, session: Session = Depends(get_session)) -> Principal | None:
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def optional_principal(request: Request, session: SessionDep) -> Principal | None:
     header = request.headers.get("authorization", "")
+    now = clock_now()
     if header.lower().startswith("bearer "):
-        user = user_for_token(session, header[7:].strip())
-        if user is None:
+        found = token_for(session, header[7:].strip(), now=now)
+        if found is None:
             return None
         try:
             session.commit()  # last_used_at: best effort, never worth failing the request for
         except OperationalError:
             session.rollback()
             log.warning("could not note when an API token was last used (database busy)")
-        return Principal(user, "token")
+        return Principal(found[0], "token", found[1].scope)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        user = user_for_session(session, request.app.state.settings.secret_key, cookie)
-        # End the read: the SSE stream keeps this session until the browser leaves.
-        session.commit()
+        settings: Settings = request.app.state.settings
+        user = session_user(session, secret_key=settings.secret_key, cookie=cookie, config=settings.auth,
+                            now=now)
+        try:
+            # Ends the read (the SSE stream keeps this session until the browser leaves) and
+            # writes last_seen_at when it moved.
+            session.commit()
+        except OperationalError:
+            session.rollback()
+            log.warning("could not note when a session was last seen (database busy)")
         if user is not None:
             return Principal(user, "cookie")
     return None
 
 
 def current_principal(
-    request: Request, principal: Principal | None = Depends(optional_principal)
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> Principal:
     if principal is None:
         raise HTTPException(
             status_code=401, detail="未登录或凭据无效", headers={"WWW-Authenticate": "Bearer"}
         )
-    if (
-        principal.via == "cookie"
-        and request.method not in SAFE_METHODS
-        and not request.headers.get(CSRF_HEADER)
-    ):
-        raise HTTPException(status_code=403, detail=f"缺少请求头 {CSRF_HEADER}（防跨站请求伪造）")
+    if request.method not in SAFE_METHODS:
+        if principal.via == "cookie" and not request.headers.get(CSRF_HEADER):
+            raise HTTPException(status_code=403, detail=f"缺少请求头 {CSRF_HEADER}（防跨站请求伪造）")
+        if principal.scope == "read":
+            raise HTTPException(status_code=403, detail="该令牌为只读权限，不能执行更改")
     return principal
 
 
-# Who may change what. Everyone signed in may read.
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
+
+
+# Who may do what (besides reading, which every signed-in user may). Decided with the rules in mind:
+# escalation to leadership exists so the press office cannot hide a breach, so only a leader or an
+# administrator may mute it; an archived briefing is the record leadership read, so only the press
+# office (which issues it) or an administrator may regenerate it, and that is audited.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "incident.handle": frozenset({"press", "leader", "admin"}),  # acknowledge, status, assign, note, action
     "incident.regrade": frozenset({"press", "leader", "admin"}),
@@ -126,16 +155,48 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.generate": frozenset({"press", "admin"}),  # archive a new version of a report (issue 14)
     "plan.edit": frozenset({"press", "analyst", "admin"}),  # a release's 预案 and its 解读 record
     "plan.approve": frozenset({"leader", "admin"}),
+    "silence.leadership": frozenset({"leader", "admin"}),  # a silence that could mute leadership notices
+    "notification.retry": frozenset({"press", "leader", "admin"}),
+    "briefing.generate": frozenset({"press", "admin"}),
+    "audit.read": frozenset({"leader", "admin"}),
+    "user.manage": frozenset({"admin"}),
 }
+# The token scope a permission needs beyond its role (default: "act").
+PERMISSION_SCOPE: dict[str, str] = {"audit.read": "read", "user.manage": "admin"}
+
+
+def allowed(principal: Principal, permission: str) -> bool:
+    need = PERMISSION_SCOPE.get(permission, "act")
+    return principal.role in PERMISSIONS[permission] and SCOPES.index(principal.scope) >= SCOPES.index(need)
 
 
 def require(permission: str) -> Callable[..., Principal]:
-    """Dependency: the current principal, refused with 403 unless its role holds `permission`."""
-    allowed = PERMISSIONS[permission]
+    """Dependency: the current principal, refused with 403 unless its role (and token scope)
+    holds `permission`."""
 
-    def check(principal: Principal = Depends(current_principal)) -> Principal:
-        if principal.role not in allowed:
+    def check(principal: CurrentUser) -> Principal:
+        if principal.role not in PERMISSIONS[permission]:
             raise HTTPException(status_code=403, detail="当前角色无权执行此操作")
+        if not allowed(principal, permission):
+            raise HTTPException(status_code=403, detail="该令牌的权限范围不足")
         return principal
 
     return check
+
+
+def Allowed(permission: str) -> type[Principal]:
+    """`who: Allowed("case.manage")`: the current principal holding `permission`."""
+    return Annotated[Principal, Depends(require(permission))]  # type: ignore[return-value]
+
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+
+
+def incident_in_path(incident_id: IdPath, session: SessionDep) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise HTTPException(status_code=404, detail=f"事件 {incident_id} 不存在")
+    return incident
+
+
+IncidentInPath = Annotated[Incident, Depends(incident_in_path)]

@@ -1,12 +1,78 @@
-"""Response and request bodies of the REST API. Times are ISO 8601 strings in +08:00."""
+"""Response and request bodies of the REST API. Times are datetimes, shown in +08:00 (Beijing).
+
+Every request field is bounded (text lengths, integer ranges, list sizes, time ranges), so bad
+input is a 422 naming the field, never a database error.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
-Time = str  # ISO 8601 with the +08:00 offset (yuqing.clock.local_iso)
+from yuqing.clock import SHANGHAI, local_iso
+
+
+def _shown(value: datetime) -> str:
+    shown = local_iso(value)
+    assert shown is not None
+    return shown
+
+
+# A time in a response: a datetime, written as ISO 8601 in Beijing time (+08:00) by local_iso.
+Time = Annotated[datetime, PlainSerializer(_shown, return_type=str)]
+
+MAX_ID = 2**31 - 1  # 32-bit integer columns
+EARLIEST, LATEST = 1970, 2100  # the years a time or a date may fall in
+
+
+def _beijing_utc(value: datetime) -> datetime:
+    """Naive times are Beijing time; the result is aware UTC. Years outside 1970–2100 are refused
+    before any arithmetic (0001-01-01 in +08:00 has no UTC value)."""
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"时间超出范围（{EARLIEST} 至 {LATEST} 年）")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=SHANGHAI)
+    return value.astimezone(UTC)
+
+
+def _not_a_number(value: Any) -> Any:
+    """Times are ISO 8601 text: a bare number (which pydantic would read as a Unix timestamp) is refused."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        raise ValueError("无法识别的时间，请用 ISO 8601，如 2026-11-10T09:30")
+    return value
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _in_range(value: date) -> date:
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"日期超出范围（{EARLIEST} 至 {LATEST} 年）")
+    return value
+
+
+# A time from a user: ISO 8601, without an offset read as Beijing time; aware UTC once validated.
+LocalTime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_beijing_utc)]
+Day = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_in_range)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]  # a status, grade, kind… code
+
+
+class Input(BaseModel):
+    """Request bodies refuse unknown fields (a typo is an error, not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Health(BaseModel):
@@ -17,12 +83,30 @@ class Health(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
+    scope: str = "read"
+    expires_at: Time | None = None
 
 
-class Credentials(BaseModel):
-    username: str
-    password: str
-    token_name: str | None = None
+class Credentials(Input):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    token_name: str | None = Field(None, max_length=100, description="令牌用途")
+    scope: Literal["read", "act", "admin"] = Field("read", description="read 只读、act 处置、admin 管理")
+    expires_in_days: int = Field(90, ge=1, le=365, description="有效天数")
+
+
+class TokenInfo(BaseModel):
+    id: int
+    user: str
+    name: str
+    scope: str
+    scope_label: str
+    created_at: Time
+    expires_at: Time | None
+    last_used_at: Time | None
+    revoked_at: Time | None
+    state: str
+    state_label: str
 
 
 class Me(BaseModel):
@@ -274,68 +358,78 @@ class AuditOut(BaseModel):
     data: dict[str, Any]
 
 
+class AuditOutFull(AuditOut):
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 # ---- request bodies -------------------------------------------------------------------------
 
 
-class IncidentCreate(BaseModel):
+class IncidentCreate(Input):
     title: str = Field(min_length=1, max_length=500)
-    grade: str
-    category: str = "other"
-    summary: str | None = None
-    mention_ids: list[int] = Field(default_factory=list)
-    release_id: int | None = None
+    grade: Code
+    category: Code = "other"
+    summary: str | None = Field(None, max_length=5000)
+    mention_ids: list[Id] = Field(default_factory=list, max_length=1000)
+    release_id: Id | None = None
 
 
-class StatusChange(BaseModel):
-    status: str
-    note: str | None = None
+class StatusChange(Input):
+    status: Code
+    note: str | None = Field(None, max_length=2000)
 
 
-class GradeChange(BaseModel):
-    grade: str
-    reason: str = Field(min_length=1)
+class GradeChange(Input):
+    grade: Code
+    reason: str = Field(min_length=1, max_length=2000)
 
 
-class Assignment(BaseModel):
+class Assignment(Input):
     owner: str = Field(min_length=1, max_length=100)
 
 
-class NoteIn(BaseModel):
+class NoteIn(Input):
     message: str = Field(min_length=1, max_length=10000)
 
 
-class ActionIn(BaseModel):
-    kind: str
-    at: str = Field(description="ISO 8601；不带时区时按北京时间理解")
-    evidence_url: str | None = None
-    place: str | None = None
-    description: str | None = None
+class ActionIn(Input):
+    kind: Code
+    at: LocalTime = Field(description="ISO 8601；不带时区时按北京时间理解")
+    evidence_url: str | None = Field(None, max_length=2000)
+    place: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=10000)
 
 
-class WaiveIn(BaseModel):
-    reason: str = Field(min_length=1)
+class WaiveIn(Input):
+    reason: str = Field(min_length=1, max_length=2000)
 
 
-class RelabelIn(BaseModel):
-    label: str
+class RelabelIn(Input):
+    label: Literal["negative", "neutral", "positive"]
 
 
-class CaseCreate(BaseModel):
-    kind: str
-    title: str = Field(min_length=1)
-    received_at: str = Field(description="ISO 8601；不带时区时按北京时间理解")
+class CaseCreate(Input):
+    kind: Code
+    title: str = Field(min_length=1, max_length=500)
+    received_at: LocalTime = Field(description="ISO 8601；不带时区时按北京时间理解")
     complex: bool = False
-    body: str | None = None
-    channel: str | None = None
-    contact: str | None = None
-    external_ref: str | None = None
+    body: str | None = Field(None, max_length=20000)
+    channel: str | None = Field(None, max_length=100)
+    contact: str | None = Field(None, max_length=200)
+    external_ref: str | None = Field(None, max_length=200)
 
 
-class SilenceCreate(BaseModel):
-    matcher: dict[str, Any]
-    starts_at: str
-    ends_at: str
-    reason: str = Field(min_length=1)
+MatcherValue = (
+    Annotated[str, StringConstraints(max_length=200)] | Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)]
+)
+
+
+class SilenceCreate(Input):
+    matcher: dict[Code, MatcherValue] = Field(max_length=12)  # empty: refused by the service (409)
+    starts_at: LocalTime
+    ends_at: LocalTime
+    reason: str = Field(min_length=1, max_length=1000)
 
 
 class OffTopicOut(BaseModel):

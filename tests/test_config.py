@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from yuqing.config import DEV_SECRET, Settings
+from yuqing.config import Settings
 from yuqing.demo_launcher import demo_sources
 
 
@@ -48,7 +48,10 @@ def test_file_overrides_defaults_and_environment_overrides_file(
 def test_production_refuses_the_development_secret(config_file: Path) -> None:
     with pytest.raises(ValueError, match="YUQING_SECRET_KEY"):
         Settings(env="production")
-    assert Settings(env="production", secret_key="s" * 32).secret_key != DEV_SECRET
+    with pytest.raises(ValueError, match="YUQING_SECRET_KEY"):
+        Settings(env="production", secret_key="s" * 40)  # long but one character repeated
+    strong = "k3Y-9fQ2_zL8wPx1VbN7cR4tH6mJ0sDe"
+    assert Settings(env="production", secret_key=strong).secret_key == strong
 
 
 def test_unknown_source_is_a_clear_error(config_file: Path) -> None:

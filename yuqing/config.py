@@ -281,6 +281,29 @@ class ReportsConfig(BaseModel):
     units: dict[str, str] = Field(default_factory=dict)  # person → unit for 考核 (张三 = "新闻处")
 
 
+class AuthConfig(BaseModel):
+    """Logins, sessions and tokens (see api/sessions.py, api/throttle.py, api/auth.py)."""
+
+    session_idle_minutes: int = 240  # a board left alone this long asks for the password again
+    session_absolute_hours: int = 24  # whatever the activity: longer than any duty shift
+    token_default_days: int = 90
+    token_max_days: int = 365
+    account_free_failures: int = 5  # wrong passwords for one account before it is locked
+    address_free_failures: int = 20  # from one address (an office shares one NAT address)
+    lockout_base_seconds: int = 30  # doubles with every further failure
+    lockout_max_seconds: int = 900
+    failure_window_minutes: int = 60  # failures older than this are forgotten
+    min_password_length: int = 10
+
+
+MIN_SECRET_LENGTH = 32
+
+
+def weak_secret(secret: str) -> bool:
+    """Too short, the development default, or a few characters repeated (e.g. "a" * 40)."""
+    return secret == DEV_SECRET or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 8
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="YUQING_",
@@ -308,6 +331,7 @@ class Settings(BaseSettings):
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    auth: AuthConfig = Field(default_factory=AuthConfig)
 
     @classmethod
     def settings_customise_sources(
@@ -324,9 +348,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
-        if self.env == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("YUQING_SECRET_KEY must be set in production")
+        if self.env == "production" and weak_secret(self.secret_key):
+            raise ValueError(
+                f"生产环境必须设置足够强的 YUQING_SECRET_KEY（至少 {MIN_SECRET_LENGTH} 个字符、"
+                "不少于 8 种字符，不能用开发默认值）；"
+                "可用 python -c \"import secrets; print(secrets.token_urlsafe(48))\" 生成"
+            )
         return self
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

@@ -91,6 +91,11 @@ def run_demo(opts: DemoOptions) -> None:
         os.environ["YUQING_DATABASE_URL"] = opts.database_url
     get_settings.cache_clear()
     settings = get_settings()
+    if settings.env != "development":
+        # The demo account demo/demo is the one documented exception to the password policy
+        # (api/passwords.py): it may exist only in the development environment.
+        raise SystemExit("演示只能在开发环境（YUQING_ENV=development）运行："
+                         "演示账号 demo/demo 不符合密码要求")
     if settings.database_url.startswith("sqlite:///") and not opts.keep:
         _fresh_sqlite(settings.database_url)
 

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
 from alerts.holidays import load_calendar
+from store.audit import record
 from store.models import HolidaySchedule
 from yuqing.clock import local_iso, to_local
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
-from ..audit import record
 from ..deps import Principal, current_principal, get_session, get_settings, require
 
 router = APIRouter(prefix="/api/v1", tags=["holidays"])

@@ -1,96 +1,82 @@
-"""Incidents (事件): the board's list, one incident's detail, and every change via alerts.service."""
+"""Incidents (事件): the board's list, one incident's detail, and every change via alerts.service.
+
+Refusals of the service (NotFound, InvalidTransition, bad values) become HTTP errors through the
+handlers registered once in api/handlers.py; every change is audited with before and after.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import func, or_, select
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import service
 from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from analysis.authority import response_candidates
-from store.models import Action, Deadline, Incident, IncidentEvent, IncidentMention, Mention, Release
+from store import queries as Q
+from store.audit import record
+from store.models import Deadline, Incident, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 
 from .. import schemas as S
-from ..audit import record
-from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..deps import (
+    Allowed,
+    CurrentUser,
+    IdPath,
+    IncidentInPath,
+    Principal,
+    SessionDep,
+    SettingsDep,
+)
 from ..present import action_out, event_out, incident_fields, mention_out, parse_local, urgency_key
-from ..service_calls import record_response, refusals_as_http
+from ..service_calls import record_response
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
-
-
-def _deadlines_by_incident(session: Session, ids: list[int]) -> dict[int, list[Deadline]]:
-    out: dict[int, list[Deadline]] = {i: [] for i in ids}
-    if ids:
-        for d in session.scalars(select(Deadline).where(Deadline.incident_id.in_(ids))):
-            out[d.incident_id].append(d)  # type: ignore[index]
-    return out
-
-
-def _releases(session: Session, ids: set[int]) -> dict[int, Release]:
-    if not ids:
-        return {}
-    return {r.id: r for r in session.scalars(select(Release).where(Release.id.in_(ids)))}
-
-
-def _get(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise HTTPException(status_code=404, detail=f"事件 {incident_id} 不存在")
-    return incident
 
 
 def incident_out(session: Session, incident: Incident) -> S.IncidentOut:
     now = clock_now()
     release = session.get(Release, incident.release_id) if incident.release_id else None
-    deadlines = _deadlines_by_incident(session, [incident.id])[incident.id]
+    deadlines = Q.deadlines_of(session, incident_ids=[incident.id])[incident.id]
     return S.IncidentOut(**incident_fields(incident, release, deadlines, now))
 
 
+def _state(incident: Incident) -> dict[str, Any]:
+    """The fields a change may touch, for the audit log's before and after."""
+    return {"status": incident.status, "grade": incident.grade, "owner": incident.owner,
+            "acknowledged_at": incident.acknowledged_at, "closed_at": incident.closed_at}
+
+
+Handler = Allowed("incident.handle")
+
 @router.get("", response_model=list[S.IncidentOut], summary="事件列表（默认未关闭，按紧急程度排序）")
 def list_incidents(
-    status: list[str] | None = Query(None, description="状态，可多选；默认全部未关闭"),
-    grade: list[str] | None = Query(None),
-    category: str | None = None,
+    _: CurrentUser,
+    session: SessionDep,
+    status: list[S.Code] = Query([], description="状态，可多选；默认全部未关闭", max_length=20),
+    grade: list[S.Code] = Query([], max_length=10),
+    category: str | None = Query(None, max_length=40),
     include_closed: bool = False,
     q: str | None = Query(None, max_length=100, description="标题或摘要包含的文字"),
     opened_since: str | None = Query(None, max_length=40, description="发现时间起（北京时间，含）"),
     opened_until: str | None = Query(None, max_length=40, description="发现时间止（北京时间，不含）"),
     limit: int = Query(200, ge=1, le=1000),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[S.IncidentOut]:
-    query = select(Incident)
-    if status:
-        query = query.where(Incident.status.in_(status))
-    elif not include_closed:
-        query = query.where(Incident.status != "closed")
-    if grade:
-        query = query.where(Incident.grade.in_(grade))
-    if category:
-        query = query.where(Incident.category == category)
-    if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(Incident.title.ilike(like, escape="\\"), Incident.summary.ilike(like, escape="\\"))
-        )
-    for value, name, op in ((opened_since, "opened_since", "ge"), (opened_until, "opened_until", "lt")):
+    bounds = {}
+    for value, name in ((opened_since, "opened_since"), (opened_until, "opened_until")):
         if value:
             try:
-                at = parse_local(value)
+                bounds[name] = parse_local(value)
             except ValueError as exc:
                 raise HTTPException(status_code=422, detail=f"{name}：{exc}") from exc
-            query = query.where(Incident.opened_at >= at if op == "ge" else Incident.opened_at < at)
-    incidents = list(session.scalars(query.order_by(Incident.opened_at.desc()).limit(limit)))
+    incidents = Q.incidents(session, status=status, grade=grade, category=category,
+                            include_closed=include_closed, limit=limit, text=q, **bounds)
     now = clock_now()
-    deadlines = _deadlines_by_incident(session, [i.id for i in incidents])
-    releases = _releases(session, {i.release_id for i in incidents if i.release_id})
+    deadlines = Q.deadlines_of(session, incident_ids=[i.id for i in incidents])
+    releases = Q.releases_by_id(session, {i.release_id for i in incidents if i.release_id})
     incidents.sort(key=lambda i: (i.status == "closed", *urgency_key(i.grade, deadlines[i.id], now), -i.risk))
     return [
         S.IncidentOut(**incident_fields(i, releases.get(i.release_id or 0), deadlines[i.id], now))
@@ -100,93 +86,52 @@ def list_incidents(
 
 @router.post("", response_model=S.IncidentOut, status_code=201, summary="手动立案")
 def open_incident(
-    body: S.IncidentCreate,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-    settings: Settings = Depends(get_settings),
+    who: Handler, body: S.IncidentCreate, session: SessionDep, settings: SettingsDep
 ) -> S.IncidentOut:
-    with refusals_as_http():
-        incident = service.open_incident(
-            session,
-            title=body.title,
-            grade=body.grade,
-            category=body.category,
-            actor=who.name,
-            now=clock_now(),
-            mention_ids=tuple(body.mention_ids),
-            release_id=body.release_id,
-            summary=body.summary,
-            settings=settings,
-        )
-    record(
+    incident = service.open_incident(
         session,
+        title=body.title,
+        grade=body.grade,
+        category=body.category,
         actor=who.name,
-        action="incident.open",
-        target=f"incident:{incident.id}",
-        data=body.model_dump(),
+        now=clock_now(),
+        mention_ids=tuple(body.mention_ids),
+        release_id=body.release_id,
+        summary=body.summary,
+        settings=settings,
     )
+    record(session, actor=who.name, action="incident.open", target=f"incident:{incident.id}",
+           after={**_state(incident), "title": incident.title, "category": incident.category},
+           data={"mention_ids": body.mention_ids, "release_id": body.release_id})
     session.commit()
     return incident_out(session, incident)
 
 
 @router.get("/{incident_id}", response_model=S.IncidentDetail, summary="事件详情：时限、时间线、回应")
-def get_incident(
-    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> S.IncidentDetail:
-    incident = _get(session, incident_id)
+def get_incident(_: CurrentUser, incident: IncidentInPath, session: SessionDep) -> S.IncidentDetail:
     base = incident_out(session, incident)
-    timeline = session.scalars(
-        select(IncidentEvent)
-        .where(IncidentEvent.incident_id == incident_id)
-        .order_by(IncidentEvent.at, IncidentEvent.id)
-    )
-    actions = session.scalars(select(Action).where(Action.incident_id == incident_id).order_by(Action.at))
     return S.IncidentDetail(
         **base.model_dump(),
-        timeline=[event_out(e) for e in timeline],
-        actions=[action_out(a) for a in actions],
+        timeline=[event_out(e) for e in Q.timeline(session, incident.id)],
+        actions=[action_out(a) for a in Q.actions(session, incident.id)],
     )
 
 
 @router.get("/{incident_id}/timeline", response_model=list[S.EventOut], summary="事件时间线")
-def get_timeline(
-    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> list[S.EventOut]:
-    _get(session, incident_id)
-    rows = session.scalars(
-        select(IncidentEvent)
-        .where(IncidentEvent.incident_id == incident_id)
-        .order_by(IncidentEvent.at, IncidentEvent.id)
-    )
-    return [event_out(e) for e in rows]
+def get_timeline(_: CurrentUser, incident: IncidentInPath, session: SessionDep) -> list[S.EventOut]:
+    return [event_out(e) for e in Q.timeline(session, incident.id)]
 
 
 @router.get("/{incident_id}/mentions", response_model=list[S.MentionOut], summary="事件关联的信息")
 def get_mentions(
-    incident_id: int,
-    limit: int = Query(500, ge=1, le=5000),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, incident: IncidentInPath, session: SessionDep, limit: int = Query(500, ge=1, le=5000)
 ) -> list[S.MentionOut]:
-    _get(session, incident_id)
-    rows = session.scalars(
-        select(Mention)
-        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
-        .where(IncidentMention.incident_id == incident_id)
-        .order_by(Mention.published_at.desc(), Mention.id.desc())
-        .limit(limit)
-    )
-    return [mention_out(m) for m in rows]
+    return [mention_out(m) for m in Q.incident_mentions(session, incident.id, limit=limit)]
 
 
 @router.get("/{incident_id}/effect", summary="回应效果：每次回应前后的声量与负面占比")
-def get_effect(
-    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> list[dict[str, Any]]:
-    _get(session, incident_id)
-    with refusals_as_http():
-        rows = service.incident_effect(session, incident_id=incident_id)
-    return [_jsonable(r) for r in rows]
+def get_effect(_: CurrentUser, incident: IncidentInPath, session: SessionDep) -> list[dict[str, Any]]:
+    return [_jsonable(r) for r in service.incident_effect(session, incident_id=incident.id)]
 
 
 def _jsonable(value: Any) -> Any:
@@ -204,94 +149,65 @@ def _jsonable(value: Any) -> Any:
 
 
 def _change(
-    session: Session, who: Principal, action: str, incident_id: int, data: dict[str, Any]
+    session: Session, who: Principal, action: str, incident: Incident, before: dict[str, Any],
+    data: dict[str, Any] | None = None,
 ) -> S.IncidentOut:
-    record(session, actor=who.name, action=action, target=f"incident:{incident_id}", data=data)
+    """Audit the change (only the fields that moved, before and after), commit, answer."""
+    after = _state(incident)
+    changed = [k for k in after if after[k] != before[k]]
+    record(session, actor=who.name, action=action, target=f"incident:{incident.id}",
+           before={k: before[k] for k in changed}, after={k: after[k] for k in changed}, data=data)
     session.commit()
-    return incident_out(session, _get(session, incident_id))
+    return incident_out(session, incident)
 
 
 @router.post("/{incident_id}/acknowledge", response_model=S.IncidentOut, summary="确认（接警）")
-def acknowledge(
-    incident_id: int,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-) -> S.IncidentOut:
-    with refusals_as_http():
-        service.acknowledge(session, incident_id=incident_id, actor=who.name, now=clock_now())
-    return _change(session, who, "incident.acknowledge", incident_id, {})
+def acknowledge(who: Handler, incident: IncidentInPath, session: SessionDep) -> S.IncidentOut:
+    before = _state(incident)
+    service.acknowledge(session, incident_id=incident.id, actor=who.name, now=clock_now())
+    return _change(session, who, "incident.acknowledge", incident, before)
 
 
 @router.post("/{incident_id}/status", response_model=S.IncidentOut, summary="变更状态")
 def change_status(
-    incident_id: int,
-    body: S.StatusChange,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
+    who: Handler, incident: IncidentInPath, body: S.StatusChange, session: SessionDep
 ) -> S.IncidentOut:
-    with refusals_as_http():
-        service.change_status(
-            session,
-            incident_id=incident_id,
-            status=body.status,
-            actor=who.name,
-            now=clock_now(),
-            note=body.note,
-        )
-    return _change(session, who, "incident.status", incident_id, body.model_dump())
+    before = _state(incident)
+    service.change_status(
+        session, incident_id=incident.id, status=body.status, actor=who.name, now=clock_now(), note=body.note
+    )
+    return _change(session, who, "incident.status", incident, before, {"note": body.note})
 
 
 @router.post("/{incident_id}/grade", response_model=S.IncidentOut, summary="调整等级")
 def change_grade(
-    incident_id: int,
+    who: Allowed("incident.regrade"),
+    incident: IncidentInPath,
     body: S.GradeChange,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.regrade")),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> S.IncidentOut:
-    with refusals_as_http():
-        service.change_grade(
-            session,
-            incident_id=incident_id,
-            grade=body.grade,
-            actor=who.name,
-            now=clock_now(),
-            reason=body.reason,
-            settings=settings,
-        )
-    return _change(session, who, "incident.grade", incident_id, body.model_dump())
+    before = _state(incident)
+    service.change_grade(
+        session, incident_id=incident.id, grade=body.grade, actor=who.name, now=clock_now(),
+        reason=body.reason, settings=settings,
+    )
+    return _change(session, who, "incident.grade", incident, before, {"reason": body.reason})
 
 
 @router.post("/{incident_id}/assign", response_model=S.IncidentOut, summary="指定负责人")
-def assign(
-    incident_id: int,
-    body: S.Assignment,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-) -> S.IncidentOut:
-    with refusals_as_http():
-        service.assign(session, incident_id=incident_id, owner=body.owner, actor=who.name, now=clock_now())
-    return _change(session, who, "incident.assign", incident_id, body.model_dump())
+def assign(who: Handler, incident: IncidentInPath, body: S.Assignment, session: SessionDep) -> S.IncidentOut:
+    before = _state(incident)
+    service.assign(session, incident_id=incident.id, owner=body.owner, actor=who.name, now=clock_now())
+    return _change(session, who, "incident.assign", incident, before)
 
 
 @router.post("/{incident_id}/notes", response_model=S.EventOut, status_code=201, summary="添加会商记录")
-def add_note(
-    incident_id: int,
-    body: S.NoteIn,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-) -> S.EventOut:
-    with refusals_as_http():
-        event = service.add_note(
-            session, incident_id=incident_id, message=body.message, actor=who.name, now=clock_now()
-        )
-    record(
-        session,
-        actor=who.name,
-        action="incident.note",
-        target=f"incident:{incident_id}",
-        data={"event_id": event.id},
-    )
+def add_note(who: Handler, incident: IncidentInPath, body: S.NoteIn, session: SessionDep) -> S.EventOut:
+    event = service.add_note(session, incident_id=incident.id, message=body.message, actor=who.name,
+                             now=clock_now())
+    record(session, actor=who.name, action="incident.note", target=f"incident:{incident.id}",
+           after={"event_id": event.id, "message": body.message[:200]})
     session.commit()
     return event_out(event)
 
@@ -303,34 +219,26 @@ def add_note(
     summary="登记回应（权威信息、发布会等），满足相应时限",
 )
 def record_action(
-    incident_id: int,
-    body: S.ActionIn,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
+    who: Handler, incident: IncidentInPath, body: S.ActionIn, session: SessionDep
 ) -> S.ActionOut:
-    _get(session, incident_id)
-    action = record_response(session, body, actor=who.name, incident_id=incident_id)
+    action = record_response(session, body, actor=who.name, incident_id=incident.id)
     return action_out(action)
 
 
 @router.get("/{incident_id}/response-candidates", response_model=list[S.MentionOut],
             summary="可作为回应的权威发布（统计局官网、认证账号、官方媒体）")
 def get_response_candidates(
-    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
+    _: CurrentUser, incident: IncidentInPath, session: SessionDep
 ) -> list[S.MentionOut]:
-    _get(session, incident_id)
-    return [mention_out(m) for m in response_candidates(session, incident_id, now=clock_now())]
+    return [mention_out(m) for m in response_candidates(session, incident.id, now=clock_now())]
 
 
 @router.post("/{incident_id}/response-candidates/{mention_id}/confirm", response_model=S.ActionOut,
              status_code=201, summary="一键确认：把这条权威发布登记为发布权威信息的回应")
 def confirm_response_candidate(
-    incident_id: int,
-    mention_id: int,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
+    who: Handler, incident: IncidentInPath, mention_id: IdPath, session: SessionDep
 ) -> S.ActionOut:
-    _get(session, incident_id)
+    incident_id = incident.id
     found = next((m for m in response_candidates(session, incident_id, now=clock_now(), limit=200)
                   if m.id == mention_id), None)
     if found is None:
@@ -338,7 +246,7 @@ def confirm_response_candidate(
     published = as_utc(found.published_at or found.analysed_at)
     # Published before the response windows opened (the interview that was out before the 5-hour clock):
     # it answers them as of the officer's confirmation; published inside them, as of its publication.
-    opened = session.scalar(select(func.min(Deadline.starts_at)).where(
+    opened = session.scalar(select(func.min(Deadline.starts_at)).where(  # the clocks' start
         Deadline.incident_id == incident_id, Deadline.state.in_(("pending", "due_soon", "breached"))))
     at = published if opened is None or published >= as_utc(opened) else clock_now()
     body = S.ActionIn(

@@ -9,26 +9,23 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Response, UploadFile
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile
 
 from alerts import outbox as alerts_outbox
 from alerts import service
 from alerts.case_import import import_rows, read_rows
-from store.models import Silence
+from store.audit import record
+from store.models import Notification, Silence
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 
-from ..audit import record
-from ..deps import Principal, current_principal, get_session, get_settings, require
-from ..present import parse_local
-from ..service_calls import refusals_as_http
+from .. import schemas as S
+from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
+from .cases import period
 
 router = APIRouter(prefix="/api/v1", tags=["office"])
 
@@ -37,10 +34,10 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a year of a bureau's 台账 is far smaller
 
 @router.post("/cases/import", status_code=201, summary="从 CSV 导入事项（先校验全部行，有错则一行也不导入）")
 def import_cases(
+    who: Allowed("case.manage"),
+    session: SessionDep,
+    settings: SettingsDep,
     file: UploadFile = File(..., description="UTF-8 CSV，列：kind,title,received_at[,complex,body,…]"),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    who: Principal = Depends(require("case.manage")),
 ) -> dict[str, Any]:
     data = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
@@ -68,24 +65,14 @@ def import_cases(
         actor=who.name,
         action="case.import",
         target=None,
-        data={"filename": file.filename, "created": created, "refused": len(refused)},
+        after={"created": created},
+        data={"filename": (file.filename or "")[:200], "refused": len(refused)},
     )
     session.commit()
     return {
         "created": created,
         "refused": [{"line": e.line, "message": e.message} for e in refused],
     }
-
-
-def _period(start: str | None, end: str | None) -> tuple[datetime, datetime]:
-    try:
-        end_at = parse_local(end) if end else clock_now()
-        start_at = parse_local(start) if start else end_at - timedelta(days=30)
-    except ValueError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
-    if start_at >= end_at:
-        raise HTTPException(status_code=422, detail="开始时间必须早于结束时间")
-    return start_at, end_at
 
 
 OUTCOME_NAMES = {
@@ -126,16 +113,16 @@ def compliance_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-@router.get("/compliance.csv", summary="时限执行情况（CSV 下载）")
+@router.get("/compliance.csv", summary="时限执行情况（CSV 下载）", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "CSV（UTF-8，带 BOM）"}})
 def compliance_download(
-    start: str | None = Query(None, description="默认 30 天前"),
-    end: str | None = Query(None, description="默认现在"),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser,
+    session: SessionDep,
+    start: S.LocalTime | None = Query(None, description="默认 30 天前；不带时区时按北京时间理解"),
+    end: S.LocalTime | None = Query(None, description="默认现在"),
 ) -> Response:
-    start_at, end_at = _period(start, end)
-    with refusals_as_http():
-        report = service.compliance_report(session, start=start_at, end=end_at)
+    start_at, end_at = period(start, end)
+    report = service.compliance_report(session, start=start_at, end=end_at)
     name = quote(f"时限考核-{local_iso(start_at)[:10]}-{local_iso(end_at)[:10]}.csv")
     # BOM: Excel, which the office opens it with, needs it to read UTF-8.
     return Response(
@@ -146,39 +133,24 @@ def compliance_download(
 
 
 @router.post("/silences/{silence_id}/expire", summary="提前结束静默")
-def expire_silence(
-    silence_id: int,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("silence.manage")),
-) -> dict[str, Any]:
+def expire_silence(who: Allowed("silence.manage"), silence_id: IdPath, session: SessionDep) -> dict[str, Any]:
+    """Ending a silence only makes notices go out again, so whoever may silence may end one."""
     old_end = getattr(session.get(Silence, silence_id), "ends_at", None)
-    with refusals_as_http():
-        silence = service.expire_silence(session, silence_id=silence_id, actor=who.name, now=clock_now())
-    record(
-        session,
-        actor=who.name,
-        action="silence.expire",
-        target=f"silence:{silence.id}",
-        data={"ends_at_was": local_iso(old_end)},
-    )
+    silence = service.expire_silence(session, silence_id=silence_id, actor=who.name, now=clock_now())
+    record(session, actor=who.name, action="silence.expire", target=f"silence:{silence.id}",
+           before={"ends_at": old_end}, after={"ends_at": silence.ends_at})
     session.commit()
     return {"id": silence.id, "ends_at": local_iso(silence.ends_at), "active": False}
 
 
 @router.post("/notifications/{notification_id}/retry", summary="重发失败的通知（死信）")
 def retry_notification(
-    notification_id: int,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("silence.manage")),
+    who: Allowed("notification.retry"), notification_id: IdPath, session: SessionDep
 ) -> dict[str, Any]:
-    with refusals_as_http():
-        row = alerts_outbox.retry_dead(session, notification_id=notification_id, now=clock_now())
-    record(
-        session,
-        actor=who.name,
-        action="notification.retry",
-        target=f"notification:{notification_id}",
-        data={},
-    )
+    existing = session.get(Notification, notification_id)
+    before = None if existing is None else {"status": existing.status}
+    row = alerts_outbox.retry_dead(session, notification_id=notification_id, now=clock_now())
+    record(session, actor=who.name, action="notification.retry", target=f"notification:{notification_id}",
+           before=before, after={"status": row.status})
     session.commit()
     return {"id": row.id, "status": row.status}

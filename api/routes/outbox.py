@@ -2,39 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query
 
 from alerts import outbox as alerts_outbox
 from alerts import service
-from store.models import AuditLog, Notification, Silence
+from store import queries as Q
+from store.audit import record
+from store.models import Silence
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
-from ..audit import record
-from ..deps import Principal, current_principal, get_session, require
-from ..present import parse_local
-from ..service_calls import refusals_as_http
+from ..deps import Allowed, CurrentUser, SessionDep, allowed
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 
 
 @router.get("/notifications", response_model=S.OutboxOut, summary="通知发送状态（待发、已发、失败）")
 def outbox(
-    status: str | None = None,
+    _: CurrentUser,
+    session: SessionDep,
+    status: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> S.OutboxOut:
-    counts = dict(
-        session.execute(select(Notification.status, func.count()).group_by(Notification.status)).all()
-    )
-    q = select(Notification)
-    if status:
-        q = q.where(Notification.status == status)
-    rows = session.scalars(q.order_by(Notification.id.desc()).limit(limit))
+    counts = Q.notification_counts(session)
+    rows = Q.notifications(session, status=status, limit=limit)
     recent = [
         S.NotificationOut(
             id=n.id,
@@ -69,51 +63,37 @@ def _silence_out(s: Silence) -> S.SilenceOut:
     )
 
 
+def may_mute_leadership(matcher: dict[str, Any]) -> bool:
+    """Whether a silence with this matcher could mute a notice to leadership (escalation, breach,
+    grade I/II openings): unless it is pinned to the press office's audience, it could."""
+    return matcher.get("audience") != "press"
+
+
 @router.get("/silences", response_model=list[S.SilenceOut], summary="静默规则")
-def list_silences(
-    session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> list[S.SilenceOut]:
-    return [_silence_out(s) for s in session.scalars(select(Silence).order_by(Silence.ends_at.desc()))]
+def list_silences(_: CurrentUser, session: SessionDep) -> list[S.SilenceOut]:
+    return [_silence_out(s) for s in Q.silences(session)]
 
 
-@router.post("/silences", response_model=S.SilenceOut, status_code=201, summary="新建静默")
+@router.post("/silences", response_model=S.SilenceOut, status_code=201,
+             summary="新建静默（可能静默报送领导的通知的，仅局领导或管理员可建）")
 def create_silence(
-    body: S.SilenceCreate,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("silence.manage")),
+    who: Allowed("silence.manage"), body: S.SilenceCreate, session: SessionDep
 ) -> S.SilenceOut:
-    with refusals_as_http():
-        silence = service.create_silence(
-            session,
-            matcher=body.matcher,
-            starts_at=parse_local(body.starts_at),
-            ends_at=parse_local(body.ends_at),
-            reason=body.reason,
-            actor=who.name,
+    # Escalation to leadership exists so that the press office cannot hide a breach.
+    if body.matcher and may_mute_leadership(body.matcher) and not allowed(who, "silence.leadership"):
+        raise HTTPException(
+            status_code=403,
+            detail="可能静默报送领导的通知，仅局领导或管理员可建；新闻宣传岗请将 audience 设为 press",
         )
-    record(
+    silence = service.create_silence(
         session,
+        matcher=body.matcher,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        reason=body.reason,
         actor=who.name,
-        action="silence.create",
-        target=f"silence:{silence.id}",
-        data=body.model_dump(),
     )
+    record(session, actor=who.name, action="silence.create", target=f"silence:{silence.id}",
+           after=body.model_dump())
     session.commit()
     return _silence_out(silence)
-
-
-@router.get("/audit", response_model=list[S.AuditOut], summary="审计日志（管理员、局领导）")
-def audit_log(
-    limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
-    who: Principal = Depends(current_principal),
-) -> list[S.AuditOut]:
-    from fastapi import HTTPException
-
-    if who.role not in ("admin", "leader"):
-        raise HTTPException(status_code=403, detail="当前角色无权查看审计日志")
-    rows = session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit))
-    return [
-        S.AuditOut(id=a.id, at=local_iso(a.at), actor=a.actor, action=a.action, target=a.target, data=a.data)
-        for a in rows
-    ]

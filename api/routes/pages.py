@@ -9,17 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from store.audit import record
 from store.models import User
+from yuqing.clock import now as clock_now
 
-from ..audit import record
-from ..auth import ROLE_NAMES, SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, sign_session
-from ..deps import CSRF_HEADER, PERMISSIONS, Principal, get_session, optional_principal
+from ..auth import ROLE_NAMES
+from ..deps import CSRF_HEADER, PERMISSIONS, IdPath, MaybeUser, SessionDep, client_address
 from ..labels import GRADE_NAMES, INCIDENT_ACTION_KINDS, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
+from ..sessions import SESSION_COOKIE, end_session, start_session
+from ..throttle import Locked, attempt
 
 router = APIRouter(include_in_schema=False)
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
@@ -55,48 +57,69 @@ def _to_login(request: Request) -> RedirectResponse:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+def login_page(request: Request, next: str | None = Query(None, max_length=2000)) -> HTMLResponse:
     return _render(request, "login.html", next=_safe_next(next), error=None)
+
+
+def _secure_cookie(request: Request) -> bool:
+    """`Secure` in production whatever base_url says (a proxy may terminate TLS in front of us)."""
+    settings = request.app.state.settings
+    return settings.production or settings.base_url.startswith("https")
 
 
 @router.post("/login")
 def login(
     request: Request,
-    username: str = Form(...),
-    password: str = Form(...),
-    next: str = Form("/"),
-    session: Session = Depends(get_session),
+    session: SessionDep,
+    username: str = Form(..., max_length=100),
+    password: str = Form(..., max_length=1000),
+    next: str = Form("/", max_length=2000),
 ) -> Response:
-    user = authenticate(session, username, password)
-    if user is None:
-        record(session, actor=username[:100], action="auth.login_refused", target=None, data={})
+    settings = request.app.state.settings
+    now = clock_now()
+    outcome = attempt(session, username=username, password=password, address=client_address(request),
+                      via="login", config=settings.auth, now=now)
+    if not isinstance(outcome, User):
         session.commit()
+        if isinstance(outcome, Locked):
+            response = _render(request, "login.html", status_code=429, next=_safe_next(next),
+                               error=outcome.message)
+            response.headers["Retry-After"] = str(outcome.retry_after_s)
+            return response
         return _render(
             request, "login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误"
         )
-    record(session, actor=user.username, action="auth.login", target=f"user:{user.id}", data={})
+    cookie = start_session(session, user=outcome, secret_key=settings.secret_key, config=settings.auth,
+                           now=now, address=client_address(request))
+    record(session, actor=outcome.username, action="auth.login", target=f"user:{outcome.id}",
+           data={"address": client_address(request) or ""}, at=now)
     session.commit()
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        sign_session(request.app.state.settings.secret_key, user),
-        max_age=SESSION_MAX_AGE_S,
+        cookie,
+        max_age=settings.auth.session_absolute_hours * 3600,
         httponly=True,
         samesite="lax",
-        secure=request.app.state.settings.base_url.startswith("https"),
+        secure=_secure_cookie(request),
     )
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    """Ends the session on the server: the cookie, replayed, no longer signs anyone in."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        end_session(session, secret_key=request.app.state.settings.secret_key, cookie=cookie, now=clock_now())
+        session.commit()
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure_cookie(request))
     return response
 
 
 @router.get("/", response_class=HTMLResponse)
-def board(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def board(request: Request, who: MaybeUser) -> Response:
     if who is None:
         return _to_login(request)
     return _render(
@@ -109,12 +132,7 @@ def board(request: Request, who: Principal | None = Depends(optional_principal))
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def incident_page(
-    request: Request,
-    incident_id: int,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
-) -> Response:
+def incident_page(request: Request, incident_id: IdPath, who: MaybeUser, session: SessionDep) -> Response:
     if who is None:
         return _to_login(request)
     owners = session.scalars(

@@ -7,22 +7,23 @@ Changes go through /api/v1 from api/static/office.js with the X-Yuqing-Request h
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.holidays import load_calendar
 from alerts.outbox import SILENCE_FIELDS
-from store.models import Briefing, Case, Notification, Silence
+from store import queries as Q
+from store.models import Briefing, Notification
 from yuqing.clock import as_utc, local_iso, to_local
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
 from ..auth import ROLE_NAMES
-from ..deps import PERMISSIONS, Principal, get_session, optional_principal
+from ..deps import PERMISSIONS, IdPath, MaybeUser, Principal, SessionDep, allowed
 from ..present import case_out
 from .cases import _case_deadlines
 from .pages import _render, _to_login
@@ -59,13 +60,14 @@ def short_time(value: datetime | str | None) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M")
 
 
-def _urgency(case: S.CaseOut) -> tuple[int, str]:
-    """Open cases first, the nearest due first; answered ones after in their order (newest first).
+LAST = datetime.max.replace(tzinfo=UTC)
 
-    Due times are all +08:00 ISO strings, so they sort as text."""
+
+def _urgency(case: S.CaseOut) -> tuple[int, datetime | str]:
+    """Open cases first, the nearest due first; answered ones after in their order (newest first)."""
     if case.status != "open":
         return (1, "")
-    return (0, min((d.due_at for d in case.deadlines), default="9999"))
+    return (0, min((d.due_at for d in case.deadlines), default=LAST))
 
 
 def _page(request: Request, who: Principal, name: str, **context: object) -> HTMLResponse:
@@ -82,10 +84,10 @@ def _page(request: Request, who: Principal, name: str, **context: object) -> HTM
 @router.get("/cases", response_class=HTMLResponse)
 def cases_page(
     request: Request,
-    kind: str | None = Query(None),
-    status: str | None = Query(None),
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    who: MaybeUser,
+    session: SessionDep,
+    kind: str | None = Query(None, max_length=40),
+    status: str | None = Query(None, max_length=40),
 ) -> Response:
     if who is None:
         return _to_login(request)
@@ -95,9 +97,9 @@ def cases_page(
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(
     request: Request,
-    case_id: int,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    case_id: IdPath,
+    who: MaybeUser,
+    session: SessionDep,
 ) -> Response:
     """One case (the link in a case's reminder notifications)."""
     if who is None:
@@ -114,14 +116,8 @@ def _cases(
     status: str | None = None,
     case_id: int | None = None,
 ) -> HTMLResponse:
-    q = select(Case)
-    if case_id is not None:
-        q = q.where(Case.id == case_id)
-    if kind in CASE_KINDS:
-        q = q.where(Case.kind == kind)
-    if status in CASE_STATUSES:
-        q = q.where(Case.status == status)
-    rows = list(session.scalars(q.order_by(Case.received_at.desc(), Case.id.desc()).limit(300)))
+    rows = Q.cases(session, kind=kind if kind in CASE_KINDS else None,
+                   status=status if status in CASE_STATUSES else None, case_id=case_id, limit=300)
     deadlines = _case_deadlines(session, [c.id for c in rows])
     now = clock_now()
     calendar = load_calendar(session)  # holiday overrides entered by admins count in 剩余 N 个工作日
@@ -145,7 +141,7 @@ def _cases(
 
 
 @router.get("/compliance", response_class=HTMLResponse)
-def compliance_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def compliance_page(request: Request, who: MaybeUser) -> Response:
     if who is None:
         return _to_login(request)
     return _page(request, who, "compliance.html")
@@ -154,21 +150,14 @@ def compliance_page(request: Request, who: Principal | None = Depends(optional_p
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(
     request: Request,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    who: MaybeUser,
+    session: SessionDep,
 ) -> Response:
     if who is None:
         return _to_login(request)
 
     def latest(*statuses: str, limit: int = 100) -> list[Notification]:
-        return list(
-            session.scalars(
-                select(Notification)
-                .where(Notification.status.in_(statuses))
-                .order_by(Notification.id.desc())
-                .limit(limit)
-            )
-        )
+        return Q.notifications(session, statuses=statuses, limit=limit)
 
     now = clock_now()
     silences = [
@@ -177,7 +166,7 @@ def notifications_page(
             "active": as_utc(s.starts_at) <= now < as_utc(s.ends_at),
             "over": as_utc(s.ends_at) <= now,
         }
-        for s in session.scalars(select(Silence).order_by(Silence.ends_at.desc()).limit(200))
+        for s in Q.silences(session, limit=200)
     ]
     return _page(
         request,
@@ -190,6 +179,7 @@ def notifications_page(
         silences=silences,
         silence_fields=SILENCE_FIELDS,
         can_silence=who.role in PERMISSIONS["silence.manage"],
+        can_mute_leadership=allowed(who, "silence.leadership"),
         now_local=to_local(now).strftime("%Y-%m-%dT%H:%M"),
     )
 
@@ -197,8 +187,8 @@ def notifications_page(
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(
     request: Request,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
+    who: MaybeUser,
+    session: SessionDep,
 ) -> Response:
     if who is None:
         return _to_login(request)
@@ -218,17 +208,13 @@ def reports_page(
         releases=release_rows(session, now=clock_now(), upcoming_days=30, past_days=60),
         kind_labels=KIND_LABELS,
         trigger_label=trigger_label,
-        can_generate=who.role in PERMISSIONS["report.generate"],
+        can_generate=allowed(who, "report.generate"),
         local_iso=local_iso,
     )
 
 
 @router.get("/releases", response_class=HTMLResponse)
-def releases_page(
-    request: Request,
-    who: Principal | None = Depends(optional_principal),
-    session: Session = Depends(get_session),
-) -> Response:
+def releases_page(request: Request, who: MaybeUser, session: SessionDep) -> Response:
     """数据发布: upcoming and past releases with their ids, reception and archived 研判."""
     if who is None:
         return _to_login(request)

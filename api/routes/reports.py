@@ -14,16 +14,30 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.audit import record
 from store.models import Briefing, Release, ReleasePlan
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
-from ..audit import record
-from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..deps import (
+    CurrentUser,
+    IdPath,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    current_principal,
+    get_session,
+    get_settings,
+    require,
+)
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
+# What a report download may be (the format asked for decides).
+REPORT_FILES = {200: {"description": "报告文件", "content": {
+    "text/html": {}, "application/pdf": {},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}}
 FORMAT = Query("html", pattern="^(html|docx|pdf)$", description="html、docx 或 pdf")
 KINDS = "^(daily|special|assessment)$"
 
@@ -83,6 +97,8 @@ def generate_briefing(
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("report.generate")),
 ) -> dict[str, object]:
+    """The archived briefing is what leadership read: only the press office, which issues it, or an
+    administrator may (re)generate it, and every generation is audited with what it replaced."""
     from reports.jobs import store_daily
 
     now = clock_now()
@@ -94,7 +110,8 @@ def generate_briefing(
     return _meta(row)
 
 
-@router.get("/briefings/{briefing_id}", summary="下载存档的报告（存档原件，不按当前数据重建）")
+@router.get("/briefings/{briefing_id}", summary="下载存档的报告（存档原件，不按当前数据重建）",
+            response_class=Response, responses=REPORT_FILES)
 def get_briefing(
     briefing_id: int,
     format: str = FORMAT,
@@ -112,7 +129,8 @@ def get_briefing(
     return _file(content, format, f"{row.title or row.kind}-第{row.version}版")
 
 
-@router.get("/daily", summary="按需生成舆情日报（默认统计至当前时刻；不存档）")
+@router.get("/daily", summary="按需生成舆情日报（默认统计至当前时刻；不存档）",
+            response_class=Response, responses=REPORT_FILES)
 def daily_on_demand(
     day: date | None = Query(None, description="指定日期则为该日 08:00 定时日报的时段"),
     format: str = FORMAT,
@@ -129,7 +147,8 @@ def daily_on_demand(
     return _file(render(report, format), format, f"舆情日报-{b.day.isoformat()}")
 
 
-@router.get("/incidents/{incident_id}/special", summary="按需生成舆情专报（不存档）")
+@router.get("/incidents/{incident_id}/special", summary="按需生成舆情专报（不存档）",
+            response_class=Response, responses=REPORT_FILES)
 def special_on_demand(
     incident_id: int,
     format: str = FORMAT,
@@ -180,13 +199,10 @@ def list_releases(
                                               past_days=past_days)]
 
 
-@router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（按需生成，不存档）")
+@router.get("/releases/{release_id}/assessment", summary="数据发布舆情研判（按需生成，不存档）",
+            response_class=Response, responses=REPORT_FILES)
 def release_assessment(
-    release_id: int,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, release_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
     from reports.assessment import build_assessment
     from reports.blocks import assessment_report

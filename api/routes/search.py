@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from analysis import search as engine
 from analysis.watch import WatchSyntaxError, validate
+from store.audit import record
 from store.models import Story, WatchTopic
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
-from ..audit import record
 from ..deps import Principal, current_principal, get_session, require
 from ..labels import PLATFORMS, SENTIMENTS, label
 from ..present import mention_out, parse_local

@@ -1,17 +1,25 @@
-"""Health, API tokens and who am I."""
+"""Health, API tokens (issue, list, revoke) and who am I."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, HTTPException, Request
+from sqlalchemy import select
 
+from store.models import ApiToken, User
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 
 from .. import schemas as S
-from ..audit import record
-from ..auth import ROLE_NAMES, authenticate, create_token
-from ..deps import Principal, current_principal, get_session
+from ..auth import (
+    ROLE_NAMES,
+    SCOPE_NAMES,
+    TOKEN_STATE_NAMES,
+    new_token,
+    revoke_token,
+    token_state,
+)
+from ..deps import CurrentUser, IdPath, SessionDep, SettingsDep, allowed, client_address
+from ..throttle import Locked, attempt
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -22,22 +30,62 @@ def health() -> S.Health:
 
 
 @router.post("/auth/token", response_model=S.TokenOut, summary="用户名密码换取 API 令牌（供脚本使用）")
-def issue_token(body: S.Credentials, session: Session = Depends(get_session)) -> S.TokenOut:
-    user = authenticate(session, body.username, body.password)
-    if user is None:
-        record(session, actor=body.username[:100], action="auth.token_refused", target=None, data={})
+def issue_token(
+    body: S.Credentials, request: Request, session: SessionDep, settings: SettingsDep
+) -> S.TokenOut:
+    now = clock_now()
+    outcome = attempt(session, username=body.username, password=body.password,
+                      address=client_address(request), via="token", config=settings.auth, now=now)
+    if not isinstance(outcome, User):
         session.commit()
+        if isinstance(outcome, Locked):
+            raise HTTPException(status_code=429, detail=outcome.message,
+                                headers={"Retry-After": str(outcome.retry_after_s)})
         raise HTTPException(status_code=401, detail="用户名或密码错误")
-    token = create_token(session, user=user, name=body.token_name or "api", actor=user.username)
+    token, row = new_token(session, user=outcome, name=body.token_name or "api", actor=outcome.username,
+                           scope=body.scope, days=body.expires_in_days, now=now)
     session.commit()
-    return S.TokenOut(access_token=token)
+    return S.TokenOut(access_token=token, scope=row.scope, expires_at=local_iso(row.expires_at))
 
 
 @router.get("/me", response_model=S.Me, summary="当前用户")
-def me(who: Principal = Depends(current_principal)) -> S.Me:
+def me(who: CurrentUser) -> S.Me:
     return S.Me(
         username=who.user.username,
         display_name=who.user.display_name,
         role=who.role,
         role_label=ROLE_NAMES.get(who.role, who.role),
     )
+
+
+def token_info(row: ApiToken, username: str) -> S.TokenInfo:
+    state = token_state(row, clock_now())
+    return S.TokenInfo(
+        id=row.id, user=username, name=row.name, scope=row.scope,
+        scope_label=SCOPE_NAMES.get(row.scope, row.scope),
+        created_at=local_iso(row.created_at), expires_at=local_iso(row.expires_at),
+        last_used_at=local_iso(row.last_used_at), revoked_at=local_iso(row.revoked_at),
+        state=state, state_label=TOKEN_STATE_NAMES[state],
+    )
+
+
+@router.get("/tokens", response_model=list[S.TokenInfo], summary="API 令牌（管理员看全部，其他人看自己的）")
+def list_tokens(session: SessionDep, who: CurrentUser) -> list[S.TokenInfo]:
+    q = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if not allowed(who, "user.manage"):
+        q = q.where(ApiToken.user_id == who.user.id)
+    rows = session.execute(q.order_by(ApiToken.id.desc()).limit(1000)).all()
+    return [token_info(t, name) for t, name in rows]
+
+
+@router.post("/tokens/{token_id}/revoke", response_model=S.TokenInfo, summary="吊销 API 令牌（本人或管理员）")
+def revoke(token_id: IdPath, session: SessionDep, who: CurrentUser) -> S.TokenInfo:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"令牌 {token_id} 不存在")
+    if row.user_id != who.user.id and not allowed(who, "user.manage"):
+        raise HTTPException(status_code=403, detail="只能吊销自己的令牌")
+    revoke_token(session, token_id=token_id, actor=who.name)
+    session.commit()
+    owner = session.get(User, row.user_id)
+    return token_info(row, owner.username if owner else "")

@@ -14,7 +14,16 @@ from yuqing.config import Settings
 
 from .. import labels as L
 from .. import schemas as S
-from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..deps import (
+    MAX_ID,
+    CurrentUser,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    current_principal,
+    get_session,
+    require,
+)
 from ..present import source_warnings
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
@@ -28,11 +37,7 @@ def _interval(settings: Settings, source: Source) -> int | None:
 
 
 @router.get("/sources", response_model=list[S.SourceOut], summary="采集源及健康状况")
-def list_sources(
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
-) -> list[S.SourceOut]:
+def list_sources(_: CurrentUser, session: SessionDep, settings: SettingsDep) -> list[S.SourceOut]:
     now = clock_now()
     out = []
     for s in session.scalars(select(Source).order_by(Source.name)):
@@ -65,10 +70,10 @@ def list_sources(
 
 @router.get("/quarantine", response_model=list[S.QuarantineOut], summary="隔离区：无法使用的条目及原因")
 def list_quarantine(
-    source_id: int | None = None,
+    _: CurrentUser,
+    session: SessionDep,
+    source_id: int | None = Query(None, ge=1, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[S.QuarantineOut]:
     q = select(Quarantine, Source.name, func.length(Quarantine.body)).outerjoin(
         Source, Source.id == Quarantine.source_id

@@ -6,14 +6,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from yuqing.clock import now as clock_now
 
 from .. import live
-from ..deps import Principal, current_principal
+from ..deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["live"])
 
@@ -21,8 +21,8 @@ router = APIRouter(prefix="/api/v1", tags=["live"])
 @router.get("/stream", summary="实时推送（SSE）：新事件、时限状态变化、新的高风险信息")
 async def stream(
     request: Request,
+    _: CurrentUser,
     min_risk: float = Query(60.0, ge=0, le=100, description="推送风险不低于此值的新信息"),
-    _: Principal = Depends(current_principal),
 ) -> EventSourceResponse:
     factory = request.app.state.session_factory
     bus = request.app.state.live_bus

@@ -11,16 +11,15 @@ from sqlalchemy.orm import Session
 
 from alerts import evaluation as evaluations
 from alerts import warnings as W
+from store.audit import record
 from store.models import EarlyWarning, Mention
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
 from .. import schemas as S
-from ..audit import record
 from ..deps import Principal, current_principal, get_session, get_settings, require
 from ..present import mention_out
-from ..service_calls import refusals_as_http
 
 router = APIRouter(prefix="/api/v1", tags=["预警与评估"])
 
@@ -84,7 +83,8 @@ def list_warnings(
 def _handled(
     session: Session, who: Principal, w: EarlyWarning, action: str, data: dict[str, Any]
 ) -> WarningOut:
-    record(session, actor=who.name, action=action, target=f"warning:{w.id}", data=data)
+    record(session, actor=who.name, action=action, target=f"warning:{w.id}", before={"status": "open"},
+           after={"status": w.status, **data})
     session.commit()
     return warning_out(session, w)
 
@@ -95,9 +95,8 @@ def acknowledge_warning(
     session: Session = Depends(get_session),
     who: Principal = Depends(require("incident.handle")),
 ) -> WarningOut:
-    with refusals_as_http():
-        w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now())
-    return _handled(session, who, w, "warning.acknowledge", {"from": "open", "to": "acknowledged"})
+    w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now())
+    return _handled(session, who, w, "warning.acknowledge", {})
 
 
 @router.post("/warnings/{warning_id}/dismiss", response_model=WarningOut, summary="排除预警（无需处置）")
@@ -106,9 +105,8 @@ def dismiss_warning(
     session: Session = Depends(get_session),
     who: Principal = Depends(require("incident.handle")),
 ) -> WarningOut:
-    with refusals_as_http():
-        w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now(), dismiss=True)
-    return _handled(session, who, w, "warning.dismiss", {"from": "open", "to": "dismissed"})
+    w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now(), dismiss=True)
+    return _handled(session, who, w, "warning.dismiss", {})
 
 
 @router.post("/warnings/{warning_id}/promote", response_model=WarningOut, summary="预警升级为舆情事件")
@@ -119,13 +117,11 @@ def promote_warning(
     who: Principal = Depends(require("incident.handle")),
     settings: Settings = Depends(get_settings),
 ) -> WarningOut:
-    with refusals_as_http():
-        incident = W.promote(session, warning_id=warning_id, actor=who.name, now=clock_now(),
-                             settings=settings, grade=body.grade)
+    incident = W.promote(session, warning_id=warning_id, actor=who.name, now=clock_now(),
+                         settings=settings, grade=body.grade)
     w = session.get(EarlyWarning, warning_id)
     assert w is not None
-    return _handled(session, who, w, "warning.promote", {"from": "open", "to": "promoted",
-                                                          "incident_id": incident.id})
+    return _handled(session, who, w, "warning.promote", {"incident_id": incident.id})
 
 
 @router.post("/incidents/{incident_id}/evaluation", summary="处置评估（时效、针对性、效果与经验教训）")
@@ -139,12 +135,11 @@ def evaluate_incident(
 
     found = session.get(Incident, incident_id)
     before = dict(found.evaluation) if found is not None and found.evaluation else None
-    with refusals_as_http():
-        incident = evaluations.evaluate(session, incident_id=incident_id, actor=who.name, now=clock_now(),
-                                        addressed_claims=body.addressed_claims, lessons=body.lessons)
+    incident = evaluations.evaluate(session, incident_id=incident_id, actor=who.name, now=clock_now(),
+                                    addressed_claims=body.addressed_claims, lessons=body.lessons)
     record(session, actor=who.name, action="incident.evaluate", target=f"incident:{incident_id}",
-           data={"from": {k: (before or {}).get(k) for k in ("addressed_claims", "lessons")},
-                 "to": {"addressed_claims": body.addressed_claims, "lessons": body.lessons}})
+           before={k: (before or {}).get(k) for k in ("addressed_claims", "lessons")},
+           after={"addressed_claims": body.addressed_claims, "lessons": body.lessons})
     session.commit()
     return incident.evaluation or {}
 

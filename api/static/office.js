@@ -89,8 +89,10 @@
   // 通知: silences and dead letters.
   onSubmit("silence-form", "silence-error", (f) => {
     const raw = String(f.get("value")).trim();
+    const matcher = { [f.get("field")]: /^\d+$/.test(raw) ? Number(raw) : raw };
+    if (f.get("press_only")) matcher.audience = "press"; // only leaders may mute notices to leadership
     return api("POST", "/api/v1/silences", {
-      matcher: { [f.get("field")]: /^\d+$/.test(raw) ? Number(raw) : raw },
+      matcher,
       starts_at: f.get("starts_at"), ends_at: f.get("ends_at"), reason: f.get("reason"),
     });
   });

@@ -17,7 +17,7 @@ from .incidents import (
     Notification,
     Silence,
 )
-from .people import ApiToken, AuditLog, Briefing, User
+from .people import ApiToken, AuditLog, Briefing, LoginThrottle, User, WebSession
 from .plans import ReleaseInterpretation, ReleasePlan
 from .sources import CrawlCursor, Document, Quarantine, Source
 
@@ -39,6 +39,7 @@ __all__ = [
     "Incident",
     "IncidentEvent",
     "IncidentMention",
+    "LoginThrottle",
     "Mention",
     "MentionRelease",
     "Notification",
@@ -53,4 +54,5 @@ __all__ = [
     "UTCDateTime",
     "User",
     "WatchTopic",
+    "WebSession",
 ]

@@ -1,4 +1,4 @@
-"""Users, API tokens, the audit log and generated briefings."""
+"""Users, API tokens, dashboard sessions, login throttling, the audit log and generated briefings."""
 
 from __future__ import annotations
 
@@ -24,14 +24,47 @@ class User(Base):
 
 
 class ApiToken(Base):
+    """A script's credential. Refused once expired or revoked; `scope` caps what the owner's role allows."""
+
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(200), unique=True)  # sha256 of the token
+    scope: Mapped[str] = mapped_column(String(10), default="read")  # read | act | admin
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class WebSession(Base):
+    """A dashboard login. The cookie carries only a signed random id whose SHA-256 is stored here,
+    so logout, a password change or an administrator ends it on the server."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]  # absolute limit, whatever the activity
+    revoked_at: Mapped[datetime | None]
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginThrottle(Base):
+    """Failed logins per account (hashed name) or per address, shared by every process."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # "account:<sha256>" | "address:<ip>"
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
 
 
 class AuditLog(Base):
@@ -43,6 +76,8 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(100))
     target: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    before: Mapped[dict[str, Any] | None]  # the changed fields as they were (None: nothing existed)
+    after: Mapped[dict[str, Any] | None]  # and as they are now (None: removed)
 
 
 class Briefing(Base):

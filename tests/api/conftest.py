@@ -39,7 +39,8 @@ def anon(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 def _token(session_maker: sessionmaker[Session], username: str, role: str) -> str:
     with session_maker() as session:
         user = ensure_user(session, username, "pw-" + username, role, username.upper())
-        token = create_token(session, user=user, name="tests", actor="tests")
+        # Full scope: what the role allows decides, as for a browser session.
+        token = create_token(session, user=user, name="tests", actor="tests", scope="admin")
         session.commit()
     return token
 

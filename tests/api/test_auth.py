@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import SESSION_COOKIE, authenticate, ensure_user, hash_token
+from api.auth import authenticate, ensure_user, hash_token
+from api.sessions import SESSION_COOKIE
 from store.models import ApiToken, AuditLog, User
 
 

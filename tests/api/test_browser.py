@@ -68,6 +68,9 @@ def test_duty_officer_sees_ticking_clocks_and_records_a_response(
         s.commit()
         incident_id = incident.id
 
+    # Under the Content-Security-Policy (script-src 'self') the board must work unchanged.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{server}/")
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "demo")
@@ -118,3 +121,6 @@ def test_duty_officer_sees_ticking_clocks_and_records_a_response(
     page.locator("#timeline li", has_text="回应").first.wait_for()
     assert page.locator("#deadlines .countdown.met").inner_text() == "已完成"
     page.screenshot(path="/tmp/yuqing_incident.png", full_page=True)
+    page.goto(f"{server}/docs")
+    page.locator(".swagger-ui .info").wait_for()  # Swagger UI starts from a file, not an inline script
+    assert refused == []

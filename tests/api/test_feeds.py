@@ -227,7 +227,7 @@ def test_outbox_counts_and_silences(client: TestClient, session: Session) -> Non
         r = client.post(
             "/api/v1/silences",
             json={
-                "matcher": {"incident_id": 1},
+                "matcher": {"incident_id": 1, "audience": "press"},  # press may not mute leadership
                 "starts_at": "2026-11-10T09:00",
                 "ends_at": "2026-11-10T12:00",
                 "reason": "维护窗口",

@@ -183,7 +183,7 @@ def test_silences_are_created_listed_and_expired_through_the_page_api(
 ) -> None:
     now = clock_now()
     body = {
-        "matcher": {"incident_id": 7},
+        "matcher": {"incident_id": 7, "audience": "press"},  # press may not mute leadership notices
         "starts_at": local_iso(now - timedelta(minutes=1))[:16],
         "ends_at": local_iso(now + timedelta(hours=2))[:16],
         "reason": f"演练 {HOSTILE}",

@@ -23,7 +23,7 @@ def make_client(session_maker, world, settings):
 
     def make(role: str) -> TestClient:
         with session_maker() as s:
-            user = create_user(s, username=f"u-{role}", password="pw-secret-1", role=role)
+            user = create_user(s, username=f"u-{role}", password=f"Desk-{role}-2026x", role=role)
             token = create_token(s, user=user, name="test", actor="test")
             s.commit()
         c = TestClient(create_app(settings, session_maker))

@@ -101,8 +101,12 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"第 {e.line} 行：{e.message}", err=True)
             _fail(f"{len(errors)} 行有误，未导入任何事项")
         settings = get_settings()
+        from store.audit import record
+
         with session_scope(session_factory(make_engine(settings.database_url))) as session:
             created, refused = import_rows(session, rows, actor=actor, now=now(), settings=settings)
+            record(session, actor="cli", action="case.import", after={"created": created},
+                   data={"file": file.name, "refused": len(refused), "as": actor})
         for e in refused:
             typer.echo(f"第 {e.line} 行未导入：{e.message}", err=True)
         typer.echo(f"已导入 {len(created)} 条事项" + (f"，{len(refused)} 条被拒" if refused else ""))
@@ -121,13 +125,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """录入某日为工作日或节假日（已生成的期限不变；整年安排请用 import）。"""
         from alerts.holidays import set_override
+        from store.audit import record
         from store.db import make_engine, session_factory, session_scope
+        from store.models import HolidayOverride
         from yuqing.clock import now
         from yuqing.config import get_settings
 
         parsed = _parse_day(day)
         with session_scope(session_factory(make_engine(get_settings().database_url))) as session:
+            old = session.get(HolidayOverride, parsed)
+            before = None if old is None else {"is_workday": old.is_workday, "note": old.note}
             set_override(session, day=parsed, is_workday=workday, actor=actor, now=now(), note=note)
+            record(session, actor="cli", action="holiday.set", target=f"holiday:{parsed.isoformat()}",
+                   before=before, after={"is_workday": workday, "note": note}, data={"as": actor})
         typer.echo(f"{parsed.isoformat()} 已设为{'工作日' if workday else '节假日'}")
 
     @holidays.command("import")
@@ -163,12 +173,19 @@ def register(app: typer.Typer) -> None:
     def holidays_remove(day: str = typer.Argument(..., help="日期 YYYY-MM-DD")) -> None:
         """删除某日的录入，恢复为节假日安排或周一至周五规则。"""
         from alerts.holidays import remove_override
+        from store.audit import record
         from store.db import make_engine, session_factory, session_scope
+        from store.models import HolidayOverride
         from yuqing.config import get_settings
 
         parsed = _parse_day(day)
         with session_scope(session_factory(make_engine(get_settings().database_url))) as session:
+            old = session.get(HolidayOverride, parsed)
+            before = None if old is None else {"is_workday": old.is_workday, "note": old.note}
             removed = remove_override(session, day=parsed)
+            if removed:
+                record(session, actor="cli", action="holiday.remove", target=f"holiday:{parsed.isoformat()}",
+                       before=before, after=None)
         typer.echo(f"{parsed.isoformat()} {'已删除' if removed else '没有录入'}")
 
     @holidays.command("list")

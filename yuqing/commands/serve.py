@@ -19,6 +19,8 @@ def register(app: typer.Typer) -> None:
             0, min=0, help="分析、预警、发送任务的间隔（秒）；0 表示默认（10 秒）"),
     ) -> None:
         """Run the API and dashboard, with the scheduler, on the configured database."""
+        from pydantic import ValidationError
+
         from store.db import SchemaNotCurrent
         from yuqing.config import get_settings
         from yuqing.roles import Role
@@ -29,11 +31,17 @@ def register(app: typer.Typer) -> None:
         if role not in {r.value for r in Role}:
             typer.echo(f"未知的角色 {role!r}；可选：{'、'.join(r.value for r in Role)}", err=True)
             raise typer.Exit(2)
+        try:
+            settings = get_settings()
+        except ValidationError as exc:  # e.g. a weak secret key in production: refuse to start
+            for err in exc.errors():
+                typer.echo(f"配置错误，拒绝启动：{str(err['msg']).removeprefix('Value error, ')}", err=True)
+            raise typer.Exit(2) from exc
         configure_logging()
         try:
             intervals = Intervals(job_interval, job_interval, job_interval) if job_interval else None
-            run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler, role=role,
-                                             intervals=intervals))
+            run(settings, ServeOptions(host=host, port=port, scheduler=scheduler, role=role,
+                                       intervals=intervals))
         except SchemaNotCurrent as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(3) from exc
@@ -49,13 +57,20 @@ def register(app: typer.Typer) -> None:
         keep: bool = typer.Option(False, help="Keep the demo database of the last run."),
     ) -> None:
         """Start the demo world and the whole service on it (a fresh SQLite database)."""
+        from pydantic import ValidationError
+
         from yuqing.demo_launcher import DemoOptions, run_demo
         from yuqing.service import configure_logging
 
         configure_logging()
-        run_demo(
-            DemoOptions(
-                port=port, world_port=world_port, speed=speed, crawl_interval=crawl_interval,
-                job_interval=job_interval, database_url=database_url or None, keep=keep,
+        try:
+            run_demo(
+                DemoOptions(
+                    port=port, world_port=world_port, speed=speed, crawl_interval=crawl_interval,
+                    job_interval=job_interval, database_url=database_url or None, keep=keep,
+                )
             )
-        )
+        except ValidationError as exc:
+            for err in exc.errors():
+                typer.echo(f"配置错误，拒绝启动：{str(err['msg']).removeprefix('Value error, ')}", err=True)
+            raise typer.Exit(2) from exc

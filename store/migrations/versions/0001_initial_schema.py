@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 16:15:06.430844
+Create Date: 2026-12-01 16:21:56.107737
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=100), nullable=False),
     sa.Column('target', sa.String(length=200), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
@@ -80,6 +82,13 @@ def upgrade() -> None:
     sa.Column('imported_by', sa.String(length=100), nullable=False),
     sa.Column('imported_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_holiday_schedules'))
+    )
+    op.create_table('login_throttle',
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_failure_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttle'))
     )
     op.create_table('silences',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -153,8 +162,12 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('token_hash', sa.String(length=200), nullable=False),
+    sa.Column('scope', sa.String(length=10), nullable=False),
     sa.Column('created_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_used_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_by', sa.String(length=100), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -231,6 +244,22 @@ def upgrade() -> None:
     with op.batch_alter_table('releases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_releases_indicator'), ['indicator'], unique=False)
         batch_op.create_index(batch_op.f('ix_releases_published_at'), ['published_at'], unique=False)
+
+    op.create_table('web_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('address', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_web_sessions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions')),
+    sa.UniqueConstraint('id_hash', name=op.f('uq_web_sessions_id_hash'))
+    )
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_web_sessions_user_id'), ['user_id'], unique=False)
 
     op.create_table('incidents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -586,6 +615,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_incidents_event_key'))
 
     op.drop_table('incidents')
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_web_sessions_user_id'))
+
+    op.drop_table('web_sessions')
     with op.batch_alter_table('releases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_releases_published_at'))
         batch_op.drop_index(batch_op.f('ix_releases_indicator'))
@@ -604,6 +637,7 @@ def downgrade() -> None:
     op.drop_table('stories')
     op.drop_table('sources')
     op.drop_table('silences')
+    op.drop_table('login_throttle')
     op.drop_table('holiday_schedules')
     op.drop_table('holiday_overrides')
     op.drop_table('cases')
