@@ -60,7 +60,9 @@ def silent_loss(outcome: RunOutcome) -> str | None:
     """Why a run that raised no error still lost items (Chinese), or None.
 
     Pages held items but nothing reached the store, not even as already known; or some page
-    yielded fewer items than it held; or links were skipped. Such a run is never 正常.
+    yielded fewer items than it held. Such a run is never 正常. Links skipped for what they are
+    (javascript:, empty, no scheme: page furniture, not articles) are counted, not a loss: see
+    `remark`.
     """
     handled = outcome.stored + outcome.duplicates + outcome.skipped_known + outcome.quarantined
     if outcome.items_found and handled == 0:
@@ -69,8 +71,15 @@ def silent_loss(outcome: RunOutcome) -> str | None:
         return f"有 {outcome.items_lost} 条未能解析"
     if outcome.short_pages:
         return f"{outcome.short_pages} 个页面读出的条目少于页面所含条目"
+    return None
+
+
+def remark(outcome: RunOutcome) -> str | None:
+    """What the run summary says besides the counts: a loss first, else the links skipped."""
+    if loss := silent_loss(outcome):
+        return loss
     if outcome.skipped_links:
-        return f"跳过无效链接 {outcome.skipped_links} 条"
+        return f"跳过无效链接 {outcome.skipped_links} 条（原因见日志）"
     return None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawler.health import RunOutcome, run_status, silent_loss
+from crawler.health import RunOutcome, remark, run_status
 from crawler.progress import ProgressCallback, counters
 from crawler.seen import load_seen
 from store.db import make_engine, session_factory, session_scope
@@ -126,7 +126,7 @@ def run_crawls(
                 quarantined=c["quarantined"],
                 errors=c["errors"],
                 requests=c["requests"],
-                message=f"被拒绝访问：{c['blocked']}，已退避" if c["blocked"] else silent_loss(outcome),
+                message=f"被拒绝访问：{c['blocked']}，已退避" if c["blocked"] else remark(outcome),
                 finish_reason=stats.get("finish_reason"),
                 stats=stats,
             )

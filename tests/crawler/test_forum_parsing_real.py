@@ -10,7 +10,7 @@ import pytest
 from parsel import Selector
 
 from analysis.release_title import parse_release_title
-from crawler.health import RunOutcome, run_status, silent_loss
+from crawler.health import RunOutcome, remark, run_status, silent_loss
 from crawler.parsing.forums import (
     IMAGE_MARKER,
     SMILEY_MARKER,
@@ -184,7 +184,9 @@ def test_health_is_never_ok_when_items_were_lost() -> None:
         "yuqing/pages_ok": 1, "yuqing/stored": 2,
         "yuqing/skipped_link/javascript": 1, "yuqing/skipped_link/no_scheme": 2,
     })
-    assert skipped.skipped_links == 3 and run_status(skipped) == "warning"
+    # links that are page furniture (javascript:, no scheme) are counted, not a loss
+    assert skipped.skipped_links == 3 and run_status(skipped) == "ok"
+    assert remark(skipped) == "跳过无效链接 3 条（原因见日志）"
     lost = RunOutcome.from_stats({"yuqing/pages_ok": 1, "yuqing/stored": 3, "yuqing/feed_items_lost": 1})
     assert run_status(lost) == "warning" and silent_loss(lost) == "有 1 条未能解析"
 

@@ -101,7 +101,7 @@ def serve_wechat(site: MockSite) -> None:
     site.route("/s/ViaSogou7", Reply.file("wechat/article_via.html"))
 
 
-def test_wechat_articles_found_through_the_search_page(site, crawl, session) -> None:
+def test_wechat_articles_found_through_the_search_page(site, crawl, session, caplog) -> None:
     serve_wechat(site)
     run = crawl([_wechat_source(site)], "wechat")
     assert run.returncode == 0, run.stderr
@@ -120,7 +120,7 @@ def test_wechat_articles_found_through_the_search_page(site, crawl, session) -> 
 
     q = session.scalars(select(Quarantine)).one()
     assert q.url.endswith("/s/Deleted999") and "该内容已被发布者删除" in q.reason
-    assert "javascript: 伪链接 1 个" in run.stderr
+    assert "javascript: 伪链接 1 个" in run.stderr + caplog.text
 
     # incremental and polite: nothing stored or quarantined is fetched again
     hits = site.hits("/s/") + site.hits("/mp/appmsg")
