@@ -93,17 +93,18 @@ def series(
         .where(IncidentMention.incident_id == incident_id)
     ).all()
     times = [as_utc(t) for t, _s in rows]
-    markers = [SeriesMarker(at=local_iso(incident.opened_at), kind="opened", label="立案")]
+    marks: list[tuple[datetime, str, str]] = [(as_utc(incident.opened_at), "opened", "立案")]
     if incident.release_id:
         release = session.get(Release, incident.release_id)
         if release is not None and release.published_at is not None:
-            markers.append(SeriesMarker(at=local_iso(release.published_at), kind="release",
-                                        label="数据发布：" + (release.indicator_name or release.title)))
+            marks.append((as_utc(release.published_at), "release",
+                          "数据发布：" + (release.indicator_name or release.title)))
     for a in session.scalars(select(Action).where(Action.incident_id == incident_id).order_by(Action.at)):
-        markers.append(SeriesMarker(at=local_iso(a.at), kind="action", label=L.label(L.ACTION_KINDS, a.kind)))
+        marks.append((as_utc(a.at), "action", L.label(L.ACTION_KINDS, a.kind)))
+    markers = [SeriesMarker(at=local_iso(at), kind=kind, label=label) for at, kind, label in marks]
     if not times:
         return SeriesOut(bucket_minutes=60, points=[], markers=markers)
-    marker_times = [as_utc(datetime.fromisoformat(m.at)) for m in markers]
+    marker_times = [at for at, _k, _l in marks]
     start, end = min([*times, *marker_times]), max([*times, *marker_times])
     minutes = bucket_minutes(end - start)
     step = timedelta(minutes=minutes)

@@ -42,6 +42,18 @@ FORMAT = Query("html", pattern="^(html|docx|pdf)$", description="html、docx 或
 KINDS = "^(daily|special|assessment)$"
 
 
+def _audit_version(session: Session, who: str, row: Briefing) -> None:
+    """A new version is audited with the one it supersedes (an archive is never overwritten)."""
+    previous = session.scalars(
+        select(Briefing).where(Briefing.kind == row.kind, Briefing.subject == row.subject,
+                               Briefing.id != row.id).order_by(Briefing.version.desc()).limit(1)
+    ).first()
+    record(session, actor=who, action="report.regenerate" if previous else "report.generate",
+           target=f"{row.kind}:{row.subject}",
+           before=None if previous is None else {"id": previous.id, "version": previous.version},
+           after={"id": row.id, "version": row.version})
+
+
 def _meta(b: Briefing) -> dict[str, object]:
     from reports.archive import KIND_LABELS, trigger_label
 
@@ -104,8 +116,7 @@ def generate_briefing(
     now = clock_now()
     row, _ = store_daily(session, settings, day=day, now=now, on_demand=day is None, trigger="manual",
                          created_by=principal.name)
-    record(session, actor=principal.name, action="report.generate", target=f"briefing:{row.id}",
-           data={"kind": row.kind, "subject": row.subject, "version": row.version})
+    _audit_version(session, principal.name, row)
     session.commit()
     return _meta(row)
 
@@ -180,8 +191,7 @@ def special_archive(
                             created_by=principal.name)
     except LookupError as exc:
         raise HTTPException(404, detail=str(exc)) from exc
-    record(session, actor=principal.name, action="report.generate", target=f"briefing:{row.id}",
-           data={"kind": row.kind, "subject": row.subject, "version": row.version})
+    _audit_version(session, principal.name, row)
     session.commit()
     return _meta(row)
 
@@ -230,8 +240,7 @@ def release_assessment_archive(
                                   created_by=principal.name)
     except LookupError as exc:
         raise HTTPException(404, detail=str(exc)) from exc
-    record(session, actor=principal.name, action="report.generate", target=f"briefing:{row.id}",
-           data={"kind": row.kind, "subject": row.subject, "version": row.version})
+    _audit_version(session, principal.name, row)
     session.commit()
     return _meta(row)
 

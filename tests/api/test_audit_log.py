@@ -57,10 +57,11 @@ def test_briefing_regeneration_is_audited(client_as, session: Session) -> None: 
     assert first.status_code == again.status_code == 201
     analyst = client_as("analyst")
     assert analyst.post("/api/v1/reports/briefings", params={"day": "2026-11-09"}).status_code == 403
-    q = select(AuditLog).where(AuditLog.target == "briefing:2026-11-09").order_by(AuditLog.id)
+    q = select(AuditLog).where(AuditLog.target == "daily:2026-11-09").order_by(AuditLog.id)
     rows = session.scalars(q).all()
-    assert [r.action for r in rows] == ["briefing.generate", "briefing.regenerate"]
+    assert [r.action for r in rows] == ["report.generate", "report.regenerate"]  # a new version each time
     assert rows[1].before["id"] == first.json()["id"] and rows[1].after["id"] == again.json()["id"]
+    assert (rows[1].before["version"], rows[1].after["version"]) == (1, 2)
 
 
 def test_audit_csv_export_for_the_annual_assessment(client_as) -> None:  # type: ignore[no-untyped-def]
