@@ -20,6 +20,7 @@ from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 
+from .. import schemas as S
 from ..deps import (
     CurrentUser,
     IdPath,
@@ -38,6 +39,8 @@ router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 REPORT_FILES = {200: {"description": "报告文件", "content": {
     "text/html": {}, "application/pdf": {},
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}}
+EXPORT_FILES = {200: {"description": "导出文件", "content": {
+    "text/csv": {}, **REPORT_FILES[200]["content"]}}}
 FORMAT = Query("html", pattern="^(html|docx|pdf)$", description="html、docx 或 pdf")
 KINDS = "^(daily|special|assessment)$"
 
@@ -104,7 +107,7 @@ def list_briefings(
 
 @router.post("/briefings", status_code=201, summary="生成并存档舆情日报（新版本，不覆盖旧版本）")
 def generate_briefing(
-    day: date | None = Query(None, description="日报日期（默认：按需生成，统计至当前时刻）"),
+    day: S.Day | None = Query(None, description="日报日期（默认：按需生成，统计至当前时刻）"),
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("report.generate")),
@@ -124,7 +127,7 @@ def generate_briefing(
 @router.get("/briefings/{briefing_id}", summary="下载存档的报告（存档原件，不按当前数据重建）",
             response_class=Response, responses=REPORT_FILES)
 def get_briefing(
-    briefing_id: int,
+    briefing_id: IdPath,
     format: str = FORMAT,
     session: Session = Depends(get_session),
     _: Principal = Depends(current_principal),
@@ -143,7 +146,7 @@ def get_briefing(
 @router.get("/daily", summary="按需生成舆情日报（默认统计至当前时刻；不存档）",
             response_class=Response, responses=REPORT_FILES)
 def daily_on_demand(
-    day: date | None = Query(None, description="指定日期则为该日 08:00 定时日报的时段"),
+    day: S.Day | None = Query(None, description="指定日期则为该日 08:00 定时日报的时段"),
     format: str = FORMAT,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
@@ -161,7 +164,7 @@ def daily_on_demand(
 @router.get("/incidents/{incident_id}/special", summary="按需生成舆情专报（不存档）",
             response_class=Response, responses=REPORT_FILES)
 def special_on_demand(
-    incident_id: int,
+    incident_id: IdPath,
     format: str = FORMAT,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
@@ -179,7 +182,7 @@ def special_on_demand(
 
 @router.post("/incidents/{incident_id}/special", status_code=201, summary="生成并存档舆情专报（新版本）")
 def special_archive(
-    incident_id: int,
+    incident_id: IdPath,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("report.generate")),
@@ -228,7 +231,7 @@ def release_assessment(
 
 @router.post("/releases/{release_id}/assessment", status_code=201, summary="生成并存档发布研判（新版本）")
 def release_assessment_archive(
-    release_id: int,
+    release_id: IdPath,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("report.generate")),
@@ -310,7 +313,7 @@ def _plan_out(p: ReleasePlan) -> dict[str, object]:
 
 @router.get("/releases/{release_id}/plan", summary="数据发布的舆情应对预案及其修订历史（新版本在前）")
 def get_plan(
-    release_id: int,
+    release_id: IdPath,
     session: Session = Depends(get_session),
     _: Principal = Depends(current_principal),
 ) -> dict[str, object]:
@@ -324,7 +327,7 @@ def get_plan(
 
 @router.put("/releases/{release_id}/plan", summary="修订预案（保存为新版本，须重新审批）")
 def put_plan(
-    release_id: int,
+    release_id: IdPath,
     body: PlanIn,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("plan.edit")),
@@ -346,7 +349,7 @@ def put_plan(
 
 @router.post("/releases/{release_id}/plan/approve", summary="领导审批预案（最新版本）")
 def approve(
-    release_id: int,
+    release_id: IdPath,
     body: ApproveIn,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("plan.approve")),
@@ -368,7 +371,7 @@ def approve(
 
 @router.put("/releases/{release_id}/interpretation", summary="登记解读发布情况（是否随发布同步，计入考核）")
 def put_interpretation(
-    release_id: int,
+    release_id: IdPath,
     body: InterpretationIn,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("plan.edit")),
@@ -414,9 +417,10 @@ def _csv(content: bytes, stem: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem + '.csv')}"})
 
 
-@router.get("/incidents/{incident_id}/record", summary="导出舆情事件处置档案（完整记录）")
+@router.get("/incidents/{incident_id}/record", summary="导出舆情事件处置档案（完整记录）",
+            response_class=Response, responses=REPORT_FILES)
 def incident_record_export(
-    incident_id: int,
+    incident_id: IdPath,
     format: str = FORMAT,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
@@ -432,14 +436,14 @@ def incident_record_export(
     return _file(render(report, format), format, f"处置档案-事件{incident_id}")
 
 
-@router.get("/audit", summary="导出某时段的操作审计记录")
+@router.get("/audit", summary="导出某时段的操作审计记录", response_class=Response, responses=EXPORT_FILES)
 def audit_export(
-    start: date = Query(..., description="开始日期（北京时间）"),
-    end: date = Query(..., description="结束日期（含当日）"),
+    start: S.Day = Query(..., description="开始日期（北京时间）"),
+    end: S.Day = Query(..., description="结束日期（含当日）"),
     format: str = EXPORT_FORMAT,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("report.generate")),
+    _: Principal = Depends(require("audit.read")),  # the audit log is for leaders and administrators
 ) -> Response:
     from reports.record import audit_csv, audit_report, audit_rows
     from reports.render import render
@@ -453,10 +457,11 @@ def audit_export(
     return _file(render(report, format), format, stem)
 
 
-@router.get("/scorecard", summary="考核统计：按责任单位和责任人（回应时限、解读随发布）")
+@router.get("/scorecard", summary="考核统计：按责任单位和责任人（回应时限、解读随发布）",
+            response_class=Response, responses=EXPORT_FILES)
 def scorecard_export(
-    start: date = Query(..., description="开始日期（北京时间）"),
-    end: date = Query(..., description="结束日期（含当日）"),
+    start: S.Day = Query(..., description="开始日期（北京时间）"),
+    end: S.Day = Query(..., description="结束日期（含当日）"),
     format: str = EXPORT_FORMAT,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),

@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -169,9 +169,11 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-@router.get("/search.{fmt}", summary="导出检索结果（csv 或 xlsx，最多 5000 条）")
+@router.get("/search.{fmt}", summary="导出检索结果（csv 或 xlsx，最多 5000 条）", response_class=Response,
+            responses={200: {"description": "导出文件", "content": {
+                "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def export(
-    fmt: str,
+    fmt: str = Path(..., pattern="^(csv|xlsx)$", description="csv 或 xlsx"),
     q: str = Query(..., min_length=1, max_length=500, description=QUERY_HELP),
     since: str | None = Query(None, max_length=40),
     until: str | None = Query(None, max_length=40),

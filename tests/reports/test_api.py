@@ -76,8 +76,10 @@ def test_archive_versions_download_stored_bytes(make_client, session_maker):
     listed = press.get("/api/v1/reports/briefings?kind=daily&subject=2026-11-10").json()
     assert [b["version"] for b in listed] == [2, 1]
     with session_maker() as s:
-        audit = s.scalars(select(AuditLog).where(AuditLog.action == "report.generate")).all()
-    assert [(a.actor, a.data["version"]) for a in audit] == [("u-press", 1), ("u-press", 2)]
+        versions = AuditLog.action.in_(("report.generate", "report.regenerate"))
+        audit = s.scalars(select(AuditLog).where(versions).order_by(AuditLog.id)).all()
+    assert [(a.actor, a.after["version"]) for a in audit] == [("u-press", 1), ("u-press", 2)]
+    assert audit[1].before == {"id": meta["id"], "version": 1}  # what the new version supersedes
 
     assert press.get("/api/v1/reports/briefings/424242").status_code == 404
     assert press.get(f"/api/v1/reports/briefings/{meta['id']}?format=xls").status_code == 422
