@@ -5,8 +5,8 @@ state change and its outbox rows land in one transaction.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,24 +25,41 @@ from store.models import (
 )
 from yuqing.clock import as_utc
 from yuqing.config import Settings
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    SERIOUS_GRADES,
+    UNDUE_DEADLINE_STATES,
+    ActionKind,
+    CaseStatus,
+    Category,
+    DeadlineKind,
+    DeadlineState,
+    IncidentStatus,
+    MediaTier,
+    NoticeKind,
+    RuleActor,
+    TimelineKind,
+    grade_rank,
+)
 
 from . import outbox, service
 from .deadlines import open_window
 from .escalation import SKIPPED, Step, plan, skipped
-from .grading import GRADE_ORDER, MentionFacts, assess
-from .policy import CATEGORY_NAMES, WindowSpec
+from .grading import MentionFacts, assess
+from .policy import WindowSpec
 from .templates import Text, deadline_notice, incident_link
 
-RULE = "rule:grade-threshold"
+RULE = RuleActor.GRADE_THRESHOLD
 BATCH = 2000
-UPDATE_ANCHORS = ("authoritative_info", "press_conference", "update", "statement")
+UPDATE_ANCHORS = (ActionKind.AUTHORITATIVE_INFO, ActionKind.PRESS_CONFERENCE, ActionKind.UPDATE,
+                  ActionKind.STATEMENT)
 
 
 def _facts(session: Session, mentions: list[Mention], settings: Settings) -> list[MentionFacts]:
     tiers = dict(session.execute(select(Source.id, Source.media_tier)).all())
     return [MentionFacts(risk=m.risk, at=m.published_at or m.analysed_at,
                          sensitive_topics=tuple(m.sensitive_topics or ()),
-                         media_tier=tiers.get(m.source_id, "self") if m.source_id else "self")
+                         media_tier=tiers.get(m.source_id, MediaTier.SELF) if m.source_id else MediaTier.SELF)
             for m in mentions]
 
 
@@ -111,15 +128,16 @@ def _merge_moved(
     )
     prior = list(session.scalars(
         select(Incident).where(Incident.id.in_(prior_ids), Incident.event_key != event_key,
-                               Incident.status != "closed")
+                               Incident.status != IncidentStatus.CLOSED)
         .order_by(Incident.id)))
     if not prior:
         return
-    own = session.scalar(select(Incident).where(Incident.event_key == event_key, Incident.status != "closed")
+    own = session.scalar(select(Incident).where(Incident.event_key == event_key,
+                                                Incident.status != IncidentStatus.CLOSED)
                          .order_by(Incident.id).limit(1))
     group = prior + ([own] if own is not None and own not in prior else [])
     survivor = min(group, key=lambda i: (i.opened_at, i.id))
-    top_grade = min((i.grade for i in group), key=GRADE_ORDER.index)
+    top_grade = min((i.grade for i in group), key=grade_rank)
     for other in group:
         if other is survivor:
             continue
@@ -131,18 +149,18 @@ def _merge_moved(
                                             attached_at=now))
         reason = f"并入事件 #{survivor.id}"
         for deadline in session.scalars(select(Deadline).where(
-                Deadline.incident_id == other.id, Deadline.state.in_(("pending", "due_soon")))):
-            deadline.state, deadline.waived_reason = "waived", reason
-        other.status, other.closed_at, other.event_key = "closed", now, f"merged:{survivor.id}"
-        session.add(IncidentEvent(incident_id=other.id, at=now, actor=RULE, kind="merged",
+                Deadline.incident_id == other.id, Deadline.state.in_(UNDUE_DEADLINE_STATES))):
+            deadline.state, deadline.waived_reason = DeadlineState.WAIVED, reason
+        other.status, other.closed_at, other.event_key = IncidentStatus.CLOSED, now, f"merged:{survivor.id}"
+        session.add(IncidentEvent(incident_id=other.id, at=now, actor=RULE, kind=TimelineKind.MERGED,
                                   message=f"同一事件的信息已关联到同一数据发布：{reason}",
                                   data={"into": survivor.id}))
-        session.add(IncidentEvent(incident_id=survivor.id, at=now, actor=RULE, kind="merged",
+        session.add(IncidentEvent(incident_id=survivor.id, at=now, actor=RULE, kind=TimelineKind.MERGED,
                                   message=f"并入事件 #{other.id}（{other.grade} 级）的信息",
                                   data={"from": other.id}))
     survivor.event_key = event_key
     session.flush()
-    if GRADE_ORDER.index(top_grade) < GRADE_ORDER.index(survivor.grade):
+    if grade_rank(top_grade) < grade_rank(survivor.grade):
         service.change_grade(session, incident_id=survivor.id, grade=top_grade, actor=RULE, now=now,
                              reason="合并同一事件", settings=settings)
 
@@ -182,24 +200,25 @@ def _process_event(
     if incident.release_id is None or event_key.startswith("release:"):
         incident.release_id = _release_of(session, [m.id for m in mentions], event_key)
     if fresh:
-        session.add(IncidentEvent(incident_id=incident.id, at=now, actor=RULE, kind="mentions_attached",
+        session.add(IncidentEvent(incident_id=incident.id, at=now, actor=RULE,
+                                  kind=TimelineKind.MENTIONS_ATTACHED,
                                   message=f"新增相关信息 {len(fresh)} 条，累计 {len(mentions)} 条",
                                   data={"mention_ids": [m.id for m in fresh]}))
     verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
                      min_mentions=settings.risk.min_mentions, now=now)
     if verdict.reasons:  # the assessment as it stands now, not as it stood at opening
         incident.summary = "；".join(verdict.reasons)
-    if incident.status != "closed" and verdict.category not in (incident.category, "other"):
+    is_open = incident.status != IncidentStatus.CLOSED
+    if is_open and verdict.category not in (incident.category, Category.OTHER):
         # 研判 follows the event: a wave that began as price complaints and became accusations of
         # fake figures is a data-credibility incident now. Windows already open stay as they are.
         session.add(IncidentEvent(
-            incident_id=incident.id, at=now, actor=RULE, kind="category_changed",
-            message=f"类别：{CATEGORY_NAMES.get(incident.category, incident.category)} → "
-                    f"{CATEGORY_NAMES.get(verdict.category, verdict.category)}",
+            incident_id=incident.id, at=now, actor=RULE, kind=TimelineKind.CATEGORY_CHANGED,
+            message=f"类别：{Category.label_of(incident.category)} → {Category.label_of(verdict.category)}",
             data={"from": incident.category, "to": verdict.category}))
         incident.category = verdict.category
-    if (incident.status != "closed" and verdict.grade is not None
-            and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
+    if (incident.status != IncidentStatus.CLOSED and verdict.grade is not None
+            and grade_rank(verdict.grade) < grade_rank(incident.grade)):
         service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,
                              reason="事件扩大：" + "；".join(verdict.reasons), settings=settings)
     session.flush()
@@ -211,7 +230,7 @@ def tick(session: Session, settings: Settings, *, now: datetime) -> None:
     now = as_utc(now)
     _open_update_windows(session, now)
     deadlines = list(session.scalars(
-        select(Deadline).where(Deadline.state.in_(("pending", "due_soon", "breached")))
+        select(Deadline).where(Deadline.state.in_(OPEN_DEADLINE_STATES))
         .order_by(Deadline.due_at, Deadline.id)))
     for deadline in deadlines:
         _advance(session, settings, deadline, now)
@@ -220,15 +239,15 @@ def tick(session: Session, settings: Settings, *, now: datetime) -> None:
 
 def _open_update_windows(session: Session, now: datetime) -> None:
     """Grade I/II incidents owe an authoritative update every N hours after their last publication."""
-    incidents = session.scalars(select(Incident).where(Incident.status != "closed",
-                                                       Incident.grade.in_(("I", "II"))))
+    incidents = session.scalars(select(Incident).where(Incident.status != IncidentStatus.CLOSED,
+                                                       Incident.grade.in_(SERIOUS_GRADES)))
     for incident in incidents:
         hours = float(incident.policy.get("update_every_hours") or 0)
         if hours <= 0:
             continue
         open_update = session.scalar(select(Deadline.id).where(
-            Deadline.incident_id == incident.id, Deadline.kind == "update",
-            Deadline.state.in_(("pending", "due_soon", "breached"))).limit(1))
+            Deadline.incident_id == incident.id, Deadline.kind == DeadlineKind.UPDATE,
+            Deadline.state.in_(OPEN_DEADLINE_STATES)).limit(1))
         if open_update is not None:
             continue
         anchor = session.scalar(select(func.max(Action.at)).where(
@@ -237,9 +256,10 @@ def _open_update_windows(session: Session, now: datetime) -> None:
             continue
         anchor = as_utc(anchor)
         exists = session.scalar(select(Deadline.id).where(
-            Deadline.incident_id == incident.id, Deadline.kind == "update", Deadline.starts_at == anchor))
+            Deadline.incident_id == incident.id, Deadline.kind == DeadlineKind.UPDATE,
+            Deadline.starts_at == anchor))
         if exists is None:
-            open_window(session, spec=WindowSpec("update", hours=hours), starts_at=anchor,
+            open_window(session, spec=WindowSpec(DeadlineKind.UPDATE, hours=hours), starts_at=anchor,
                         policy=incident.policy, now=now, incident_id=incident.id)
 
 
@@ -248,7 +268,7 @@ def _advance(session: Session, settings: Settings, deadline: Deadline, now: date
                  sent=list(deadline.reminders_sent or []), now=now,
                  escalate_minutes=settings.notify.escalate_to_leadership_minutes)
     if steps.state != deadline.state:
-        if steps.state == "breached":
+        if steps.state == DeadlineState.BREACHED:
             deadline.breached_at = deadline.due_at
         deadline.state = steps.state
     if not steps.mark:
@@ -267,8 +287,8 @@ def is_quiet(session: Session, deadline: Deadline) -> bool:
     """A closed incident or an answered case gets no more reminders (its windows still count)."""
     incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
     case = session.get(Case, deadline.case_id) if deadline.case_id else None
-    return (incident is not None and incident.status == "closed") or (
-        case is not None and case.status != "open")
+    return (incident is not None and incident.status == IncidentStatus.CLOSED) or (
+        case is not None and case.status != CaseStatus.OPEN)
 
 
 def write_notices(
@@ -295,19 +315,8 @@ def write_notices(
             text = Text(text.subject, f"{text.body}\n- {note}")
         rows += outbox.enqueue(session, key=f"deadline:{deadline.id}:{step.name}", text=text,
                                fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
-                                       "kind": "deadline", "step": step.name},
+                                       "kind": NoticeKind.DEADLINE, "step": step.name},
                                audience=step.audience, settings=settings, now=now,
                                incident_id=deadline.incident_id, deadline_id=deadline.id)
     return rows
 
-
-def due_within(session: Session, *, now: datetime, hours: float = 24) -> list[Deadline]:
-    """Open deadlines falling due within `hours` (for dashboards and briefings)."""
-    return list(session.scalars(select(Deadline).where(
-        Deadline.state.in_(("pending", "due_soon", "breached")),
-        Deadline.due_at <= now + timedelta(hours=hours)).order_by(Deadline.due_at)))
-
-
-def counts_by_state(session: Session) -> dict[str, int]:
-    return dict(Counter(dict(session.execute(
-        select(Deadline.state, func.count()).group_by(Deadline.state)).all())))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from yuqing.vocab import OPEN_DEADLINE_STATES, DeadlineState
+
 
 @dataclass(frozen=True)
 class Step:
@@ -58,14 +60,14 @@ def plan(
     escalate_minutes: int,
 ) -> Plan:
     """What to do for a pending/due_soon/breached deadline at `now`."""
-    if state not in ("pending", "due_soon", "breached"):
+    if state not in OPEN_DEADLINE_STATES:
         return Plan(state, [], [])
     done = done_steps(sent)
     send: list[Step] = []
     mark: list[str] = []
     due_soon = timedelta(minutes=int(policy.get("due_soon_minutes", 60)))
     if now >= due_at:
-        new_state = "breached"
+        new_state = DeadlineState.BREACHED
         if "breach" not in done:
             send += [Step("breach", "press"), Step("breach-leadership", "leadership")]
             mark += ["breach"]
@@ -80,7 +82,7 @@ def plan(
         leads = [f"lead-{m}" for m in policy.get("reminder_lead_minutes", [])]
         mark += [skipped(name) for name in leads if name not in done]
         return Plan(new_state, send, mark)
-    new_state = "due_soon" if now >= due_at - due_soon else "pending"
+    new_state = DeadlineState.DUE_SOON if now >= due_at - due_soon else DeadlineState.PENDING
     passed = sorted(int(m) for m in policy.get("reminder_lead_minutes", [])
                     if now >= due_at - timedelta(minutes=int(m)) and f"lead-{m}" not in done)
     if passed:

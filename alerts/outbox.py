@@ -25,17 +25,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.models import Deadline, Incident, IncidentEvent, IncidentMention, Mention, Notification, Silence
 from yuqing.clock import now as clock_now
 from yuqing.config import ChannelConfig, Settings
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    SERIOUS_GRADES,
+    UNSENT_NOTICE_STATUSES,
+    Audience,
+    IncidentStatus,
+    NoticeKind,
+    NoticeStatus,
+    RuleActor,
+    TimelineKind,
+)
 
 from .inhibition import Subject, inhibitor
 from .templates import Text, incident_link, incident_notice
 
 log = logging.getLogger(__name__)
 
-SILENCE_FIELDS = ("incident_id", "case_id", "deadline_id", "kind", "step", "grade", "category",
-                  "deadline_kind", "channel", "audience", "rule")
 LEASE_SECONDS = 300
-INHIBITION_RULE = "rule:inhibition"
-OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
+INHIBITION_RULE = RuleActor.INHIBITION
 
 
 class DeliveryError(Exception):
@@ -74,7 +82,7 @@ def enqueue(
         payload = {**fields, "channel": channel.name, "audience": audience}
         row = Notification(key=row_key, channel=channel.name, audience=audience, subject=text.subject,
                            body=text.body, payload=payload, incident_id=incident_id, deadline_id=deadline_id,
-                           status="pending", attempts=0, next_attempt_at=now, created_at=now)
+                           status=NoticeStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
         session.add(row)
         rows.append(row)
     session.flush()
@@ -91,13 +99,13 @@ def notify_incident(
         category=incident.category, link=incident_link(settings.base_url, incident.id),
         deadlines=[(d.kind, d.due_at) for d in deadlines],
     )
-    fields = {"incident_id": incident.id, "kind": "incident", "step": kind, "grade": incident.grade,
+    fields = {"incident_id": incident.id, "kind": NoticeKind.INCIDENT, "step": kind, "grade": incident.grade,
               "category": incident.category, "rule": incident.opened_by}
-    rows = enqueue(session, key=f"incident:{incident.id}:{kind}", text=text, fields=fields, audience="press",
-                   settings=settings, now=now, incident_id=incident.id)
-    if incident.grade in ("I", "II"):
+    rows = enqueue(session, key=f"incident:{incident.id}:{kind}", text=text, fields=fields,
+                   audience=Audience.PRESS, settings=settings, now=now, incident_id=incident.id)
+    if incident.grade in SERIOUS_GRADES:
         rows += enqueue(session, key=f"incident:{incident.id}:{kind}:leadership", text=text, fields=fields,
-                        audience="leadership", settings=settings, now=now, incident_id=incident.id)
+                        audience=Audience.LEADERSHIP, settings=settings, now=now, incident_id=incident.id)
     return rows
 
 
@@ -139,20 +147,21 @@ def _message(rows: list[Notification], key: str) -> OutgoingMessage:
 def _subjects(session: Session, targets: set[int]) -> dict[int, Subject]:
     """Every firing incident and the target incidents, with their release and watch topics."""
     incidents = list(session.scalars(select(Incident).where(
-        or_(Incident.status != "closed", Incident.id.in_(targets)))))
+        or_(Incident.status != IncidentStatus.CLOSED, Incident.id.in_(targets)))))
     topics: dict[int, set[str]] = {i.id: set() for i in incidents}
     for incident_id, names in session.execute(
             select(IncidentMention.incident_id, Mention.topics)
             .join(Mention, Mention.id == IncidentMention.mention_id)
             .where(IncidentMention.incident_id.in_(list(topics)))):
         topics[incident_id].update(names or ())
-    return {i.id: Subject(i.id, i.grade, i.release_id, frozenset(topics[i.id]), i.status != "closed")
+    return {i.id: Subject(i.id, i.grade, i.release_id, frozenset(topics[i.id]),
+                          i.status != IncidentStatus.CLOSED)
             for i in incidents}
 
 
 def _inhibitable(row: Notification) -> bool:
     """Reminders, escalation and breach notices of an incident's deadlines (not new-incident notices)."""
-    return row.incident_id is not None and row.payload.get("kind") == "deadline"
+    return row.incident_id is not None and row.payload.get("kind") == NoticeKind.DEADLINE
 
 
 def _timeline(session: Session, rows: list[Notification], kind: str, now: datetime, message: str) -> None:
@@ -173,9 +182,9 @@ def _apply_inhibition(session: Session, rows: list[Notification], now: datetime)
     Returns the released rows (now pending and due). A held reminder whose deadline was met or
     waived, or whose incident closed, stays held: sending it late would only mislead.
     """
-    held = list(session.scalars(select(Notification).where(Notification.status == "inhibited")
+    held = list(session.scalars(select(Notification).where(Notification.status == NoticeStatus.INHIBITED)
                                 .order_by(Notification.id).with_for_update(skip_locked=True)))
-    fresh = [r for r in rows if r.status == "pending" and _inhibitable(r)]
+    fresh = [r for r in rows if r.status == NoticeStatus.PENDING and _inhibitable(r)]
     if not held and not fresh:
         return []
     subjects = _subjects(session, {r.incident_id for r in held + fresh if r.incident_id is not None})
@@ -185,7 +194,7 @@ def _apply_inhibition(session: Session, rows: list[Notification], now: datetime)
         assert row.incident_id is not None
         verdict = inhibitor(subjects[row.incident_id], others)
         if verdict is not None:
-            row.status, row.last_error = "inhibited", verdict.reason
+            row.status, row.last_error = NoticeStatus.INHIBITED, verdict.reason
             inhibited.append(row)
     for row in held:
         assert row.incident_id is not None
@@ -197,12 +206,13 @@ def _apply_inhibition(session: Session, rows: list[Notification], now: datetime)
         deadline = session.get(Deadline, row.deadline_id) if row.deadline_id else None
         if not target.firing or deadline is None or deadline.state not in OPEN_DEADLINE_STATES:
             continue
-        row.status, row.next_attempt_at = "pending", now
+        row.status, row.next_attempt_at = NoticeStatus.PENDING, now
         row.last_error = f"抑制已解除（{row.last_error}）"
         row.body = f"{row.body}\n- 更高级别事件已关闭，抑制解除后补发"
         released.append(row)
-    _timeline(session, inhibited, "notifications_inhibited", now, "提醒暂不发送：{reason}")
-    _timeline(session, released, "notifications_released", now, "更高级别事件已关闭，补发被抑制的提醒")
+    _timeline(session, inhibited, TimelineKind.NOTIFICATIONS_INHIBITED, now, "提醒暂不发送：{reason}")
+    _timeline(session, released, TimelineKind.NOTIFICATIONS_RELEASED, now,
+              "更高级别事件已关闭，补发被抑制的提醒")
     return released
 
 
@@ -210,24 +220,24 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[tuple[Cha
     """Claim every due notification (and expired leases) into batches; the caller commits."""
     rows = list(session.scalars(
         select(Notification)
-        .where(Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= now)
+        .where(Notification.status.in_(UNSENT_NOTICE_STATUSES), Notification.next_attempt_at <= now)
         .order_by(Notification.id)
         .with_for_update(skip_locked=True)
     ))
     silences = list(session.scalars(select(Silence).where(Silence.starts_at <= now, Silence.ends_at > now)))
     for row in rows:
-        if row.status == "pending":
+        if row.status == NoticeStatus.PENDING:
             hit = silenced(row.payload, silences)
             if hit is not None:
-                row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
-    rows = [r for r in rows if r.status != "silenced"]
+                row.status, row.last_error = NoticeStatus.SILENCED, f"静默规则 {hit.id}：{hit.reason}"
+    rows = [r for r in rows if r.status != NoticeStatus.SILENCED]
     released = _apply_inhibition(session, rows, now)
     for row in released:
         hit = silenced(row.payload, silences)
         if hit is not None:
-            row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
-    released = [r for r in released if r.status == "pending"]
-    rows = sorted([r for r in rows if r.status != "inhibited"] + released, key=lambda r: r.id)
+            row.status, row.last_error = NoticeStatus.SILENCED, f"静默规则 {hit.id}：{hit.reason}"
+    released = [r for r in released if r.status == NoticeStatus.PENDING]
+    rows = sorted([r for r in rows if r.status != NoticeStatus.INHIBITED] + released, key=lambda r: r.id)
     if not rows:
         session.flush()
         return []
@@ -235,17 +245,19 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[tuple[Cha
     groups: dict[tuple[str, str], list[Notification]] = {}
     for row in rows:
         if row.channel not in channels:
-            row.status, row.last_error = "dead", f"通道 {row.channel} 已不在配置中"
+            row.status, row.last_error = NoticeStatus.DEAD, f"通道 {row.channel} 已不在配置中"
             continue
         # A resend keeps the composition and the key of its first claim.
-        group = ("resend", row.batch_key or row.key) if row.status == "sending" else _group_key(row)
+        resend = row.status == NoticeStatus.SENDING
+        group = ("resend", row.batch_key or row.key) if resend else _group_key(row)
         groups.setdefault(group, []).append(row)
     batches = []
     for members in groups.values():
-        key = members[0].batch_key if members[0].status == "sending" and members[0].batch_key else \
+        resend = members[0].status == NoticeStatus.SENDING
+        key = members[0].batch_key if resend and members[0].batch_key else \
             _batch_key(members)
         for row in members:
-            row.status, row.batch_key = "sending", key
+            row.status, row.batch_key = NoticeStatus.SENDING, key
             row.attempts += 1
             row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
         batches.append((channels[members[0].channel], _message(members, key)))
@@ -259,13 +271,13 @@ def settle(
     """Record a send's outcome: sent, or back to pending after a backoff, or dead after max_attempts."""
     for row in session.scalars(select(Notification).where(Notification.id.in_(message.notification_ids))):
         if error is None:
-            row.status, row.sent_at, row.last_error = "sent", now, None
+            row.status, row.sent_at, row.last_error = NoticeStatus.SENT, now, None
         elif row.attempts >= settings.notify.max_attempts:
-            row.status, row.last_error = "dead", error
+            row.status, row.last_error = NoticeStatus.DEAD, error
         else:
             wait = backoff_seconds(row.attempts, settings.notify.backoff_base_seconds,
                                    settings.notify.backoff_max_seconds)
-            row.status, row.last_error = "pending", error
+            row.status, row.last_error = NoticeStatus.PENDING, error
             row.next_attempt_at = now + timedelta(seconds=wait)
     session.flush()
 
@@ -299,7 +311,7 @@ def deliver_due(
 def dead_letters(session: Session, *, limit: int = 100) -> list[Notification]:
     """Notifications that gave up, newest first: shown in the UI for a human to act on."""
     return list(session.scalars(
-        select(Notification).where(or_(Notification.status == "dead"))
+        select(Notification).where(or_(Notification.status == NoticeStatus.DEAD))
         .order_by(Notification.id.desc()).limit(limit)))
 
 
@@ -310,8 +322,8 @@ def retry_dead(session: Session, *, notification_id: int, now: datetime) -> Noti
     row = session.get(Notification, notification_id)
     if row is None:
         raise NotFound(f"通知 {notification_id} 不存在")
-    if row.status != "dead":
+    if row.status != NoticeStatus.DEAD:
         raise InvalidTransition("只有发送失败（死信）的通知可以重发")
-    row.status, row.attempts, row.next_attempt_at, row.batch_key = "pending", 0, now, None
+    row.status, row.attempts, row.next_attempt_at, row.batch_key = NoticeStatus.PENDING, 0, now, None
     session.flush()
     return row
