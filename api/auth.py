@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from store.models import ApiToken, User
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Role
 
 from .audit import record
 
-ROLES = ("press", "leader", "analyst", "admin")
-ROLE_NAMES = {"press": "新闻宣传", "leader": "局领导", "analyst": "分析研判", "admin": "管理员"}
+ROLES = Role.values()
 SESSION_COOKIE = "yuqing_session"
 SESSION_MAX_AGE_S = 7 * 24 * 3600  # a week: the night shift must not be logged out mid-crisis
 TOKEN_PREFIX = "yq_"
@@ -64,7 +64,7 @@ def create_user(
     if not username:
         raise AuthError("用户名不能为空")
     if role not in ROLES:
-        raise AuthError(f"未知角色 {role!r}，应为 {'、'.join(ROLES)}")
+        raise AuthError(f"未知角色 {role!r}，应为 {'、'.join(f'{r}（{r.label}）' for r in Role)}")
     if not password:
         raise AuthError("密码不能为空")
     if session.scalar(select(User).where(User.username == username)) is not None:

@@ -70,6 +70,7 @@ class IncidentOut(BaseModel):
     summary: str | None
     owner: str | None
     opened_by: str
+    opened_by_label: str  # a person, or the Chinese name of the rule that opened it
     opened_at: Time
     acknowledged_at: Time | None
     closed_at: Time | None
@@ -85,7 +86,9 @@ class EventOut(BaseModel):
     id: int
     at: Time
     actor: str
+    actor_label: str
     kind: str
+    kind_label: str
     message: str
     data: dict[str, Any]
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from store.models import Incident, IncidentMention, Mention, MentionRelease, Release
 from yuqing.config import Settings
+from yuqing.vocab import SERIOUS_GRADES, Grade, RiskLevel, SensitiveTopic, indicator_label
 
-from . import labels as L
 from .briefing import IncidentItem, incident_items
 from .queries import (
     MIN_LINK_CONFIDENCE,
@@ -120,10 +120,10 @@ def assess_risk(
     """Risk level (high|medium|low) of a release's reaction, with the reasons that set it."""
     high: list[str] = []
     medium: list[str] = []
-    serious = [g for g in incident_grades if g in ("I", "II")]
+    serious = [g for g in incident_grades if g in SERIOUS_GRADES]
     if serious:
-        top = "I" if "I" in serious else "II"
-        high.append(f"已有 II 级以上舆情事件 {len(serious)} 起（最高{L.label(L.GRADES, top)}）")
+        top = Grade.I if Grade.I in serious else Grade.II
+        high.append(f"已有 II 级以上舆情事件 {len(serious)} 起（最高{Grade.label_of(top)}）")
     elif incident_grades:
         medium.append(f"已立案舆情事件 {len(incident_grades)} 起")
     credibility = sensitive.get("data_credibility", 0)
@@ -234,9 +234,9 @@ def prerelease_note(
                 negative_share=fmt_share(neg, len(rows)),
                 max_risk=max((x.risk for x in rows), default=0.0),
                 incidents=len(grades),
-                sensitive=[L.label(L.SENSITIVE_TOPICS, t) for t, _ in sens.most_common()],
+                sensitive=[SensitiveTopic.label_of(t) for t, _ in sens.most_common()],
                 level=level,
-                level_label=L.label(L.RISK_LEVELS, level),
+                level_label=RiskLevel.label_of(level),
             )
         )
     expected = max((p.level for p in past), key=LEVEL_ORDER.__getitem__, default="low")
@@ -248,10 +248,10 @@ def prerelease_note(
         )
     advice.append("发布后 24 小时内每 2 小时研判一次相关舆情，发现苗头及时会商")
     return PreReleaseNote(
-        indicator_name=release.indicator_name or release.indicator,
+        indicator_name=indicator_label(release.indicator, release.indicator_name),
         previous=past,
         expected_level=expected,
-        expected_label=L.label(L.RISK_LEVELS, expected),
+        expected_label=RiskLevel.label_of(expected),
         recommendations=advice,
     )
 
@@ -292,7 +292,7 @@ def build_assessment(
         release_id=release.id,
         title=release.title,
         indicator=release.indicator,
-        indicator_name=release.indicator_name or release.indicator,
+        indicator_name=indicator_label(release.indicator, release.indicator_name),
         period_label=release.period_label or "—",
         published_at=release.published_at,
         published=published,
@@ -304,10 +304,10 @@ def build_assessment(
         phases=phases(rows, release.published_at),
         hours=hours,
         top_negative=top_stories(session, rows, limit=TOP_NEGATIVE, negative_only=True),
-        sensitive=[(L.label(L.SENSITIVE_TOPICS, t), n) for t, n in sens.most_common()],
+        sensitive=[(SensitiveTopic.label_of(t), n) for t, n in sens.most_common()],
         incidents=incident_items(session, incidents, now),
         level=level,
-        level_label=L.label(L.RISK_LEVELS, level),
+        level_label=RiskLevel.label_of(level),
         reasons=reasons,
         prerelease=prerelease_note(session, settings, release, now=now),
     )

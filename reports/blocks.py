@@ -176,7 +176,7 @@ def daily_blocks(b: DailyBriefing, *, charts: bool = True) -> list[Block]:
         out.append(
             Table(
                 ["信息源", "类型", "状态", "说明"],
-                [[w.name, w.kind, w.status_label, w.message] for w in b.source_warnings],
+                [[w.name, w.kind_label, w.status_label, w.message] for w in b.source_warnings],
                 [1.5, 1.3, 1, 5],
             )
         )

@@ -18,8 +18,19 @@ from sqlalchemy.orm import Session
 
 from store.models import Deadline, Incident, Release, Source
 from yuqing.config import Settings
+from yuqing.vocab import (
+    SERIOUS_GRADES,
+    UNHEALTHY_SOURCE_STATUSES,
+    Category,
+    DeadlineKind,
+    DeadlineState,
+    Grade,
+    IncidentStatus,
+    SourceKind,
+    SourceStatus,
+    indicator_label,
+)
 
-from . import labels as L
 from .queries import (
     StoryItem,
     load_mention_rows,
@@ -82,7 +93,7 @@ class ReleaseItem:
 @dataclass(frozen=True)
 class SourceWarning:
     name: str
-    kind: str
+    kind_label: str
     status_label: str
     message: str
 
@@ -153,10 +164,10 @@ def deadline_item(d: Deadline, now: datetime) -> DeadlineItem:
     return DeadlineItem(
         id=d.id,
         kind=d.kind,
-        kind_label=L.label(L.DEADLINE_KINDS, d.kind),
+        kind_label=DeadlineKind.label_of(d.kind),
         due_at=d.due_at,
         state=d.state,
-        state_label=L.label(L.DEADLINE_STATES, d.state),
+        state_label=DeadlineState.label_of(d.state),
         met_at=d.met_at,
         timeliness=text,
         on_time=on_time,
@@ -193,10 +204,10 @@ def incident_items(session: Session, incidents: list[Incident], now: datetime) -
             id=i.id,
             title=i.title,
             grade=i.grade,
-            grade_label=L.label(L.GRADES, i.grade),
-            category_label=L.label(L.INCIDENT_CATEGORIES, i.category),
+            grade_label=Grade.label_of(i.grade),
+            category_label=Category.label_of(i.category),
             status=i.status,
-            status_label=L.label(L.INCIDENT_STATUSES, i.status),
+            status_label=IncidentStatus.label_of(i.status),
             owner=i.owner,
             opened_at=i.opened_at,
             closed_at=i.closed_at,
@@ -218,7 +229,7 @@ def release_item(r: Release, reaction: tuple[int, int, float]) -> ReleaseItem:
         id=r.id,
         title=r.title,
         indicator=r.indicator,
-        indicator_name=r.indicator_name or r.indicator,
+        indicator_name=indicator_label(r.indicator, r.indicator_name),
         period_label=r.period_label or "—",
         published_at=r.published_at,
         headline=headline,
@@ -235,21 +246,22 @@ def source_warnings(sources: Iterable[Source], settings: Settings, now: datetime
     for s in sources:
         if not s.enabled:
             continue
-        status = L.label(L.SOURCE_STATUSES, s.status)
+        kind = SourceKind.label_of(s.kind)
+        status = SourceStatus.label_of(s.status)
         interval = _interval_seconds(s, settings)
         stale_after = timedelta(hours=max(STALE_MIN_HOURS, 4 * interval / 3600))
-        if s.status in ("warning", "blocked", "error"):
+        if s.status in UNHEALTHY_SOURCE_STATUSES:
             msg = f"状态{status}"
-            if s.status == "blocked" and s.backoff_until and s.backoff_until > now:
+            if s.status == SourceStatus.BLOCKED and s.backoff_until and s.backoff_until > now:
                 msg += f"，暂停采集至 {fmt_short(s.backoff_until)}"
             if s.last_error:
                 msg += f"；最近错误：{s.last_error[:120]}"
-            out.append(SourceWarning(s.name, s.kind, status, msg))
+            out.append(SourceWarning(s.name, kind, status, msg))
         elif s.last_success_at is None:
-            out.append(SourceWarning(s.name, s.kind, status, "尚未成功采集"))
+            out.append(SourceWarning(s.name, kind, status, "尚未成功采集"))
         elif now - s.last_success_at > stale_after:
             silent = (now - s.last_success_at).total_seconds() / 3600
-            out.append(SourceWarning(s.name, s.kind, status, f"已 {fmt_hours(silent)} 未成功采集"))
+            out.append(SourceWarning(s.name, kind, status, f"已 {fmt_hours(silent)} 未成功采集"))
     return out
 
 
@@ -288,7 +300,7 @@ def attention_items(
     out: list[AttentionItem] = []
     horizon = now + timedelta(hours=24)
     for inc in open_incidents:
-        if inc.grade in ("I", "II") and inc.status == "detected":
+        if inc.grade in SERIOUS_GRADES and inc.status == IncidentStatus.DETECTED:
             out.append(AttentionItem("urgent", f"{inc.grade_label}事件「{inc.title}」尚未确认，请指定责任人"))
         for d in inc.deadlines:
             if d.met_at is not None or d.state == "waived":
@@ -341,7 +353,7 @@ def build_daily(session: Session, settings: Settings, *, day: date, now: datetim
         select(Incident).where(Incident.opened_at >= start, Incident.opened_at < end)
     ).all()
     still_open = session.scalars(
-        select(Incident).where(Incident.status != "closed", Incident.opened_at < end)
+        select(Incident).where(Incident.status != IncidentStatus.CLOSED, Incident.opened_at < end)
     ).all()
     closed = session.scalars(
         select(Incident).where(Incident.closed_at >= start, Incident.closed_at < end)
@@ -368,7 +380,7 @@ def build_daily(session: Session, settings: Settings, *, day: date, now: datetim
     upcoming_items = [release_item(r, reactions.get(r.id, (0, 0, 0.0))) for r in upcoming]
 
     warnings = source_warnings(session.scalars(select(Source).order_by(Source.name)), settings, now)
-    open_items = [items[i] for i in order if items[i].status != "closed"]
+    open_items = [items[i] for i in order if items[i].status != IncidentStatus.CLOSED]
     briefing = DailyBriefing(
         bureau=settings.bureau_name,
         day=day,

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Incident, IncidentMention, Mention, MentionRelease, Story
 from yuqing.clock import to_local
-
-from . import labels as L
+from yuqing.vocab import Platform, SensitiveTopic, Sentiment
 
 MIN_LINK_CONFIDENCE = 0.5  # a mention counts as discussing a release from this confidence
 
@@ -96,12 +95,12 @@ def volume_by_platform(rows: Sequence[MentionRow]) -> list[dict[str, object]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"negative": 0, "neutral": 0, "positive": 0})
     for r in rows:
         counts[r.platform][
-            r.sentiment if r.sentiment in ("negative", "neutral", "positive") else "neutral"
+            r.sentiment if r.sentiment in Sentiment.values() else Sentiment.NEUTRAL
         ] += 1
     out: list[dict[str, object]] = []
     for platform, c in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
         out.append(
-            {"platform": platform, "label": L.label(L.PLATFORMS, platform), **c, "total": sum(c.values())}
+            {"platform": platform, "label": Platform.label_of(platform), **c, "total": sum(c.values())}
         )
     total = {k: sum(int(o[k]) for o in out) for k in ("negative", "neutral", "positive", "total")}  # type: ignore[call-overload]
     out.append({"platform": "all", "label": "合计", **total})
@@ -155,7 +154,7 @@ def top_stories(
                 publisher=(st.earliest_publisher if st and st.earliest_publisher else None)
                 or m.author
                 or "—",
-                platforms="、".join(L.label(L.PLATFORMS, p) for p in platforms),
+                platforms="、".join(Platform.label_of(p) for p in platforms),
                 mentions=len(g),
                 negative=sum(1 for x in g if x.sentiment == "negative"),
                 risk=m.risk,
@@ -165,7 +164,7 @@ def top_stories(
                     if isinstance(f, dict)
                 ][:5],
                 sensitive=[
-                    L.label(L.SENSITIVE_TOPICS, t) for t in sorted({t for x in g for t in x.sensitive_topics})
+                    SensitiveTopic.label_of(t) for t in sorted({t for x in g for t in x.sensitive_topics})
                 ],
                 first_seen=min(x.at for x in g),
                 url=m.url,

@@ -184,6 +184,12 @@ class ActionKind(Code):
     REPOST = "repost", "转载上级政策"
 
 
+# The actions the board's form offers (case replies are recorded from the cases page as REPLY).
+OFFERED_ACTIONS = (
+    ActionKind.AUTHORITATIVE_INFO, ActionKind.PRESS_CONFERENCE, ActionKind.UPDATE, ActionKind.STATEMENT,
+    ActionKind.TIMELY_RESPONSE, ActionKind.REPLY, ActionKind.REPOST,
+)
+
 # Actions that publish something and so must carry the link to it.
 PUBLISHING_ACTIONS = frozenset({ActionKind.AUTHORITATIVE_INFO, ActionKind.UPDATE, ActionKind.STATEMENT})
 
@@ -277,6 +283,17 @@ class Role(Code):
 
 # ---- sources and analysis -------------------------------------------------------------------------------
 
+class SourceKind(Code):
+    """来源类型 (which spider crawls a source)."""
+
+    NEWS_RSS = "news_rss", "新闻订阅源"
+    NEWS_SITE = "news_site", "新闻网站"
+    WEIBO_SEARCH = "weibo_search", "微博搜索"
+    TIEBA = "tieba", "百度贴吧"
+    DISCUZ = "discuz", "论坛"
+    RELEASES = "releases", "数据发布列表"
+
+
 class SourceStatus(Code):
     """来源状态 (health of a crawled source after its last run)."""
 
@@ -365,5 +382,5 @@ def indicator_label(indicator: str | None, name: str | None = None) -> str:
 ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
     Outcome, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience, SilenceField, Role, SourceStatus,
-    MediaTier, Sentiment, Platform, SensitiveTopic, RiskLevel,
+    SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic, RiskLevel,
 )

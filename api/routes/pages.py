@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from yuqing.vocab import OFFERED_ACTIONS, IncidentStatus, Role
+
 from ..audit import record
-from ..auth import ROLE_NAMES, SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, sign_session
+from ..auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, sign_session
 from ..deps import CSRF_HEADER, Principal, get_session, optional_principal
-from ..labels import ACTION_KINDS, INCIDENT_STATUSES
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,8 +92,8 @@ def board(request: Request, who: Principal | None = Depends(optional_principal))
         request,
         "board.html",
         user=who.user,
-        role_label=ROLE_NAMES.get(who.role, who.role),
-        action_kinds=ACTION_KINDS,
+        role_label=Role.label_of(who.role),
+        action_kinds={k.value: k.label for k in OFFERED_ACTIONS},
     )
 
 
@@ -106,8 +107,8 @@ def incident_page(
         request,
         "incident.html",
         user=who.user,
-        role_label=ROLE_NAMES.get(who.role, who.role),
+        role_label=Role.label_of(who.role),
         incident_id=incident_id,
-        action_kinds=ACTION_KINDS,
-        statuses=INCIDENT_STATUSES,
+        action_kinds={k.value: k.label for k in OFFERED_ACTIONS},
+        statuses=IncidentStatus.labels(),
     )

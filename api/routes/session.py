@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Role
 
 from .. import schemas as S
 from ..audit import record
-from ..auth import ROLE_NAMES, authenticate, create_token
+from ..auth import authenticate, create_token
 from ..deps import Principal, current_principal, get_session
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -39,5 +40,5 @@ def me(who: Principal = Depends(current_principal)) -> S.Me:
         username=who.user.username,
         display_name=who.user.display_name,
         role=who.role,
-        role_label=ROLE_NAMES.get(who.role, who.role),
+        role_label=Role.label_of(who.role),
     )

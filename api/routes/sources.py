@@ -10,8 +10,8 @@ from store.models import Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import SourceStatus
 
-from .. import labels as L
 from .. import schemas as S
 from ..deps import Principal, current_principal, get_session, get_settings
 from ..present import source_warnings
@@ -43,7 +43,7 @@ def list_sources(
                 url=s.url,
                 enabled=s.enabled,
                 status=s.status,
-                status_label=L.label(L.SOURCE_STATUSES, s.status),
+                status_label=SourceStatus.label_of(s.status),
                 last_run_at=local_iso(s.last_run_at),
                 last_success_at=local_iso(s.last_success_at),
                 last_error_at=local_iso(s.last_error_at),
