@@ -25,6 +25,7 @@ from analysis.stories import StoryIndex, to_bytes
 from analysis.watch import WatchSet, WatchSyntaxError
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import DocumentStatus, QuarantineStage
 
 log = logging.getLogger(__name__)
 STORY_WINDOW = timedelta(days=3)  # stories older than this take no new members
@@ -76,7 +77,7 @@ def _context(session: Session, settings: Settings, now: datetime) -> Context:
 def _claim(session: Session, batch: int) -> list[Any]:
     from store.models import Document
 
-    q = select(Document).where(Document.status == "new").order_by(Document.id).limit(batch)
+    q = select(Document).where(Document.status == DocumentStatus.NEW).order_by(Document.id).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True, of=Document)
     return list(session.execute(q).scalars())
@@ -157,9 +158,9 @@ class _Stories:
 def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
     from store.models import Quarantine
 
-    doc.status, doc.error, doc.analysed_at = "failed", reason[:2000], now
-    session.add(Quarantine(source_id=doc.source_id, document_id=doc.id, stage="analysis", url=doc.url,
-                           reason=f"分析失败：{reason}"[:2000], created_at=now))
+    doc.status, doc.error, doc.analysed_at = DocumentStatus.FAILED, reason[:2000], now
+    session.add(Quarantine(source_id=doc.source_id, document_id=doc.id, stage=QuarantineStage.ANALYSIS,
+                           url=doc.url, reason=f"分析失败：{reason}"[:2000], created_at=now))
 
 
 def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str) -> None:
@@ -182,7 +183,7 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
     for link in a.releases:
         session.add(MentionRelease(mention_id=mention.id, release_id=link.release_id,
                                    confidence=link.confidence, reasons=list(link.reasons)))
-    doc.status, doc.analysed_at, doc.error = "analysed", now, None
+    doc.status, doc.analysed_at, doc.error = DocumentStatus.ANALYSED, now, None
 
 
 def analyse_pending(

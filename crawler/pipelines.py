@@ -20,6 +20,7 @@ from crawler.items import DocumentItem, QuarantineItem, ReleaseItem
 from store.db import make_engine, session_factory, session_scope
 from store.models import CrawlCursor, Document, Quarantine, Release
 from yuqing.clock import now
+from yuqing.vocab import QuarantineStage
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class StorePipeline:
             session.add(
                 Quarantine(
                     source_id=self.spider.source_id,
-                    stage="crawl",
+                    stage=QuarantineStage.CRAWL,
                     url=item.url,
                     reason=item.reason[:2000],
                     status_code=item.status_code,

@@ -283,6 +283,21 @@ class Role(Code):
 
 # ---- sources and analysis -------------------------------------------------------------------------------
 
+class DocumentStatus(Code):
+    """文档分析状态 (a crawled document's analysis bookkeeping): new → analysed | failed."""
+
+    NEW = "new", "待分析"
+    ANALYSED = "analysed", "已分析"
+    FAILED = "failed", "分析失败"
+
+
+class QuarantineStage(Code):
+    """隔离环节 (where bad input was set aside)."""
+
+    CRAWL = "crawl", "采集"
+    ANALYSIS = "analysis", "分析"
+
+
 class SourceKind(Code):
     """来源类型 (which spider crawls a source)."""
 
@@ -382,5 +397,5 @@ def indicator_label(indicator: str | None, name: str | None = None) -> str:
 ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
     Outcome, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience, SilenceField, Role, SourceStatus,
-    SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic, RiskLevel,
+    DocumentStatus, QuarantineStage, SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic, RiskLevel,
 )
