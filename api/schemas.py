@@ -168,6 +168,7 @@ class SourceOut(BaseModel):
     id: int
     name: str
     kind: str
+    kind_label: str
     url: str
     enabled: bool
     status: str

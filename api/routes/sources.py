@@ -10,7 +10,7 @@ from store.models import Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
-from yuqing.vocab import SourceStatus
+from yuqing.vocab import SourceKind, SourceStatus
 
 from .. import schemas as S
 from ..deps import Principal, current_principal, get_session, get_settings
@@ -40,6 +40,7 @@ def list_sources(
                 id=s.id,
                 name=s.name,
                 kind=s.kind,
+                kind_label=SourceKind.label_of(s.kind),
                 url=s.url,
                 enabled=s.enabled,
                 status=s.status,
