@@ -16,6 +16,7 @@ from typing import Any
 from analysis.indicators import find_indicators
 from analysis.sensitive import SENSITIVE_TOPICS, TOPIC_LABELS
 from yuqing.clock import to_local
+from yuqing.vocab import Sentiment
 
 STRONG_TOPICS = ("data_credibility", "emergency")
 # Priority, not hit count, picks the main topic: the same event's posts must agree on it.
@@ -31,7 +32,7 @@ def main_topic(sensitive_topics: Sequence[str]) -> str | None:
 
 def is_event_worthy(sentiment: str, p_negative: float, sensitive_topics: Sequence[str]) -> bool:
     """Negative mentions, and sensitive ones that lean negative or touch a strong topic."""
-    if sentiment == "negative":
+    if sentiment == Sentiment.NEGATIVE:
         return True
     if any(t in STRONG_TOPICS for t in sensitive_topics) and p_negative >= 0.2:
         return True

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Incident, IncidentMention, Mention, MentionRelease, Release
 from yuqing.config import Settings
-from yuqing.vocab import SERIOUS_GRADES, Grade, RiskLevel, SensitiveTopic, indicator_label
+from yuqing.vocab import SERIOUS_GRADES, Grade, RiskLevel, SensitiveTopic, Sentiment, indicator_label
 
 from .briefing import IncidentItem, incident_items
 from .queries import (
@@ -186,7 +186,7 @@ def phases(rows: Sequence[MentionRow], published_at: datetime | None) -> list[Ph
 
 
 def _phase(label: str, rows: Sequence[MentionRow]) -> Phase:
-    neg = sum(1 for r in rows if r.sentiment == "negative")
+    neg = sum(1 for r in rows if r.sentiment == Sentiment.NEGATIVE)
     mean = sum(r.p_negative for r in rows) / len(rows) if rows else 0.0
     return Phase(label, len(rows), neg, fmt_share(neg, len(rows)), round(mean, 3))
 
@@ -214,7 +214,7 @@ def prerelease_note(
         rows = linked_rows(session, r.id, until=now)
         sens = _sensitive_counts(rows)
         seen_topics.update(sens)
-        neg = sum(1 for x in rows if x.sentiment == "negative")
+        neg = sum(1 for x in rows if x.sentiment == Sentiment.NEGATIVE)
         grades = [i.grade for i in release_incidents(session, r.id)]
         level, _ = assess_risk(
             total=len(rows),
@@ -264,7 +264,7 @@ def build_assessment(
     if release is None:
         raise LookupError(f"数据发布 {release_id} 不存在")
     rows = linked_rows(session, release.id, until=now)
-    neg = sum(1 for r in rows if r.sentiment == "negative")
+    neg = sum(1 for r in rows if r.sentiment == Sentiment.NEGATIVE)
     sens = _sensitive_counts(rows)
     incidents = release_incidents(session, release.id)
     level, reasons = assess_risk(

@@ -26,6 +26,7 @@ from yuqing.vocab import (
     DeadlineState,
     Grade,
     IncidentStatus,
+    Sentiment,
     SourceKind,
     SourceStatus,
     indicator_label,
@@ -150,11 +151,11 @@ def classify_deadline(
     state: str, due_at: datetime, met_at: datetime | None, now: datetime
 ) -> tuple[str, bool | None]:
     """Was the response on time? (label, on_time) — on_time None while undecided or waived."""
-    if state == "waived":
+    if state == DeadlineState.WAIVED:
         return "已豁免", None
     if met_at is not None:
         return ("按时", True) if met_at <= due_at else ("超时完成", False)
-    if state == "breached" or due_at <= now:
+    if state == DeadlineState.BREACHED or due_at <= now:
         return "超时未回应", False
     return "待回应", None
 
@@ -177,7 +178,7 @@ def deadline_item(d: Deadline, now: datetime) -> DeadlineItem:
 def count_timeliness(items: Iterable[DeadlineItem]) -> Timeliness:
     c = Counter()
     for d in items:
-        if d.state == "waived":
+        if d.state == DeadlineState.WAIVED:
             c["waived"] += 1
         elif d.on_time is True:
             c["on_time"] += 1
@@ -303,7 +304,7 @@ def attention_items(
         if inc.grade in SERIOUS_GRADES and inc.status == IncidentStatus.DETECTED:
             out.append(AttentionItem("urgent", f"{inc.grade_label}事件「{inc.title}」尚未确认，请指定责任人"))
         for d in inc.deadlines:
-            if d.met_at is not None or d.state == "waived":
+            if d.met_at is not None or d.state == DeadlineState.WAIVED:
                 continue
             if d.due_at <= now:
                 out.append(
@@ -346,7 +347,7 @@ def build_daily(session: Session, settings: Settings, *, day: date, now: datetim
     start, end = briefing_window(day)
     rows = load_mention_rows(session, start, end)
     previous = load_mention_rows(session, start - timedelta(hours=24), start)
-    negative = sum(1 for r in rows if r.sentiment == "negative")
+    negative = sum(1 for r in rows if r.sentiment == Sentiment.NEGATIVE)
     stories = top_stories(session, rows, limit=TOP_STORIES)
 
     opened = session.scalars(
@@ -391,7 +392,7 @@ def build_daily(session: Session, settings: Settings, *, day: date, now: datetim
         negative=negative,
         negative_share=_share(negative, len(rows)),
         previous_total=len(previous),
-        previous_negative=sum(1 for r in previous if r.sentiment == "negative"),
+        previous_negative=sum(1 for r in previous if r.sentiment == Sentiment.NEGATIVE),
         change_text=change_text(len(rows), len(previous)),
         story_count=len({r.group_key for r in rows}),
         platforms=volume_by_platform(rows),

@@ -115,7 +115,7 @@ def volume_by_hour(rows: Sequence[MentionRow], start: datetime, end: datetime) -
         i = int((r.at - start).total_seconds() // 3600)
         if 0 <= i < n:
             points[i]["total"] += 1  # type: ignore[operator]
-            if r.sentiment == "negative":
+            if r.sentiment == Sentiment.NEGATIVE:
                 points[i]["negative"] += 1  # type: ignore[operator]
     for p in points:
         p["label"] = f"{to_local(p['start']):%d日%H时}"  # type: ignore[arg-type]
@@ -156,7 +156,7 @@ def top_stories(
                 or "—",
                 platforms="、".join(Platform.label_of(p) for p in platforms),
                 mentions=len(g),
-                negative=sum(1 for x in g if x.sentiment == "negative"),
+                negative=sum(1 for x in g if x.sentiment == Sentiment.NEGATIVE),
                 risk=m.risk,
                 factors=[
                     str(f.get("label", f.get("key", "")))
@@ -201,7 +201,7 @@ def release_reactions(
     """Per release: (linked mentions, negative ones, highest risk) up to `until`."""
     if not release_ids:
         return {}
-    neg = func.sum(case((Mention.sentiment == "negative", 1), else_=0))
+    neg = func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0))
     stmt = (
         select(MentionRelease.release_id, func.count(Mention.id), neg, func.max(Mention.risk))
         .join(Mention, Mention.id == MentionRelease.mention_id)

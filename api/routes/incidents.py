@@ -12,6 +12,7 @@ from alerts import service
 from store.models import Action, Deadline, Incident, IncidentEvent, IncidentMention, Mention, Release
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import IncidentStatus
 
 from .. import schemas as S
 from ..audit import record
@@ -64,7 +65,7 @@ def list_incidents(
     if status:
         q = q.where(Incident.status.in_(status))
     elif not include_closed:
-        q = q.where(Incident.status != "closed")
+        q = q.where(Incident.status != IncidentStatus.CLOSED)
     if grade:
         q = q.where(Incident.grade.in_(grade))
     if category:
@@ -73,7 +74,8 @@ def list_incidents(
     now = clock_now()
     deadlines = _deadlines_by_incident(session, [i.id for i in incidents])
     releases = _releases(session, {i.release_id for i in incidents if i.release_id})
-    incidents.sort(key=lambda i: (i.status == "closed", *urgency_key(i.grade, deadlines[i.id], now), -i.risk))
+    incidents.sort(key=lambda i: (i.status == IncidentStatus.CLOSED,
+                                  *urgency_key(i.grade, deadlines[i.id], now), -i.risk))
     return [
         S.IncidentOut(**incident_fields(i, releases.get(i.release_id or 0), deadlines[i.id], now))
         for i in incidents

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Mention, MentionRelease, Release, SentimentCorrection, Story
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Sentiment
 
 from .. import schemas as S
 from ..audit import record
@@ -172,7 +173,7 @@ def _release_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, in
         session.execute(
             select(MentionRelease.release_id, func.count())
             .join(Mention, Mention.id == MentionRelease.mention_id)
-            .where(MentionRelease.release_id.in_(ids), Mention.sentiment == "negative")
+            .where(MentionRelease.release_id.in_(ids), Mention.sentiment == Sentiment.NEGATIVE)
             .group_by(MentionRelease.release_id)
         ).all()
     )

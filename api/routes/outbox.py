@@ -10,6 +10,7 @@ from alerts import service
 from store.models import AuditLog, Notification, Silence
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Role
 
 from .. import schemas as S
 from ..audit import record
@@ -108,7 +109,7 @@ def audit_log(
 ) -> list[S.AuditOut]:
     from fastapi import HTTPException
 
-    if who.role not in ("admin", "leader"):
+    if who.role not in (Role.ADMIN, Role.LEADER):
         raise HTTPException(status_code=403, detail="当前角色无权查看审计日志")
     rows = session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit))
     return [
