@@ -20,6 +20,7 @@ from store.models import (
     IncidentMention,
     Mention,
     MentionRelease,
+    MentionRelink,
     Notification,
     Source,
 )
@@ -46,6 +47,7 @@ from . import outbox, service
 from .deadlines import open_window
 from .escalation import SKIPPED, Step, plan, skipped
 from .grading import MentionFacts, assess
+from .grouping import Event, event_of
 from .policy import WindowSpec
 from .templates import Text, deadline_notice, incident_link
 
@@ -63,12 +65,13 @@ def _facts(session: Session, mentions: list[Mention], settings: Settings) -> lis
             for m in mentions]
 
 
-def _release_of(session: Session, mention_ids: list[int], event_key: str | None = None) -> int | None:
-    """The event's release: the one its key names ("release:N", set by analysis from each
-    mention's best link); otherwise the one its mentions link with the most summed confidence
-    (a weak link by generic words such as 统计局 counts for little against named indicators)."""
-    if event_key and event_key.startswith("release:"):
-        return int(event_key.split(":")[1])
+def _release_of(session: Session, mention_ids: list[int], event_release: int | None = None) -> int | None:
+    """The event's release: the one it is the reaction to (grouping.Event.release_id, from each
+    mention's best link as analysis recorded it); otherwise the one its mentions link with the most
+    summed confidence (a weak link by generic words such as 统计局 counts for little against named
+    indicators)."""
+    if event_release is not None:
+        return event_release
     if not mention_ids:
         return None
     row = session.execute(
@@ -88,25 +91,42 @@ def _title(mentions: list[Mention]) -> str:
     return (text[:60] + "…") if len(text) > 60 else (text or "未命名舆情事件")
 
 
+def _event(m: Mention) -> Event | None:
+    return event_of(sentiment=m.sentiment, p_negative=m.p_negative, sensitive_topics=m.sensitive_topics or (),
+                    release_id=m.release_id, subject=m.subject, published_at=m.published_at,
+                    story_id=m.story_id)
+
+
 def process_mentions(session: Session, settings: Settings, *, now: datetime) -> list[int]:
-    """Open or update one incident per event_key from mentions not yet alerted; returns incident ids."""
+    """Group new mentions, and those analysis relinked since (`MentionRelink`), into events; open or
+    update one incident per event. Returns the incident ids touched."""
     now = as_utc(now)
     touched: list[int] = []
     while True:
-        batch = list(session.scalars(
-            select(Mention).where(Mention.alerted.is_(False)).order_by(Mention.id).limit(BATCH)))
+        relinks = list(session.scalars(
+            select(MentionRelink).where(MentionRelink.picked_up_at.is_(None)).order_by(MentionRelink.id)
+            .limit(BATCH)))
+        batch = {m.id: m for m in session.scalars(
+            select(Mention).where(Mention.alerted.is_(False)).order_by(Mention.id).limit(BATCH))}
+        moved = {r.mention_id for r in relinks} - set(batch)
+        if moved:
+            batch.update({m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(moved)))})
         if not batch:
             break
-        groups: dict[str, list[Mention]] = defaultdict(list)
-        for mention in batch:
-            if mention.event_key:
-                groups[mention.event_key].append(mention)
-        for event_key, new in groups.items():
-            incident_id = _process_event(session, settings, event_key, new, now)
+        groups: dict[Event, list[Mention]] = defaultdict(list)
+        for mention_id in sorted(batch):
+            mention = batch[mention_id]
+            event = _event(mention)
+            # One UPDATE per mention: its event and "seen" together.
+            mention.event_key, mention.alerted = (event.key if event else None), True
+            if event is not None:
+                groups[event].append(mention)
+        for event, new in groups.items():
+            incident_id = _process_event(session, settings, event, new, now)
             if incident_id is not None and incident_id not in touched:
                 touched.append(incident_id)
-        for mention in batch:
-            mention.alerted = True
+        for relink in relinks:
+            relink.picked_up_at = now
         session.flush()
     return touched
 
@@ -166,8 +186,9 @@ def _merge_moved(
 
 
 def _process_event(
-    session: Session, settings: Settings, event_key: str, new: list[Mention], now: datetime
+    session: Session, settings: Settings, event: Event, new: list[Mention], now: datetime
 ) -> int | None:
+    event_key = event.key
     _merge_moved(session, settings, event_key, new, now)
     incident = session.scalar(
         select(Incident).where(Incident.event_key == event_key).order_by(Incident.id).limit(1))
@@ -181,7 +202,8 @@ def _process_event(
         ids = [m.id for m in mentions]
         incident = service.open_incident(
             session, title=_title(mentions), grade=verdict.grade, category=verdict.category, actor=RULE,
-            now=now, mention_ids=ids, release_id=_release_of(session, ids, event_key), event_key=event_key,
+            now=now, mention_ids=ids, release_id=_release_of(session, ids, event.release_id),
+            event_key=event_key,
             summary="；".join(verdict.reasons), settings=settings)
         return incident.id
     attached = set(session.scalars(
@@ -197,8 +219,8 @@ def _process_event(
     incident.mention_count = len(mentions)
     incident.first_mention_at, incident.last_mention_at = min(times), max(times)
     incident.risk = max(m.risk for m in mentions)
-    if incident.release_id is None or event_key.startswith("release:"):
-        incident.release_id = _release_of(session, [m.id for m in mentions], event_key)
+    if incident.release_id is None or event.release_id is not None:
+        incident.release_id = _release_of(session, [m.id for m in mentions], event.release_id)
     if fresh:
         session.add(IncidentEvent(incident_id=incident.id, at=now, actor=RULE,
                                   kind=TimelineKind.MENTIONS_ATTACHED,

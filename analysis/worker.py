@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from analysis.events import event_key
+from analysis.indicators import subject_of
 from analysis.pipeline import Analysis, Context, DocInput, analyse_batch
 from analysis.releases import ReleaseRef
 from analysis.risk import story_risk
@@ -173,10 +173,8 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
         title=doc.title, text=a.text, author=doc.author, url=doc.url, sentiment=a.sentiment,
         p_negative=a.probs[0], p_neutral=a.probs[1], p_positive=a.probs[2],
         model_version=version, risk=a.risk, risk_factors=a.risk_factors,
-        sensitive_topics=a.sensitive_topics, topics=a.topics, story_id=story_id,
-        event_key=event_key(sentiment=a.sentiment, p_negative=a.probs[0], sensitive_topics=a.sensitive_topics,
-                            release_id=best, text=a.text, published_at=doc.published_at, story_id=story_id),
-        analysed_at=now,
+        sensitive_topics=a.sensitive_topics, topics=a.topics, story_id=story_id, release_id=best,
+        subject=subject_of(a.text), analysed_at=now,
     )
     session.add(mention)
     session.flush()

@@ -1,6 +1,6 @@
 """All models, importable from one place: `from store.models import Document`."""
 
-from .analysis import Mention, MentionRelease, Release, SentimentCorrection, Story, WatchTopic
+from .analysis import Mention, MentionRelease, MentionRelink, Release, SentimentCorrection, Story, WatchTopic
 from .base import Base, UTCDateTime
 from .incidents import (
     Action,
@@ -19,6 +19,7 @@ from .sources import CrawlCursor, Document, Quarantine, Source
 __all__ = [
     "Action", "ApiToken", "AuditLog", "Base", "Briefing", "Case", "CrawlCursor", "Deadline",
     "Document", "HolidayOverride", "Incident", "IncidentEvent", "IncidentMention", "Mention",
-    "MentionRelease", "Notification", "Quarantine", "Release", "SentimentCorrection", "Silence",
+    "MentionRelease", "MentionRelink", "Notification", "Quarantine", "Release", "SentimentCorrection",
+    "Silence",
     "Source", "Story", "UTCDateTime", "User", "WatchTopic",
 ]

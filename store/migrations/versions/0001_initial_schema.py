@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:38:17.085807
+Create Date: 2026-12-01 15:26:23.252075
 """
 from __future__ import annotations
 
@@ -261,10 +261,13 @@ def upgrade() -> None:
     sa.Column('sensitive_topics', sa.JSON(), nullable=False),
     sa.Column('topics', sa.JSON(), nullable=False),
     sa.Column('story_id', sa.Integer(), nullable=True),
-    sa.Column('event_key', sa.String(length=100), nullable=True),
+    sa.Column('release_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=50), nullable=True),
     sa.Column('analysed_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('event_key', sa.String(length=100), nullable=True),
     sa.Column('alerted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_mentions_document_id_documents')),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_mentions_release_id_releases')),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_mentions_source_id_sources')),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_mentions_story_id_stories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentions')),
@@ -274,6 +277,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mentions_alerted'), ['alerted'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_event_key'), ['event_key'], unique=False)
         batch_op.create_index('ix_mentions_published', ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentions_release_id'), ['release_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_risk'), ['risk'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_story_id'), ['story_id'], unique=False)
@@ -362,6 +366,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mention_releases_mention_id'), ['mention_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mention_releases_release_id'), ['release_id'], unique=False)
 
+    op.create_table('mention_relinks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mention_id', sa.Integer(), nullable=False),
+    sa.Column('release_before', sa.Integer(), nullable=True),
+    sa.Column('release_after', sa.Integer(), nullable=True),
+    sa.Column('at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('picked_up_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['mention_id'], ['mentions.id'], name=op.f('fk_mention_relinks_mention_id_mentions')),
+    sa.ForeignKeyConstraint(['release_after'], ['releases.id'], name=op.f('fk_mention_relinks_release_after_releases')),
+    sa.ForeignKeyConstraint(['release_before'], ['releases.id'], name=op.f('fk_mention_relinks_release_before_releases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mention_relinks'))
+    )
+    with op.batch_alter_table('mention_relinks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mention_relinks_mention_id'), ['mention_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mention_relinks_picked_up_at'), ['picked_up_at'], unique=False)
+
     op.create_table('sentiment_corrections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('mention_id', sa.Integer(), nullable=True),
@@ -443,6 +463,11 @@ def downgrade() -> None:
 
     op.drop_table('deadlines')
     op.drop_table('sentiment_corrections')
+    with op.batch_alter_table('mention_relinks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mention_relinks_picked_up_at'))
+        batch_op.drop_index(batch_op.f('ix_mention_relinks_mention_id'))
+
+    op.drop_table('mention_relinks')
     with op.batch_alter_table('mention_releases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mention_releases_release_id'))
         batch_op.drop_index(batch_op.f('ix_mention_releases_mention_id'))
@@ -472,6 +497,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mentions_story_id'))
         batch_op.drop_index(batch_op.f('ix_mentions_source_id'))
         batch_op.drop_index(batch_op.f('ix_mentions_risk'))
+        batch_op.drop_index(batch_op.f('ix_mentions_release_id'))
         batch_op.drop_index('ix_mentions_published')
         batch_op.drop_index(batch_op.f('ix_mentions_event_key'))
         batch_op.drop_index(batch_op.f('ix_mentions_alerted'))
