@@ -54,7 +54,7 @@ def model_card(result: TrainResult, *, trained_at: datetime, data_dir: str,
         "",
         "Binary corpora are scored on their two classes (a neutral prediction counts as an error); "
         "SMP2020-EWECT (surprise dropped) and NLPCC 2014 (primary emotion) on three.",
-        "Reference: SnowNLP scores about 58% accuracy on weibo_senti_100k (see bench/analysis.py).",
+        "Reference: SnowNLP scores about 58% accuracy on weibo_senti_100k (see bench/analysis_bench.py).",
         "",
     ]
     return "\n".join(lines)
