@@ -238,11 +238,6 @@ def matches(node: Node, text: str) -> bool:
     return bool(spans)
 
 
-def validate(expression: str) -> None:
-    """Raise WatchSyntaxError for a bad expression (for forms and configuration)."""
-    parse(expression)
-
-
 class WatchSet:
     """Compiled watch topics: which topic names a text matches."""
 

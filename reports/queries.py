@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from store.models import Incident, IncidentMention, Mention, MentionRelease, Story
+from store.models import IncidentMention, Mention, MentionRelease, Story
 from yuqing.clock import to_local
 from yuqing.vocab import Platform, SensitiveTopic, Sentiment
 
@@ -178,7 +178,6 @@ def _groups_with_incident(session: Session, story_ids: set[int], lone_mention_id
     """Story ids (and ids of story-less mentions) already attached to an incident."""
     found: set[int] = set()
     if story_ids:
-        found |= set(session.scalars(select(Incident.story_id).where(Incident.story_id.in_(story_ids))))
         found |= set(
             session.scalars(
                 select(Mention.story_id)

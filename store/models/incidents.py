@@ -24,7 +24,6 @@ class Incident(Base):
     category: Mapped[str] = mapped_column(String(30), default=Category.OTHER)
     status: Mapped[str] = mapped_column(String(20), default=IncidentStatus.DETECTED, index=True)
     event_key: Mapped[str | None] = mapped_column(String(100), index=True)
-    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
     release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     summary: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 15:26:23.252075
+Create Date: 2026-12-01 15:40:53.134191
 """
 from __future__ import annotations
 
@@ -219,7 +219,6 @@ def upgrade() -> None:
     sa.Column('category', sa.String(length=30), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('event_key', sa.String(length=100), nullable=True),
-    sa.Column('story_id', sa.Integer(), nullable=True),
     sa.Column('release_id', sa.Integer(), nullable=True),
     sa.Column('risk', sa.Float(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
@@ -233,7 +232,6 @@ def upgrade() -> None:
     sa.Column('closed_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('policy', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_incidents_release_id_releases')),
-    sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_incidents_story_id_stories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents'))
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
