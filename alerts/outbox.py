@@ -300,7 +300,7 @@ def deliver_due(
             send(channel, message, settings, now)
         except Exception as exc:  # any failure of a channel is retried, never lost
             error = f"{type(exc).__name__}: {exc}"[:1000]
-            log.warning("delivery of %s via %s failed: %s", message.key, channel.name, error)
+            log.warning("通知 %s 经通道 %s 发送失败：%s", message.key, channel.name, error)
         with session_factory() as session, session.begin():
             settle(session, message, settings, now, error)
         if error is None:

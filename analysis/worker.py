@@ -48,7 +48,7 @@ def _watch_set(session: Session, settings: Settings) -> WatchSet:
             WatchSet({name: expr})
             good[name] = expr
         except WatchSyntaxError as exc:
-            log.warning("watch topic %s skipped: %s", name, exc)
+            log.warning("监测主题 %s 的表达式无效，已跳过：%s", name, exc)
     return WatchSet(good)
 
 
@@ -213,7 +213,7 @@ def analyse_pending(
                     with session.begin_nested():
                         _write(session, doc, a, stories, at, ctx.model.version)
                 except Exception as exc:
-                    log.exception("analysis of document %s failed", doc.id)
+                    log.exception("文档 %s 分析失败", doc.id)
                     failures[doc.id] = f"{type(exc).__name__}: {exc}"
             for doc_id, reason in failures.items():
                 _fail(session, by_id[doc_id], reason, at)

@@ -69,7 +69,7 @@ def optional_principal(request: Request, session: Session = Depends(get_session)
             session.commit()  # last_used_at: best effort, never worth failing the request for
         except OperationalError:
             session.rollback()
-            log.warning("could not note when an API token was last used (database busy)")
+            log.warning("未能记录 API 令牌的最近使用时间（数据库忙）")
         return Principal(user, "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:

@@ -6,9 +6,13 @@ import importlib
 
 import typer
 
+from yuqing.cli_locale import install as install_chinese
+
+install_chinese()  # click's and typer's own words (Usage, Options, errors) in Chinese
+
 app = typer.Typer(
     name="yuqing",
-    help="舆情 monitoring and response for statistics bureaus.",
+    help="舆情监测与回应：统计部门的舆情采集、研判、预警、时限与报告。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
@@ -30,7 +34,7 @@ COMMAND_MODULES = (
 
 @app.callback()
 def _root() -> None:
-    """舆情 monitoring and response for statistics bureaus."""
+    """舆情监测与回应：统计部门的舆情采集、研判、预警、时限与报告。"""
 
 
 for _name in COMMAND_MODULES:

@@ -77,8 +77,8 @@ def run_demo(opts: DemoOptions) -> None:
     engine.dispose()
 
     url = f"http://127.0.0.1:{opts.port}/"
-    print(f"\n  舆情演示 · demo world at {world.url} (speed ×{opts.speed:g})", flush=True)
-    print(f"  Dashboard: {url}   login: {DEMO_USER[0]} / {DEMO_USER[1]}\n", flush=True)
+    print(f"\n  舆情演示 · 演示世界 {world.url}（加速 ×{opts.speed:g}）", flush=True)
+    print(f"  值班看板：{url}   登录：{DEMO_USER[0]} / {DEMO_USER[1]}\n", flush=True)
     try:
         serve(
             settings,

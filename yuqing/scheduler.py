@@ -163,7 +163,7 @@ class Scheduler:
             findings = audit(session, self.settings, now=now())
             session.commit()
         for finding in findings:
-            log.warning("audit: %s", finding.message)
+            log.warning("时限核查：%s", finding.message)
 
     def deliver(self) -> None:
         from alerts.outbox import deliver_due
@@ -202,7 +202,7 @@ class Scheduler:
                 add(self._guard(self.crawl_source, src.name), "interval", seconds=seconds,
                     id=f"crawl:{src.name}", next_run_time=start)
         self.aps.start()
-        log.info("scheduler started with %d jobs", len(self.aps.get_jobs()))
+        log.info("定时任务已启动，共 %d 项", len(self.aps.get_jobs()))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -217,7 +217,7 @@ class Scheduler:
             try:
                 fn(*args)
             except Exception:
-                log.exception("job %s failed", getattr(fn, "__name__", fn))
+                log.exception("定时任务 %s 失败", getattr(fn, "__name__", fn))
 
         run.__name__ = getattr(fn, "__name__", "job")
         return run

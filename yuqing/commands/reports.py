@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="输出文件（默认：舆情日报-日期.格式）"),
         store: bool = typer.Option(False, "--store", help="同时把 HTML 存入数据库（与 08:00 定时任务相同）"),
     ) -> None:
-        """Generate the daily briefing (24 h before 08:00 Beijing time of the day)."""
+        """生成舆情日报（统计当日北京时间 08:00 之前的 24 小时）。"""
         from reports.briefing import build_daily
         from reports.jobs import store_daily
         from reports.render import check_format, render_daily
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("html", "--format", help="html、docx 或 pdf"),
         out: Path = typer.Option(None, "--out", help="输出文件（默认：发布研判-指标-编号.格式）"),
     ) -> None:
-        """Risk assessment of one release: reaction, risk level, earlier releases and a contingency plan."""
+        """一次数据发布的舆情研判：反响、风险等级、往期发布与应对预案。"""
         from reports.assessment import build_assessment
         from reports.render import check_format, render_assessment
         from store.db import make_engine, session_factory, session_scope
