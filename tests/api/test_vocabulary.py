@@ -261,3 +261,32 @@ def test_no_code_reaches_a_notice() -> None:
                                              audience=audience))
     leaks = {code for t in texts for code in raw_codes(t.subject + "\n" + t.body)}
     assert leaks == set(), json.dumps(sorted(leaks))
+
+
+@pytest.mark.browser
+def test_no_code_reaches_the_board_or_the_incident_page_in_a_browser(
+    server: str, world: dict[str, Any]
+) -> None:
+    """What the scripts draw, read back as the duty officer sees it (chromium's innerText)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{server}/login?next=/")
+        page.fill("input[name=username]", "leader1")
+        page.fill("input[name=password]", "pw")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#incidents .incident, #incidents article, #incidents > div")
+        page.wait_for_selector("#sources .source")
+        page.wait_for_selector("#mentions > :not(p.muted)")
+        board = page.inner_text("body")
+        page.goto(f"{server}/incidents/{world['incidents'][0]}")
+        page.wait_for_selector("#timeline li")
+        incident = page.inner_text("body")
+        browser.close()
+    assert all(a.label in incident for a in V.RuleActor)  # who acted, in words
+    assert V.IncidentStatus.MONITORING.label in board
+    assert raw_codes(board) == [] and raw_codes(incident) == []
