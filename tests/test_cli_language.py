@@ -9,8 +9,8 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from yuqing.cli import app
-from yuqing.cli_locale import translate_error
+from yuqing.app.cli import app
+from yuqing.app.cli_locale import translate_error
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

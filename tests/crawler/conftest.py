@@ -182,7 +182,7 @@ def crawl(tmp_path: Path, database_url: str, session: Any):
             "NO_COLOR": "1",
         }
         proc = subprocess.run(
-            [str(Path(sys.executable).parent / "yuqing"), command, *args],
+            [sys.executable, "-m", "yuqing", command, *args],  # the console script, whatever its install
             cwd=tmp_path,
             env=env,
             capture_output=True,

@@ -26,7 +26,7 @@ from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
 from yuqing.config import Settings
 
-log = logging.getLogger("yuqing.scheduler")
+log = logging.getLogger("yuqing.app.scheduler")
 
 LEADER_LOCK_KEY = 0x59_55_51_49  # "YUQI": one scheduler per PostgreSQL database
 

@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-from yuqing.cli_locale import install as install_chinese
+from yuqing.app.cli_locale import install as install_chinese
 
 install_chinese()  # click's and typer's own words (Usage, Options, errors) in Chinese
 
@@ -20,14 +20,14 @@ app = typer.Typer(
 
 # Each module exposes `register(app)`; names say which layer the commands drive.
 COMMAND_MODULES = (
-    "yuqing.commands.db",
-    "yuqing.commands.crawl",
-    "yuqing.commands.analysis",
-    "yuqing.commands.alerts",
-    "yuqing.commands.serve",
-    "yuqing.commands.demo",
-    "yuqing.commands.users",
-    "yuqing.commands.reports",
+    "yuqing.app.commands.db",
+    "yuqing.app.commands.crawl",
+    "yuqing.app.commands.analysis",
+    "yuqing.app.commands.alerts",
+    "yuqing.app.commands.serve",
+    "yuqing.app.commands.demo",
+    "yuqing.app.commands.users",
+    "yuqing.app.commands.reports",
 )
 
 

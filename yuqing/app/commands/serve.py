@@ -13,9 +13,9 @@ def register(app: typer.Typer) -> None:
         scheduler: bool = typer.Option(True, help="在本进程运行采集、分析、预警与通知发送的定时任务。"),
     ) -> None:
         """在配置的数据库上运行接口、值班看板和定时任务。"""
+        from yuqing.app.service import ServeOptions, configure_logging
+        from yuqing.app.service import serve as run
         from yuqing.config import get_settings
-        from yuqing.service import ServeOptions, configure_logging
-        from yuqing.service import serve as run
 
         configure_logging()
         run(get_settings(), ServeOptions(host=host, port=port, scheduler=scheduler))
@@ -31,8 +31,8 @@ def register(app: typer.Typer) -> None:
         keep: bool = typer.Option(False, help="保留上次演示的数据库。"),
     ) -> None:
         """启动演示世界，并在其上运行整个服务（全新的 SQLite 数据库）。"""
-        from yuqing.demo_launcher import DemoOptions, run_demo
-        from yuqing.service import configure_logging
+        from yuqing.app.demo_launcher import DemoOptions, run_demo
+        from yuqing.app.service import configure_logging
 
         configure_logging()
         run_demo(

@@ -1,6 +1,6 @@
 """`yuqing demo`: the demo world and the whole service in one process, on a fresh database.
 
-The demo configuration (yuqing/demo/demo.toml) names the simulated sources; here their port
+The demo configuration (yuqing/app/demo/demo.toml) names the simulated sources; here their port
 and crawl interval are set from the command line and handed to the crawl subprocesses
 through the environment (`YUQING_SOURCES` as JSON outranks the TOML file).
 """
@@ -52,9 +52,9 @@ def _fresh_sqlite(url: str) -> None:
 def run_demo(opts: DemoOptions) -> None:
     from api.auth import ensure_user
     from store.db import session_scope
-    from yuqing.demo.world import start_world
-    from yuqing.scheduler import Intervals
-    from yuqing.service import ServeOptions, prepare_database, serve
+    from yuqing.app.demo.world import start_world
+    from yuqing.app.scheduler import Intervals
+    from yuqing.app.service import ServeOptions, prepare_database, serve
 
     config = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
     os.environ["YUQING_CONFIG"] = str(DEMO_CONFIG)

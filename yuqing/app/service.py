@@ -9,8 +9,8 @@ import uvicorn
 
 from store.db import make_engine, migrate, session_factory, session_scope
 from store.sync import sync_config
+from yuqing.app.scheduler import Intervals, Scheduler
 from yuqing.config import Settings
-from yuqing.scheduler import Intervals, Scheduler
 
 log = logging.getLogger("yuqing")
 
