@@ -74,6 +74,7 @@ class StoryIndex:
     def __init__(self, known: Iterable[tuple[int, bytes]] = ()) -> None:
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
         self.first_seen: dict[int, np.ndarray] = {}
+        self._last: tuple[np.ndarray, LeanMinHash] | None = None  # find() then add() of one text
         for story_id, sig in known:
             try:
                 self.add(story_id, from_bytes(sig))
@@ -84,13 +85,17 @@ class StoryIndex:
         if story_id in self.first_seen:
             return
         self.first_seen[story_id] = sig
-        self.lsh.insert(story_id, LeanMinHash(seed=_SEED, hashvalues=sig, scheme=_SCHEME),
-                        check_duplication=False)
+        self.lsh.insert(story_id, self._lean(sig), check_duplication=False)
+
+    def _lean(self, sig: np.ndarray) -> LeanMinHash:
+        if self._last is None or self._last[0] is not sig:
+            self._last = (sig, LeanMinHash(seed=_SEED, hashvalues=sig, scheme=_SCHEME))
+        return self._last[1]
 
     def find(self, sig: np.ndarray) -> int | None:
         """The most similar known story at or above THRESHOLD (lowest id on ties)."""
         best: tuple[float, int] | None = None
-        for sid in self.lsh.query(LeanMinHash(seed=_SEED, hashvalues=sig, scheme=_SCHEME)):
+        for sid in self.lsh.query(self._lean(sig)):
             sim = similarity(sig, self.first_seen[sid])
             if sim >= THRESHOLD and (best is None or (sim, -sid) > (best[0], -best[1])):
                 best = (sim, sid)
