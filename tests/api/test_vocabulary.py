@@ -8,6 +8,7 @@ server-rendered pages, the JSON the board and incident pages draw, the daily bri
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from html.parser import HTMLParser
 from itertools import cycle
 from typing import Any
 
+import docx as python_docx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.templates import deadline_notice, incident_notice
 from api.auth import ensure_user
 from reports.briefing import build_daily
+from reports.render import render_daily
 from reports.render_html import daily_html
 from store.models import (
     Action,
@@ -241,7 +244,10 @@ def test_no_code_reaches_the_daily_briefing(
         briefing = build_daily(s, settings, day=date.fromordinal(now.date().toordinal() + 1), now=now)
         assert briefing.source_warnings and briefing.incidents_open
         text = visible_text(daily_html(briefing, charts=False))
+        docx = python_docx.Document(io.BytesIO(render_daily(briefing, "docx")))
     assert raw_codes(text) == []
+    cells = [c.text for t in docx.tables for row in t.rows for c in row.cells]
+    assert cells and raw_codes("\n".join([p.text for p in docx.paragraphs] + cells)) == []
     assert [r.indicator_name for r in briefing.releases] == ["综合/其他"]  # the OTHER release, by name
 
 
