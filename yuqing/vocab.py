@@ -39,7 +39,12 @@ class Code(StrEnum):
         try:
             return cls(code).label
         except ValueError:
-            return f"未知（{cls.__doc__.split('(')[0].strip() if cls.__doc__ else '代码'}）"
+            return f"未知（{cls.title()}）"
+
+    @classmethod
+    def title(cls) -> str:
+        """The vocabulary's Chinese name: the first word of its docstring (each one starts with it)."""
+        return (cls.__doc__ or "代码").split(" ", 1)[0]
 
     @classmethod
     def values(cls) -> tuple[str, ...]:

@@ -60,6 +60,7 @@ def test_every_code_has_a_chinese_label_of_its_own(vocab: type[V.Code]) -> None:
     assert all(CJK.search(label) for label in labels), labels
     assert len(set(labels)) == len(labels), f"{vocab.__name__} names two codes alike: {labels}"
     assert all(vocab(m.value) is m and str(m) == m.value for m in vocab)  # the stored string is the code
+    assert CJK.search(vocab.title()) and not re.search(r"[A-Za-z]", vocab.title())
 
 
 def test_an_unknown_stored_code_is_not_echoed() -> None:
