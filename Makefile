@@ -41,8 +41,10 @@ train: $(BIN)/yuqing
 	$(BIN)/yuqing train
 
 bench: $(VENV)/.dev
-	$(BIN)/python bench/crawl.py
-	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/analysis_bench.py
+	$(BIN)/python bench/alerts_bench.py
+	$(BIN)/python bench/reports_bench.py
 
 # Regenerates the initial migration from the models (allowed until the first production deployment).
 migration: $(BIN)/yuqing

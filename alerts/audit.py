@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from store.models import Deadline, IncidentEvent, Notification
 from yuqing.clock import as_utc, local_iso
 from yuqing.config import Settings
+from yuqing.vocab import OPEN_DEADLINE_STATES, UNSENT_NOTICE_STATUSES, NoticeStatus, RuleActor, TimelineKind
 
 from .calendar import WorkingDayCalendar
 from .deadlines import clock_of
@@ -30,7 +31,7 @@ from .holidays import load_calendar
 from .outbox import channels_for
 from .timeline import record_event
 
-AUDITOR = "rule:audit"
+AUDITOR = RuleActor.AUDIT
 GRACE = timedelta(minutes=5)  # a step due less than this ago is the next tick's to take
 
 
@@ -81,13 +82,13 @@ def _missing_notices(
 def _undelivered(session: Session, now: datetime) -> list[Finding]:
     stale = now - GRACE
     rows = session.scalars(select(Notification).where(
-        Notification.status.in_(("pending", "sending")), Notification.next_attempt_at <= stale)
+        Notification.status.in_(UNSENT_NOTICE_STATUSES), Notification.next_attempt_at <= stale)
         .order_by(Notification.id))
     findings = []
     for row in rows:
-        if row.status == "pending" and row.attempts > 0:
+        if row.status == NoticeStatus.PENDING and row.attempts > 0:
             continue  # backing off after a failure: the sender is on it
-        what = "到期未尝试发送" if row.status == "pending" else "发送租约已过期仍未重试"
+        what = "到期未尝试发送" if row.status == NoticeStatus.PENDING else "发送租约已过期仍未重试"
         when = local_iso(row.next_attempt_at)
         message = f"稽核：通知 {row.key} {what}（应于 {when} 处理），请检查发送任务"
         findings.append(Finding("undelivered", message, row.key, row.deadline_id, row.incident_id))
@@ -102,12 +103,12 @@ def _record(session: Session, findings: list[Finding], now: datetime) -> None:
         owner = (IncidentEvent.incident_id == f.incident_id if f.incident_id is not None
                  else IncidentEvent.case_id == f.case_id)
         seen = {(e.get("finding"), e.get("key")) for e in session.scalars(
-            select(IncidentEvent.data).where(owner, IncidentEvent.kind == "audit_finding"))}
+            select(IncidentEvent.data).where(owner, IncidentEvent.kind == TimelineKind.AUDIT_FINDING))}
         if not f.repaired and (f.kind, f.key) in seen:
             continue
         case_id = f.case_id if f.incident_id is None else None
         record_event(session, incident_id=f.incident_id, case_id=case_id, now=now, actor=AUDITOR,
-                     kind="audit_finding", message=f.message,
+                     kind=TimelineKind.AUDIT_FINDING, message=f.message,
                      details={"finding": f.kind, "key": f.key, "repaired": f.repaired})
 
 
@@ -116,7 +117,7 @@ def audit(session: Session, settings: Settings, *, now: datetime) -> list[Findin
     now = as_utc(now)
     findings: list[Finding] = []
     deadlines = list(session.scalars(
-        select(Deadline).where(Deadline.state.in_(("pending", "due_soon", "breached")))
+        select(Deadline).where(Deadline.state.in_(OPEN_DEADLINE_STATES))
         .order_by(Deadline.due_at, Deadline.id)))
     calendar = load_calendar(session, settings)
     for deadline in deadlines:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from yuqing.clock import SHANGHAI, as_utc
 from yuqing.config import Settings
+from yuqing.vocab import CaseKind
 
 from . import service
 from .errors import AlertsError
@@ -49,7 +50,8 @@ def read_rows(path: Path) -> tuple[list[dict[str, Any]], list[RowError]]:
             kind = (raw.get("kind") or "").strip()
             title = (raw.get("title") or "").strip()
             if kind not in CASE_KINDS:
-                errors.append(RowError(line, f"类型 {kind!r} 无效，应为 {'、'.join(CASE_KINDS)}"))
+                errors.append(RowError(line, f"类型 {kind!r} 无效，应为 {'、'.join(CASE_KINDS)}"
+                                                   f"（{'、'.join(CaseKind.labels().values())}）"))
                 continue
             if not title:
                 errors.append(RowError(line, "标题为空"))

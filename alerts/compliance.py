@@ -10,21 +10,20 @@ from sqlalchemy.orm import Session
 
 from store.models import Deadline
 from yuqing.clock import local_iso
+from yuqing.vocab import DeadlineKind, DeadlineState, Outcome
 
-from .policy import KIND_NAMES
-
-OUTCOMES = ("on_time", "late", "missed", "waived", "open")
+OUTCOMES = Outcome.values()
 
 
 def outcome(deadline: Deadline) -> str:
     """on_time: met by due; late: met after due; missed: breached and never met; open: not due/met yet."""
-    if deadline.state == "met" and deadline.met_at is not None:
-        return "on_time" if deadline.met_at <= deadline.due_at else "late"
-    if deadline.state == "waived":
-        return "waived"
-    if deadline.state == "breached":
-        return "missed"
-    return "open"
+    if deadline.state == DeadlineState.MET and deadline.met_at is not None:
+        return Outcome.ON_TIME if deadline.met_at <= deadline.due_at else Outcome.LATE
+    if deadline.state == DeadlineState.WAIVED:
+        return Outcome.WAIVED
+    if deadline.state == DeadlineState.BREACHED:
+        return Outcome.MISSED
+    return Outcome.OPEN
 
 
 def _rates(counts: dict[str, int]) -> dict[str, Any]:
@@ -55,7 +54,7 @@ def compliance_report(session: Session, *, start: datetime, end: datetime) -> di
                 "met_at": local_iso(deadline.met_at), "outcome": result})
     return {
         "start": local_iso(start), "end": local_iso(end),
-        "by_kind": {k: {"label": KIND_NAMES.get(k, k), **_rates(v)} for k, v in sorted(by_kind.items())},
+        "by_kind": {k: {"label": DeadlineKind.label_of(k), **_rates(v)} for k, v in sorted(by_kind.items())},
         "total": _rates(total),
         "late_or_missed": late_or_missed,
     }

@@ -9,12 +9,11 @@ from sqlalchemy.orm import Session
 
 from store.models import Action, Deadline
 from yuqing.config import PolicyConfig
+from yuqing.vocab import OPEN_DEADLINE_STATES, DeadlineState
 
 from .calendar import WorkingDayCalendar
 from .policy import ACTION_MEETS, ClockPolicy, WindowSpec
 from .windows import Due, hour_window, working_day_window
-
-OPEN_STATES = ("pending", "due_soon", "breached")
 
 
 def open_window(
@@ -38,7 +37,8 @@ def open_window(
     clock = ClockPolicy.for_window(spec, policy, provisional=due.provisional)
     deadline = Deadline(
         incident_id=incident_id, case_id=case_id, kind=spec.kind, starts_at=starts_at, due_at=due.due_at,
-        state="pending", provisional=due.provisional, policy=clock.dump(), reminders_sent=[], created_at=now,
+        state=DeadlineState.PENDING, provisional=due.provisional, policy=clock.dump(), reminders_sent=[],
+        created_at=now,
     )
     session.add(deadline)
     session.flush()
@@ -61,7 +61,7 @@ def recompute_due(deadline: Deadline, calendar: WorkingDayCalendar) -> Due | Non
 def meet_with_action(session: Session, action: Action) -> list[Deadline]:
     """Mark the open deadlines this action answers as met (late if after due; compliance tells)."""
     kinds = ACTION_MEETS.get(action.kind, frozenset({action.kind}))
-    query = select(Deadline).where(Deadline.state.in_(OPEN_STATES), Deadline.kind.in_(kinds))
+    query = select(Deadline).where(Deadline.state.in_(OPEN_DEADLINE_STATES), Deadline.kind.in_(kinds))
     if action.incident_id is not None:
         query = query.where(Deadline.incident_id == action.incident_id)
     else:
@@ -70,7 +70,7 @@ def meet_with_action(session: Session, action: Action) -> list[Deadline]:
     for deadline in session.scalars(query.order_by(Deadline.due_at, Deadline.id)):
         if deadline.starts_at > action.at:
             continue  # a window opened after the action is answered by a later one
-        deadline.state = "met"
+        deadline.state = DeadlineState.MET
         deadline.met_at = action.at
         deadline.met_by_action_id = action.id
         met.append(deadline)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Action, IncidentMention, Mention
 from yuqing.clock import as_utc, local_iso
+from yuqing.vocab import Sentiment
 
 WINDOW_HOURS = 24
 
@@ -21,7 +22,7 @@ WINDOW_HOURS = 24
 def _summary(points: list[tuple[datetime, str, float]]) -> dict[str, Any]:
     if not points:
         return {"mentions": 0, "negative_share": None, "mean_p_negative": None}
-    negative = sum(1 for _, s, _ in points if s == "negative")
+    negative = sum(1 for _, s, _ in points if s == Sentiment.NEGATIVE)
     return {"mentions": len(points), "negative_share": round(negative / len(points), 4),
             "mean_p_negative": round(sum(p for _, _, p in points) / len(points), 4)}
 

@@ -5,8 +5,8 @@ state change and its outbox rows land in one transaction.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,41 +21,61 @@ from store.models import (
     IncidentMention,
     Mention,
     MentionRelease,
+    MentionRelink,
     Notification,
     Source,
 )
 from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    UNDUE_DEADLINE_STATES,
+    ActionKind,
+    CaseStatus,
+    Category,
+    DeadlineKind,
+    DeadlineState,
+    Grade,
+    IncidentStatus,
+    MediaTier,
+    NoticeKind,
+    RuleActor,
+    TimelineKind,
+    grade_rank,
+)
 
 from . import outbox, service
 from .calendar import WorkingDayCalendar
 from .deadlines import clock_of, open_window
 from .escalation import SKIPPED, Step, plan, skipped, working_day_schedule
-from .grading import GRADE_ORDER, Assessment, MentionFacts, assess
+from .grading import Assessment, MentionFacts, assess
+from .grouping import Event, event_of
 from .holidays import load_calendar
-from .policy import CATEGORY_NAMES, IncidentPolicy, WindowSpec, owes_updates
+from .policy import IncidentPolicy, WindowSpec, owes_updates
 from .templates import Text, deadline_notice, incident_link
 from .timeline import record_event
 
-RULE = "rule:grade-threshold"
+RULE = RuleActor.GRADE_THRESHOLD
 BATCH = 2000
-UPDATE_ANCHORS = ("authoritative_info", "press_conference", "update", "statement")
+UPDATE_ANCHORS = (ActionKind.AUTHORITATIVE_INFO, ActionKind.PRESS_CONFERENCE, ActionKind.UPDATE,
+                  ActionKind.STATEMENT)
 
 
 def _facts(session: Session, mentions: list[Mention], settings: Settings) -> list[MentionFacts]:
     tiers = dict(session.execute(select(Source.id, Source.media_tier)).all())
     return [MentionFacts(risk=m.risk, at=m.published_at or m.analysed_at,
                          sensitive_topics=tuple(m.sensitive_topics or ()),
-                         media_tier=tiers.get(m.source_id, "self") if m.source_id else "self")
+                         media_tier=tiers.get(m.source_id, MediaTier.SELF) if m.source_id else MediaTier.SELF)
             for m in mentions]
 
 
-def _release_of(session: Session, mention_ids: list[int], event_key: str | None = None) -> int | None:
-    """The event's release: the one its key names ("release:N", set by analysis from each
-    mention's best link); otherwise the one its mentions link with the most summed confidence
-    (a weak link by generic words such as 统计局 counts for little against named indicators)."""
-    if event_key and event_key.startswith("release:"):
-        return int(event_key.split(":")[1])
+def _release_of(session: Session, mention_ids: list[int], event_release: int | None = None) -> int | None:
+    """The event's release: the one it is the reaction to (grouping.Event.release_id, from each
+    mention's best link as analysis recorded it); otherwise the one its mentions link with the most
+    summed confidence (a weak link by generic words such as 统计局 counts for little against named
+    indicators)."""
+    if event_release is not None:
+        return event_release
     if not mention_ids:
         return None
     row = session.execute(
@@ -68,25 +88,42 @@ def _release_of(session: Session, mention_ids: list[int], event_key: str | None 
     return row[0] if row else None
 
 
+def _event(m: Mention) -> Event | None:
+    return event_of(sentiment=m.sentiment, p_negative=m.p_negative, sensitive_topics=m.sensitive_topics or (),
+                    release_id=m.release_id, subject=m.subject, published_at=m.published_at,
+                    story_id=m.story_id)
+
+
 def process_mentions(session: Session, settings: Settings, *, now: datetime) -> list[int]:
-    """Open or update one incident per event_key from mentions not yet alerted; returns incident ids."""
+    """Group new mentions, and those analysis relinked since (`MentionRelink`), into events; open or
+    update one incident per event. Returns the incident ids touched."""
     now = as_utc(now)
     touched: list[int] = []
     while True:
-        batch = list(session.scalars(
-            select(Mention).where(Mention.alerted.is_(False)).order_by(Mention.id).limit(BATCH)))
+        relinks = list(session.scalars(
+            select(MentionRelink).where(MentionRelink.picked_up_at.is_(None)).order_by(MentionRelink.id)
+            .limit(BATCH)))
+        batch = {m.id: m for m in session.scalars(
+            select(Mention).where(Mention.alerted.is_(False)).order_by(Mention.id).limit(BATCH))}
+        moved = {r.mention_id for r in relinks} - set(batch)
+        if moved:
+            batch.update({m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(moved)))})
         if not batch:
             break
-        groups: dict[str, list[Mention]] = defaultdict(list)
-        for mention in batch:
-            if mention.event_key:
-                groups[mention.event_key].append(mention)
-        for event_key, new in groups.items():
-            incident_id = _process_event(session, settings, event_key, new, now)
+        groups: dict[Event, list[Mention]] = defaultdict(list)
+        for mention_id in sorted(batch):
+            mention = batch[mention_id]
+            event = _event(mention)
+            # One UPDATE per mention: its event and "seen" together.
+            mention.event_key, mention.alerted = (event.key if event else None), True
+            if event is not None:
+                groups[event].append(mention)
+        for event, new in groups.items():
+            incident_id = _process_event(session, settings, event, new, now)
             if incident_id is not None and incident_id not in touched:
                 touched.append(incident_id)
-        for mention in batch:
-            mention.alerted = True
+        for relink in relinks:
+            relink.picked_up_at = now
         session.flush()
     return touched
 
@@ -108,15 +145,16 @@ def _merge_moved(
     )
     prior = list(session.scalars(
         select(Incident).where(Incident.id.in_(prior_ids), Incident.event_key != event_key,
-                               Incident.status != "closed")
+                               Incident.status != IncidentStatus.CLOSED)
         .order_by(Incident.id)))
     if not prior:
         return
-    own = session.scalar(select(Incident).where(Incident.event_key == event_key, Incident.status != "closed")
+    own = session.scalar(select(Incident).where(Incident.event_key == event_key,
+                                                Incident.status != IncidentStatus.CLOSED)
                          .order_by(Incident.id).limit(1))
     group = prior + ([own] if own is not None and own not in prior else [])
     survivor = min(group, key=lambda i: (i.opened_at, i.id))
-    top_grade = min((i.grade for i in group), key=GRADE_ORDER.index)
+    top_grade = min((i.grade for i in group), key=grade_rank)
     for other in group:
         if other is survivor:
             continue
@@ -128,23 +166,23 @@ def _merge_moved(
                                             attached_at=now))
         reason = f"并入事件 #{survivor.id}"
         for deadline in session.scalars(select(Deadline).where(
-                Deadline.incident_id == other.id, Deadline.state.in_(("pending", "due_soon")))):
-            deadline.state, deadline.waived_reason = "waived", reason
-        other.status, other.closed_at, other.event_key = "closed", now, f"merged:{survivor.id}"
-        record_event(session, incident_id=other.id, now=now, actor=RULE, kind="merged",
+                Deadline.incident_id == other.id, Deadline.state.in_(UNDUE_DEADLINE_STATES))):
+            deadline.state, deadline.waived_reason = DeadlineState.WAIVED, reason
+        other.status, other.closed_at, other.event_key = IncidentStatus.CLOSED, now, f"merged:{survivor.id}"
+        record_event(session, incident_id=other.id, now=now, actor=RULE, kind=TimelineKind.MERGED,
                      message=f"同一事件的信息已关联到同一数据发布：{reason}", details={"into": survivor.id})
-        record_event(session, incident_id=survivor.id, now=now, actor=RULE, kind="merged",
+        record_event(session, incident_id=survivor.id, now=now, actor=RULE, kind=TimelineKind.MERGED,
                      message=f"并入事件 #{other.id}（{other.grade} 级）的信息", before=other.id)
     session.flush()  # the merged ones give up the key before the survivor takes it (unique when open)
     survivor.event_key = event_key
     session.flush()
-    if GRADE_ORDER.index(top_grade) < GRADE_ORDER.index(survivor.grade):
+    if grade_rank(top_grade) < grade_rank(survivor.grade):
         service.change_grade(session, incident_id=survivor.id, grade=top_grade, actor=RULE, now=now,
                              reason="合并同一事件", settings=settings)
 
 
 def _open_once(
-    session: Session, settings: Settings, event_key: str, mentions: list[Mention], verdict: Assessment,
+    session: Session, settings: Settings, event: Event, mentions: list[Mention], verdict: Assessment,
     now: datetime,
 ) -> Incident | None:
     """Open the event's incident, or None when another engine's open incident holds the key.
@@ -154,12 +192,13 @@ def _open_once(
     incident, no second set of deadlines and no second "opened" notice survive.
     """
     ids = [m.id for m in mentions]
-    release_id = _release_of(session, ids, event_key)
+    event_key = event.key
+    release_id = _release_of(session, ids, event.release_id)
     try:
         with session.begin_nested():
             incident = service.open_incident(  # the title says what the event is (issue 13)
                 session, title=event_title(session, release_id, verdict.category, mentions, event_key),
-                grade=verdict.grade or "IV", category=verdict.category, actor=RULE, now=now,
+                grade=verdict.grade or Grade.IV, category=verdict.category, actor=RULE, now=now,
                 mention_ids=ids, release_id=release_id, event_key=event_key,
                 summary="；".join(verdict.reasons), settings=settings)
     except IntegrityError:
@@ -169,8 +208,9 @@ def _open_once(
 
 
 def _process_event(
-    session: Session, settings: Settings, event_key: str, new: list[Mention], now: datetime
+    session: Session, settings: Settings, event: Event, new: list[Mention], now: datetime
 ) -> int | None:
+    event_key = event.key
     _merge_moved(session, settings, event_key, new, now)
     incident = session.scalar(
         select(Incident).where(Incident.event_key == event_key).order_by(Incident.id).limit(1))
@@ -181,12 +221,12 @@ def _process_event(
                          min_mentions=settings.risk.min_mentions, now=now)
         if verdict.grade is None:
             return None
-        opened = _open_once(session, settings, event_key, mentions, verdict, now)
+        opened = _open_once(session, settings, event, mentions, verdict, now)
         if opened is not None:
             return opened.id
         # Another engine opened it first (it committed while we were deciding): join that one.
         incident = session.scalar(select(Incident).where(Incident.event_key == event_key,
-                                                         Incident.status != "closed"))
+                                                         Incident.status != IncidentStatus.CLOSED))
         assert incident is not None
     attached = set(session.scalars(
         select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)))
@@ -201,27 +241,28 @@ def _process_event(
     incident.mention_count = len(mentions)
     incident.first_mention_at, incident.last_mention_at = min(times), max(times)
     incident.risk = max(m.risk for m in mentions)
-    if incident.release_id is None or event_key.startswith("release:"):
-        incident.release_id = _release_of(session, [m.id for m in mentions], event_key)
+    if incident.release_id is None or event.release_id is not None:
+        incident.release_id = _release_of(session, [m.id for m in mentions], event.release_id)
     if fresh:
-        record_event(session, incident_id=incident.id, now=now, actor=RULE, kind="mentions_attached",
+        record_event(session, incident_id=incident.id, now=now, actor=RULE,
+                     kind=TimelineKind.MENTIONS_ATTACHED,
                      message=f"新增相关信息 {len(fresh)} 条，累计 {len(mentions)} 条",
                      details={"mention_ids": [m.id for m in fresh]})
     verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
                      min_mentions=settings.risk.min_mentions, now=now)
     if verdict.reasons:  # the assessment as it stands now, not as it stood at opening
         incident.summary = "；".join(verdict.reasons)
-    if incident.status != "closed" and verdict.category not in (incident.category, "other"):
+    is_open = incident.status != IncidentStatus.CLOSED
+    if is_open and verdict.category not in (incident.category, Category.OTHER):
         # 研判 follows the event: a wave that began as price complaints and became accusations of
         # fake figures is a data-credibility incident now. Windows already open stay as they are.
         record_event(
-            session, incident_id=incident.id, now=now, actor=RULE, kind="category_changed",
-            message=f"类别：{CATEGORY_NAMES.get(incident.category, incident.category)} → "
-                    f"{CATEGORY_NAMES.get(verdict.category, verdict.category)}",
+            session, incident_id=incident.id, now=now, actor=RULE, kind=TimelineKind.CATEGORY_CHANGED,
+            message=f"类别：{Category.label_of(incident.category)} → {Category.label_of(verdict.category)}",
             before=incident.category, after=verdict.category)
         incident.category = verdict.category
-    if (incident.status != "closed" and verdict.grade is not None
-            and GRADE_ORDER.index(verdict.grade) < GRADE_ORDER.index(incident.grade)):
+    if (incident.status != IncidentStatus.CLOSED and verdict.grade is not None
+            and grade_rank(verdict.grade) < grade_rank(incident.grade)):
         service.change_grade(session, incident_id=incident.id, grade=verdict.grade, actor=RULE, now=now,
                              reason="事件扩大：" + "；".join(verdict.reasons), settings=settings)
     describe_incident(session, incident, mentions, now=now)  # the situation follows the event (issue 13)
@@ -234,7 +275,7 @@ def tick(session: Session, settings: Settings, *, now: datetime) -> None:
     now = as_utc(now)
     _open_update_windows(session, now)
     deadlines = list(session.scalars(
-        select(Deadline).where(Deadline.state.in_(("pending", "due_soon", "breached")))
+        select(Deadline).where(Deadline.state.in_(OPEN_DEADLINE_STATES))
         .order_by(Deadline.due_at, Deadline.id)))
     calendar = load_calendar(session, settings) if deadlines else None
     for deadline in deadlines:
@@ -245,15 +286,15 @@ def tick(session: Session, settings: Settings, *, now: datetime) -> None:
 def _open_update_windows(session: Session, now: datetime) -> None:
     """Incidents of the grades their frozen policy says (I by default) owe an authoritative update every
     `update_every_hours` after their last publication."""
-    incidents = session.scalars(select(Incident).where(Incident.status != "closed"))
+    incidents = session.scalars(select(Incident).where(Incident.status != IncidentStatus.CLOSED))
     for incident in incidents:
         policy = IncidentPolicy.load(incident.policy)
         if not owes_updates(policy, incident.grade):
             continue
         hours = float(policy.update_every_hours)
         open_update = session.scalar(select(Deadline.id).where(
-            Deadline.incident_id == incident.id, Deadline.kind == "update",
-            Deadline.state.in_(("pending", "due_soon", "breached"))).limit(1))
+            Deadline.incident_id == incident.id, Deadline.kind == DeadlineKind.UPDATE,
+            Deadline.state.in_(OPEN_DEADLINE_STATES)).limit(1))
         if open_update is not None:
             continue
         anchor = session.scalar(select(func.max(Action.at)).where(
@@ -262,9 +303,10 @@ def _open_update_windows(session: Session, now: datetime) -> None:
             continue
         anchor = as_utc(anchor)
         exists = session.scalar(select(Deadline.id).where(
-            Deadline.incident_id == incident.id, Deadline.kind == "update", Deadline.starts_at == anchor))
+            Deadline.incident_id == incident.id, Deadline.kind == DeadlineKind.UPDATE,
+            Deadline.starts_at == anchor))
         if exists is None:
-            open_window(session, spec=WindowSpec("update", hours=hours), starts_at=anchor,
+            open_window(session, spec=WindowSpec(DeadlineKind.UPDATE, hours=hours), starts_at=anchor,
                         policy=policy, now=now, incident_id=incident.id)
 
 
@@ -277,7 +319,7 @@ def _advance(
     steps = plan(state=deadline.state, due_at=deadline.due_at, clock=clock_of(deadline),
                  sent=list(deadline.reminders_sent or []), now=now, calendar=calendar)
     if steps.state != deadline.state:
-        if steps.state == "breached":
+        if steps.state == DeadlineState.BREACHED:
             deadline.breached_at = deadline.due_at
         deadline.state = steps.state
     if not steps.mark:
@@ -294,8 +336,8 @@ def is_quiet(session: Session, deadline: Deadline) -> bool:
     """A closed incident or an answered case gets no more reminders (its windows still count)."""
     incident = session.get(Incident, deadline.incident_id) if deadline.incident_id else None
     case = session.get(Case, deadline.case_id) if deadline.case_id else None
-    return (incident is not None and incident.status == "closed") or (
-        case is not None and case.status != "open")
+    return (incident is not None and incident.status == IncidentStatus.CLOSED) or (
+        case is not None and case.status != CaseStatus.OPEN)
 
 
 def notice_key(deadline: Deadline, step: str) -> str:
@@ -347,19 +389,8 @@ def write_notices(
             text = Text(text.subject, f"{text.body}\n- {note}")
         rows += outbox.enqueue(session, key=notice_key(deadline, step.name), text=text,
                                fields={**fields, "deadline_id": deadline.id, "deadline_kind": deadline.kind,
-                                       "kind": "deadline", "step": step.name},
+                                       "kind": NoticeKind.DEADLINE, "step": step.name},
                                audience=step.audience, settings=settings, now=now,
                                incident_id=deadline.incident_id, deadline_id=deadline.id)
     return rows
 
-
-def due_within(session: Session, *, now: datetime, hours: float = 24) -> list[Deadline]:
-    """Open deadlines falling due within `hours` (for dashboards and briefings)."""
-    return list(session.scalars(select(Deadline).where(
-        Deadline.state.in_(("pending", "due_soon", "breached")),
-        Deadline.due_at <= now + timedelta(hours=hours)).order_by(Deadline.due_at)))
-
-
-def counts_by_state(session: Session) -> dict[str, int]:
-    return dict(Counter(dict(session.execute(
-        select(Deadline.state, func.count()).group_by(Deadline.state)).all())))

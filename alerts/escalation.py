@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from yuqing.clock import SHANGHAI, as_utc
+from yuqing.vocab import OPEN_DEADLINE_STATES, Audience, DeadlineState
 
 from .calendar import WorkingDayCalendar
 from .policy import ClockPolicy
@@ -60,10 +61,10 @@ def written_steps(mark: str) -> list[Step]:
     if mark.startswith(SKIPPED):
         return []
     if mark == "breach":
-        return [Step("breach", "press"), Step("breach-leadership", "leadership")]
+        return [Step("breach", Audience.PRESS), Step("breach-leadership", Audience.LEADERSHIP)]
     if mark == "escalate":
-        return [Step("escalate", "leadership")]
-    return [Step(mark, "press")]
+        return [Step("escalate", Audience.LEADERSHIP)]
+    return [Step(mark, Audience.PRESS)]
 
 
 def plan(
@@ -71,7 +72,7 @@ def plan(
     calendar: WorkingDayCalendar | None = None,
 ) -> Plan:
     """What to do for a pending/due_soon/breached deadline at `now` (working-day clocks need `calendar`)."""
-    if state not in ("pending", "due_soon", "breached"):
+    if state not in OPEN_DEADLINE_STATES:
         return Plan(state, [], [])
     if clock.unit == "working_days":
         return _plan_working_days(due_at=as_utc(due_at), clock=clock, sent=sent, now=as_utc(now),
@@ -87,7 +88,7 @@ def _plan_hours(*, due_at: datetime, clock: ClockPolicy, sent: list[str], now: d
     leads = [f"lead-{m}" for m in rules.lead_minutes]
     if now >= due_at:
         if "breach" not in done:
-            send += [Step("breach", "press"), Step("breach-leadership", "leadership")]
+            send += [Step("breach", Audience.PRESS), Step("breach-leadership", Audience.LEADERSHIP)]
             mark += ["breach"]
         repeat = rules.breach_repeat_minutes
         if repeat > 0:
@@ -95,25 +96,25 @@ def _plan_hours(*, due_at: datetime, clock: ClockPolicy, sent: list[str], now: d
             mark += _repeat(k, done, send)
         # lead reminders never sent before the breach are superseded by it
         mark += [skipped(name) for name in leads if name not in done]
-        return Plan("breached", send, mark)
+        return Plan(DeadlineState.BREACHED, send, mark)
     due_soon = now >= due_at - timedelta(minutes=rules.due_soon_minutes)
     passed = sorted(m for m in rules.lead_minutes
                     if now >= due_at - timedelta(minutes=m) and f"lead-{m}" not in done)
     if passed:
-        send.append(Step(f"lead-{passed[0]}", "press"))  # the nearest to due speaks for all
+        send.append(Step(f"lead-{passed[0]}", Audience.PRESS))  # the nearest to due speaks for all
         mark += [f"lead-{passed[0]}"] + [skipped(f"lead-{m}") for m in passed[1:]]
     escalate_at = due_at - timedelta(minutes=rules.escalate_minutes)
     if rules.escalate_minutes > 0 and now >= escalate_at and "escalate" not in done:
-        send.append(Step("escalate", "leadership"))
+        send.append(Step("escalate", Audience.LEADERSHIP))
         mark.append("escalate")
-    return Plan("due_soon" if due_soon else "pending", send, mark)
+    return Plan(DeadlineState.DUE_SOON if due_soon else DeadlineState.PENDING, send, mark)
 
 
 def _repeat(k: int, done: set[str], send: list[Step]) -> list[str]:
     """repeat-k if not yet taken; the older repeats never sent are superseded by it."""
     if k < 1 or f"repeat-{k}" in done:
         return []
-    send.append(Step(f"repeat-{k}", "press"))
+    send.append(Step(f"repeat-{k}", Audience.PRESS))
     return [f"repeat-{k}"] + [skipped(f"repeat-{j}") for j in range(1, k) if f"repeat-{j}" not in done]
 
 
@@ -185,7 +186,8 @@ def _plan_working_days(
 ) -> Plan:
     schedule = working_day_schedule(due_at, clock, calendar)
     done = done_steps(sent)
-    state = "breached" if now >= due_at else ("due_soon" if now >= schedule.due_soon_at else "pending")
+    state = (DeadlineState.BREACHED if now >= due_at
+             else DeadlineState.DUE_SOON if now >= schedule.due_soon_at else DeadlineState.PENDING)
     if not in_office_hours(now, clock, calendar):
         return Plan(state, [], [])  # never at night, never on a rest day: the steps wait for the morning
     send: list[Step] = []
@@ -193,7 +195,7 @@ def _plan_working_days(
     leads = [f"lead-{n}d" for n in schedule.leads]
     if now >= schedule.breach_at:
         if "breach" not in done:
-            send += [Step("breach", "press"), Step("breach-leadership", "leadership")]
+            send += [Step("breach", Audience.PRESS), Step("breach-leadership", Audience.LEADERSHIP)]
             mark.append("breach")
         if clock.daily.breach_repeat_daily:
             mark += _repeat(schedule.repeat_index(now, calendar), done, send)
@@ -203,9 +205,9 @@ def _plan_working_days(
         return Plan(state, [], [])  # due, breach not announced yet (it waits for the office morning)
     passed = sorted(n for n, at in schedule.leads.items() if now >= at and f"lead-{n}d" not in done)
     if passed:
-        send.append(Step(f"lead-{passed[0]}d", "press"))
+        send.append(Step(f"lead-{passed[0]}d", Audience.PRESS))
         mark += [f"lead-{passed[0]}d"] + [skipped(f"lead-{n}d") for n in passed[1:]]
     if schedule.escalate_at is not None and now >= schedule.escalate_at and "escalate" not in done:
-        send.append(Step("escalate", "leadership"))
+        send.append(Step("escalate", Audience.LEADERSHIP))
         mark.append("escalate")
     return Plan(state, send, mark)

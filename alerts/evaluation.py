@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from store.models import Deadline, Incident
 from yuqing.clock import as_utc, local_iso
+from yuqing.vocab import SERIOUS_GRADES, DeadlineKind, Outcome, TimelineKind
 
 from .compliance import outcome
 from .effect import incident_effect
 from .errors import InvalidTransition, NotFound
-from .policy import KIND_NAMES
 from .timeline import record_event
 
-EVALUATED_GRADES = frozenset({"I", "II"})
+EVALUATED_GRADES = SERIOUS_GRADES
 OUTCOME_NAMES = {
     "on_time": "按时", "late": "逾期完成", "missed": "未回应", "waived": "豁免", "open": "未到期",
 }
@@ -40,9 +40,10 @@ def figures(session: Session, incident: Incident, now: datetime) -> dict[str, An
     """Timeliness per deadline and the effect of each response whose after-window has run out."""
     deadlines = session.scalars(select(Deadline).where(Deadline.incident_id == incident.id)
                                 .order_by(Deadline.due_at, Deadline.id))
-    timeliness = [{"deadline_id": d.id, "kind": d.kind, "kind_label": KIND_NAMES.get(d.kind, "回应时限"),
+    timeliness = [{"deadline_id": d.id, "kind": d.kind,
+                   "kind_label": DeadlineKind.label_of(d.kind, empty="回应时限"),
                    "due_at": local_iso(d.due_at), "met_at": local_iso(d.met_at), "outcome": _outcome(d, now),
-                   "outcome_label": OUTCOME_NAMES[_outcome(d, now)]} for d in deadlines]
+                   "outcome_label": Outcome.label_of(_outcome(d, now))} for d in deadlines]
     measured = incident_effect(session, incident_id=incident.id, now=as_utc(now))
     effects = [r for r in measured if not r["after_window"]["observing"]]
     judged = [t for t in timeliness if t["outcome"] in ("on_time", "late", "missed")]
@@ -77,7 +78,8 @@ def evaluate(
     summary = f"处置评估：时限按时 {evaluation['on_time']}/{evaluation['judged']}"
     if evaluation["addressed_claims"] is not None:
         summary += "，回应" + ("已" if evaluation["addressed_claims"] else "未") + "针对主要关切"
-    record_event(session, kind="evaluated", actor=actor, now=now, incident_id=incident.id, message=summary,
+    record_event(session, kind=TimelineKind.EVALUATED, actor=actor, now=now, incident_id=incident.id,
+                 message=summary,
                  details={"on_time": evaluation["on_time"], "judged": evaluation["judged"]})
     return incident
 

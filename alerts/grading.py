@@ -12,14 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-GRADE_ORDER = ("I", "II", "III", "IV")
-TOPIC_CATEGORY = {
-    "emergency": "public_emergency",
-    "data_credibility": "data_credibility",
-    "livelihood": "vital_interests",
-    "market_expectations": "market_expectations",
-    "misreading": "misreading",
-}
+from yuqing.vocab import TOPIC_CATEGORY, Category, Grade, MediaTier, SensitiveTopic
 
 
 @dataclass(frozen=True)
@@ -29,7 +22,7 @@ class MentionFacts:
     risk: float
     at: datetime
     sensitive_topics: tuple[str, ...] = ()
-    media_tier: str = "self"
+    media_tier: str = MediaTier.SELF
 
 
 @dataclass(frozen=True)
@@ -48,13 +41,13 @@ def category_of(facts: Iterable[MentionFacts]) -> str:
     Weighted by each mention's risk, not counted: a dozen viral accusations of fake figures
     outweigh forty low-reach complaints about vegetable prices in the same wave.
     """
-    weight: Counter[str] = Counter()
+    weight: Counter[SensitiveTopic] = Counter()
     for f in facts:
         for t in f.sensitive_topics:
-            if t in TOPIC_CATEGORY:
-                weight[t] += max(f.risk, 1.0)
+            if t in SensitiveTopic.values():
+                weight[SensitiveTopic(t)] += max(f.risk, 1.0)
     if not weight:
-        return "other"
+        return Category.OTHER
     order = list(TOPIC_CATEGORY)
     topic = max(weight, key=lambda t: (weight[t], -order.index(t)))
     return TOPIC_CATEGORY[topic]
@@ -71,27 +64,22 @@ def assess(
     peak = max(f.risk for f in facts)
     count = len(facts)
     last_hour = sum(1 for f in facts if now - timedelta(hours=1) <= f.at <= now)
-    grade = next((g for g in GRADE_ORDER
+    grade = next((g for g in Grade  # I first
                   if peak >= thresholds.get(g, 101.0) and count >= min_mentions.get(g, 1)), None)
     reasons = []
     if grade is not None:
         reasons.append(f"风险峰值 {peak:.0f}，相关信息 {count} 条")
         lift = None
-        need_i = min_mentions.get("I", 5)
+        need_i = min_mentions.get(Grade.I, 5)
         if last_hour >= 2 * need_i:
             lift = f"1小时内新增 {last_hour} 条，传播速度快"
-        elif any(f.media_tier == "central" for f in facts):
+        elif any(f.media_tier == MediaTier.CENTRAL for f in facts):
             lift = "中央媒体参与报道"
-        elif category == "data_credibility" and count >= need_i and peak >= thresholds.get("II", 65.0):
+        elif (category == Category.DATA_CREDIBILITY and count >= need_i
+              and peak >= thresholds.get(Grade.II, 65.0)):
             lift = "涉及数据真实性质疑且已形成传播"
-        if lift and grade != "I":
-            grade = GRADE_ORDER[GRADE_ORDER.index(grade) - 1]
+        if lift and grade != Grade.I:
+            grade = list(Grade)[grade.rank - 1]
             reasons.append(lift)
     return Assessment(grade, category, peak, count, last_hour, reasons)
 
-
-def higher(a: str | None, b: str | None) -> str | None:
-    """The more serious of two grades (I beats IV)."""
-    if a is None or b is None:
-        return a or b
-    return a if GRADE_ORDER.index(a) <= GRADE_ORDER.index(b) else b

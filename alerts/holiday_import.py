@@ -24,17 +24,17 @@ from sqlalchemy.orm import Session
 from store.models import Case, Deadline, HolidaySchedule, Incident, Notification
 from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings
+from yuqing.vocab import DeadlineKind, RuleActor, TimelineKind
 
 from . import outbox
 from .deadlines import clock_of, recompute_due
 from .holidays import load_calendar, set_override
-from .policy import KIND_NAMES
 from .statutory import festivals
 from .templates import Text, incident_link, local_time, safe_text
 from .timeline import record_event
 
 OPEN_STATES = ("pending", "due_soon", "breached")
-ACTOR_RULE = "rule:calendar"
+ACTOR_RULE = RuleActor.CALENDAR
 
 
 class HolidayFileError(ValueError):
@@ -217,14 +217,15 @@ def _record(
     session: Session, deadline: Deadline, *, old_due: datetime, old_state: str, moved: bool, year: int,
     actor: str, now: datetime, settings: Settings,
 ) -> list[Notification]:
-    name = KIND_NAMES.get(deadline.kind, deadline.kind)
+    name = DeadlineKind.label_of(deadline.kind)
     still = "（仍为暂定：部分日期的安排仍未知）" if deadline.provisional else ""
     if moved:
         what = f"截止时间由 {local_time(old_due)} 改为 {local_time(deadline.due_at)}（北京时间）"
     else:
         what = f"截止时间 {local_time(deadline.due_at)}（北京时间）不变，已确认"
     message = f"已导入 {year} 年节假日安排，重新计算期限「{name}」：{what}{still}"
-    record_event(session, actor=actor, now=now, kind="deadline_recomputed", incident_id=deadline.incident_id,
+    record_event(session, actor=actor, now=now, kind=TimelineKind.DEADLINE_RECOMPUTED,
+                 incident_id=deadline.incident_id,
                  case_id=deadline.case_id if deadline.incident_id is None else None, message=message,
                  before=old_due.isoformat(), after=deadline.due_at.isoformat(),
                  details={"deadline_id": deadline.id, "from_state": old_state, "to_state": deadline.state,

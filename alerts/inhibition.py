@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .grading import GRADE_ORDER
+from yuqing.vocab import Grade, grade_rank
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,6 @@ class Inhibition:
     reason: str  # Chinese, stored on the held notification
 
 
-def _rank(grade: str) -> int:
-    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
-
-
 def shared_subject(a: Subject, b: Subject) -> str | None:
     """How two incidents concern the same subject, in words, or None."""
     if a.release_id is not None and a.release_id == b.release_id:
@@ -51,15 +47,15 @@ def inhibitor(target: Subject, others: Iterable[Subject]) -> Inhibition | None:
     for other in others:
         if other.incident_id == target.incident_id or not other.firing:
             continue
-        if _rank(other.grade) >= _rank(target.grade):
+        if grade_rank(other.grade) >= grade_rank(target.grade):
             continue
         why = shared_subject(target, other)
         if why is None:
             continue
-        candidate = (_rank(other.grade), other.incident_id, why)
+        candidate = (grade_rank(other.grade), other.incident_id, why)
         if best is None or candidate < best:
             best = candidate
     if best is None:
         return None
     rank, incident_id, why = best
-    return Inhibition(incident_id, f"被更高级别事件 #{incident_id}（{GRADE_ORDER[rank]} 级）抑制：{why}")
+    return Inhibition(incident_id, f"被更高级别事件 #{incident_id}（{list(Grade)[rank]} 级）抑制：{why}")

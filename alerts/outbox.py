@@ -26,6 +26,13 @@ from store.models import Incident, Notification
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import ChannelConfig, Settings
+from yuqing.vocab import (
+    SERIOUS_GRADES,
+    Audience,
+    NoticeKind,
+    NoticeStatus,
+    TimelineKind,
+)
 
 from . import stages
 from .channels import send as default_sender
@@ -35,18 +42,15 @@ from .timeline import record_event
 
 log = logging.getLogger(__name__)
 
-SILENCE_FIELDS = ("incident_id", "case_id", "deadline_id", "kind", "step", "grade", "category",
-                  "deadline_kind", "channel", "audience", "rule")
 LEASE_SECONDS = 300  # the default of settings.notify.lease_seconds
 INHIBITION_RULE = stages.INHIBITION_RULE
-OPEN_DEADLINE_STATES = stages.OPEN_DEADLINE_STATES
 
 __all__ = ["DeliveryError", "OutgoingMessage", "Sender", "claim", "deliver_due", "enqueue", "settle"]
 
 
 def channels_for(settings: Settings, audience: str) -> list[ChannelConfig]:
     """Channels that serve this audience ("all" channels serve everyone)."""
-    return [c for c in settings.notify.channels if c.audience in (audience, "all")]
+    return [c for c in settings.notify.channels if c.audience in (audience, Audience.ALL)]
 
 
 def enqueue(
@@ -64,7 +68,7 @@ def enqueue(
         payload = {**fields, "channel": channel.name, "audience": audience}
         row = Notification(key=row_key, channel=channel.name, audience=audience, subject=text.subject,
                            body=text.body, payload=payload, incident_id=incident_id, deadline_id=deadline_id,
-                           status="pending", attempts=0, next_attempt_at=now, created_at=now)
+                           status=NoticeStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
         session.add(row)
         rows.append(row)
     session.flush()
@@ -81,13 +85,13 @@ def notify_incident(
         category=incident.category, link=incident_link(settings.base_url, incident.id),
         deadlines=[(d.kind, d.due_at) for d in deadlines],
     )
-    fields = {"incident_id": incident.id, "kind": "incident", "step": kind, "grade": incident.grade,
+    fields = {"incident_id": incident.id, "kind": NoticeKind.INCIDENT, "step": kind, "grade": incident.grade,
               "category": incident.category, "rule": incident.opened_by}
-    rows = enqueue(session, key=f"incident:{incident.id}:{kind}", text=text, fields=fields, audience="press",
-                   settings=settings, now=now, incident_id=incident.id)
-    if incident.grade in ("I", "II"):
+    rows = enqueue(session, key=f"incident:{incident.id}:{kind}", text=text, fields=fields,
+                   audience=Audience.PRESS, settings=settings, now=now, incident_id=incident.id)
+    if incident.grade in SERIOUS_GRADES:
         rows += enqueue(session, key=f"incident:{incident.id}:{kind}:leadership", text=text, fields=fields,
-                        audience="leadership", settings=settings, now=now, incident_id=incident.id)
+                        audience=Audience.LEADERSHIP, settings=settings, now=now, incident_id=incident.id)
     return rows
 
 
@@ -112,7 +116,7 @@ def settle(
     if not rows:
         return
     for row in stages.record(session, rows, channel or rows[0].channel, settings, now, error):
-        if row.payload.get("kind") == "deadline":
+        if row.payload.get("kind") == NoticeKind.DEADLINE:
             alarm(session, row, settings, now)
     session.flush()
 
@@ -127,14 +131,14 @@ def alarm(session: Session, dead: Notification, settings: Settings, now: datetim
     )
     fields = {**{k: dead.payload.get(k) for k in ("incident_id", "case_id", "deadline_id", "deadline_kind",
                                                    "grade", "category", "step")},
-              "kind": "dead_letter", "dead_letter_id": dead.id, "failed_channel": dead.channel}
+              "kind": NoticeKind.DEAD_LETTER, "dead_letter_id": dead.id, "failed_channel": dead.channel}
     rows = enqueue(session, key=f"dead-letter:{dead.key}", text=text, fields=fields, audience=dead.audience,
                    settings=settings, now=now, incident_id=dead.incident_id, deadline_id=dead.deadline_id,
                    channels=others)
     if dead.incident_id is not None:
         told = "、".join(c.name for c in others) or "无其他通道"
         record_event(session, incident_id=dead.incident_id, now=now, actor=stages.OUTBOX_RULE,
-                     kind="notification_dead",
+                     kind=TimelineKind.NOTIFICATION_DEAD,
                      message=f"提醒 {dead.payload.get('step')} 经通道「{dead.channel}」未能送达，"
                              f"转为死信并继续重试；已告警：{told}",
                      details={"notification_id": dead.id, "alarm_ids": [r.id for r in rows]})
@@ -160,18 +164,18 @@ def deliver_due(
 
 def alarms(session: Session) -> list[dict[str, Any]]:
     """The board's alarm: deadline notices that are dead letters (still retried), oldest first."""
-    rows = session.scalars(select(Notification).where(Notification.status == "dead")
+    rows = session.scalars(select(Notification).where(Notification.status == NoticeStatus.DEAD)
                            .order_by(Notification.id))
     return [{"id": r.id, "channel": r.channel, "subject": r.subject, "step": r.payload.get("step"),
              "incident_id": r.incident_id, "deadline_id": r.deadline_id, "attempts": r.attempts,
              "last_error": r.last_error, "next_attempt_at": local_iso(r.next_attempt_at)}
-            for r in rows if r.payload.get("kind") == "deadline"]
+            for r in rows if r.payload.get("kind") == NoticeKind.DEADLINE]
 
 
 def dead_letters(session: Session, *, limit: int = 100) -> list[Notification]:
     """Notifications that gave up, newest first: shown in the UI for a human to act on."""
     return list(session.scalars(
-        select(Notification).where(Notification.status == "dead")
+        select(Notification).where(Notification.status == NoticeStatus.DEAD)
         .order_by(Notification.id.desc()).limit(limit)))
 
 
@@ -182,9 +186,9 @@ def retry_dead(session: Session, *, notification_id: int, now: datetime) -> Noti
     row = session.get(Notification, notification_id)
     if row is None:
         raise NotFound(f"通知 {notification_id} 不存在")
-    if row.status != "dead":
+    if row.status != NoticeStatus.DEAD:
         raise InvalidTransition("只有发送失败（死信）的通知可以重发")
     # The group and its key stay: a receiver that did get it can still drop the repeat.
-    row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+    row.status, row.attempts, row.next_attempt_at = NoticeStatus.PENDING, 0, now
     session.flush()
     return row

@@ -25,54 +25,28 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
-from yuqing.config import (
-    DeadlineKind,
-    HourReminderConfig,
-    PolicyConfig,
-    WorkingDayReminderConfig,
-)
+from yuqing.config import HourReminderConfig, PolicyConfig, WorkingDayReminderConfig
+from yuqing.vocab import KEY_MATTERS, ActionKind, CaseKind, DeadlineKind
 
-GRADES = ("I", "II", "III", "IV")
-CATEGORIES = (
-    "vital_interests", "market_expectations", "public_emergency", "data_credibility", "misreading", "other",
-)
-KEY_MATTERS = frozenset({"vital_interests", "market_expectations", "public_emergency"})
-DEADLINE_KINDS = (
-    "authoritative_info", "press_conference", "update", "timely_response",
-    "suggestion_reply", "complaint_reply", "repost",
-)
-CASE_KINDS = {"suggestion": "suggestion_reply", "consultation": "complaint_reply",
-              "complaint": "complaint_reply", "repost": "repost"}
+# Which deadline a case of each kind opens.
+CASE_KINDS: dict[str, DeadlineKind] = {
+    CaseKind.SUGGESTION: DeadlineKind.SUGGESTION_REPLY, CaseKind.CONSULTATION: DeadlineKind.COMPLAINT_REPLY,
+    CaseKind.COMPLAINT: DeadlineKind.COMPLAINT_REPLY, CaseKind.REPOST: DeadlineKind.REPOST,
+}
 
+_D = DeadlineKind
 # An action meets deadlines of these kinds (a press conference is also authoritative information).
-ACTION_MEETS: dict[str, frozenset[str]] = {
-    "authoritative_info": frozenset({"authoritative_info", "update", "timely_response"}),
-    "press_conference": frozenset({"press_conference", "authoritative_info", "update", "timely_response"}),
-    "update": frozenset({"update", "timely_response"}),
-    "timely_response": frozenset({"timely_response"}),
-    "statement": frozenset({"timely_response", "authoritative_info", "update"}),
-    "reply": frozenset({"suggestion_reply", "complaint_reply"}),
-    "suggestion_reply": frozenset({"suggestion_reply"}),
-    "complaint_reply": frozenset({"complaint_reply"}),
-    "repost": frozenset({"repost"}),
-}
-
-GRADE_NAMES = {"I": "特别重大（I级）", "II": "重大（II级）", "III": "较大（III级）", "IV": "一般（IV级）"}
-CATEGORY_NAMES = {
-    "vital_interests": "群众切身利益", "market_expectations": "市场预期", "public_emergency": "突发公共事件",
-    "data_credibility": "数据质量/造假质疑", "misreading": "误读", "other": "其他",
-}
-STATUS_NAMES = {
-    "detected": "已发现", "acknowledged": "已确认", "assessing": "研判中", "responding": "回应中",
-    "monitoring": "持续监测", "closed": "已关闭",
-}
-STATE_NAMES = {
-    "pending": "进行中", "due_soon": "即将到期", "met": "已完成", "breached": "已超时", "waived": "已豁免",
-}
-KIND_NAMES = {
-    "authoritative_info": "发布权威信息", "press_conference": "召开新闻发布会", "update": "权威信息更新",
-    "timely_response": "及时回应", "suggestion_reply": "意见建议答复", "complaint_reply": "咨询投诉答复",
-    "repost": "上级政策转载",
+ACTION_MEETS: dict[str, frozenset[DeadlineKind]] = {
+    ActionKind.AUTHORITATIVE_INFO: frozenset({_D.AUTHORITATIVE_INFO, _D.UPDATE, _D.TIMELY_RESPONSE}),
+    ActionKind.PRESS_CONFERENCE: frozenset({_D.PRESS_CONFERENCE, _D.AUTHORITATIVE_INFO, _D.UPDATE,
+                                            _D.TIMELY_RESPONSE}),
+    ActionKind.UPDATE: frozenset({_D.UPDATE, _D.TIMELY_RESPONSE}),
+    ActionKind.TIMELY_RESPONSE: frozenset({_D.TIMELY_RESPONSE}),
+    ActionKind.STATEMENT: frozenset({_D.TIMELY_RESPONSE, _D.AUTHORITATIVE_INFO, _D.UPDATE}),
+    ActionKind.REPLY: frozenset({_D.SUGGESTION_REPLY, _D.COMPLAINT_REPLY}),
+    ActionKind.SUGGESTION_REPLY: frozenset({_D.SUGGESTION_REPLY}),
+    ActionKind.COMPLAINT_REPLY: frozenset({_D.COMPLAINT_REPLY}),
+    ActionKind.REPOST: frozenset({_D.REPOST}),
 }
 
 
@@ -220,12 +194,13 @@ def freeze(policy: PolicyConfig) -> dict[str, Any]:
 
 def incident_windows(policy: IncidentPolicy, grade: str, category: str) -> list[WindowSpec]:
     """Windows opened with an incident of this grade and category (updates come later, from tick)."""
-    hours = {"authoritative_info": policy.authoritative_hours,
-             "press_conference": policy.press_conference_hours,
-             "timely_response": policy.key_matter_hours}
-    kinds = [k for k in policy.grade_windows.get(grade, []) if k != "update"]  # type: ignore[call-overload]
+    hours = {DeadlineKind.AUTHORITATIVE_INFO: policy.authoritative_hours,
+             DeadlineKind.PRESS_CONFERENCE: policy.press_conference_hours,
+             DeadlineKind.TIMELY_RESPONSE: policy.key_matter_hours}
+    kinds = [DeadlineKind(k) for k in policy.grade_windows.get(grade, [])  # type: ignore[call-overload]
+             if k != DeadlineKind.UPDATE]
     if category in KEY_MATTERS:
-        kinds.append("timely_response")
+        kinds.append(DeadlineKind.TIMELY_RESPONSE)
     return [WindowSpec(kind, hours=float(hours[kind])) for kind in dict.fromkeys(kinds)]
 
 
@@ -237,11 +212,11 @@ def owes_updates(policy: IncidentPolicy, grade: str) -> bool:
 def case_window(policy: PolicyConfig, case_kind: str, complex_: bool) -> WindowSpec:
     """The working-day window of a case: suggestion 7 (15 if complex), complaint 15, re-post 1."""
     if case_kind not in CASE_KINDS:
-        raise ValueError(f"未知的事项类型 {case_kind!r}，应为 {'、'.join(CASE_KINDS)}")
+        raise ValueError(f"未知的事项类型 {case_kind!r}，应为 {'、'.join(CaseKind.labels().values())}")
     deadline_kind = CASE_KINDS[case_kind]
-    if deadline_kind == "suggestion_reply":
+    if deadline_kind == DeadlineKind.SUGGESTION_REPLY:
         days = policy.suggestion_complex_working_days if complex_ else policy.suggestion_working_days
-    elif deadline_kind == "complaint_reply":
+    elif deadline_kind == DeadlineKind.COMPLAINT_REPLY:
         days = policy.complaint_working_days
     else:
         days = policy.repost_working_days

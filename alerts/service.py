@@ -27,28 +27,31 @@ from store.models import (
 )
 from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings, get_settings
+from yuqing.vocab import (
+    PUBLISHING_ACTIONS,
+    UNDUE_DEADLINE_STATES,
+    ActionKind,
+    CaseKind,
+    CaseStatus,
+    Category,
+    DeadlineKind,
+    DeadlineState,
+    Grade,
+    IncidentStatus,
+    SilenceField,
+    TimelineKind,
+)
 
 from . import outbox
 from .deadlines import meet_with_action, open_window
 from .errors import InvalidTransition, NotFound
 from .holidays import load_calendar
-from .policy import (
-    ACTION_MEETS,
-    CASE_KINDS,
-    CATEGORIES,
-    GRADES,
-    IncidentPolicy,
-    case_window,
-    freeze,
-    incident_windows,
-)
+from .policy import ACTION_MEETS, CASE_KINDS, IncidentPolicy, case_window, freeze, incident_windows
 from .timeline import record_event
 
-STATUSES = ("detected", "acknowledged", "assessing", "responding", "monitoring", "closed")
-STATUS_NAMES = {"detected": "已发现", "acknowledged": "已确认", "assessing": "研判中", "responding": "回应中",
-                "monitoring": "跟踪中", "closed": "已关闭"}
+STATUSES = IncidentStatus.values()  # in order: forward moves may skip
 # Forward moves (skipping allowed) and one step back when a calmed event flares up again.
-BACKWARD_ALLOWED = {("monitoring", "responding")}
+BACKWARD_ALLOWED = {(IncidentStatus.MONITORING, IncidentStatus.RESPONDING)}
 
 
 def _aware(value: datetime, name: str) -> datetime:
@@ -96,10 +99,11 @@ def open_incident(
     now = _aware(now, "now")
     if not title or not title.strip():
         raise InvalidTransition("事件标题不能为空")
-    if grade not in GRADES:
+    if grade not in Grade.values():
         raise InvalidTransition(f"级别应为 I、II、III、IV 之一，收到 {grade!r}")
-    if category not in CATEGORIES:
-        raise InvalidTransition(f"类别应为 {'、'.join(CATEGORIES)} 之一，收到 {category!r}")
+    if category not in Category.values():
+        raise InvalidTransition(f"类别应为 {'、'.join(Category.values())} 之一"
+                                f"（{'、'.join(Category.labels().values())}），收到 {category!r}")
     if release_id is not None and session.get(Release, release_id) is None:
         raise NotFound(f"数据发布 {release_id} 不存在")
     ids = list(dict.fromkeys(mention_ids))
@@ -109,7 +113,8 @@ def open_incident(
         raise NotFound(f"舆情信息 {sorted(missing)} 不存在")
     times = [m.published_at or m.analysed_at for m in mentions]
     incident = Incident(
-        title=title.strip(), grade=grade, category=category, status="detected", event_key=event_key,
+        title=title.strip(), grade=grade, category=category, status=IncidentStatus.DETECTED,
+        event_key=event_key,
         release_id=release_id, summary=summary, opened_by=actor, opened_at=now,
         first_mention_at=min(times) if times else None, last_mention_at=max(times) if times else None,
         mention_count=len(mentions), risk=max((m.risk for m in mentions), default=0.0),
@@ -119,7 +124,7 @@ def open_incident(
     session.flush()
     for mention in mentions:
         session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, attached_at=now))
-    record_event(session, actor=actor, now=now, kind="opened", incident_id=incident.id,
+    record_event(session, actor=actor, now=now, kind=TimelineKind.OPENED, incident_id=incident.id,
                  message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
                  details={"grade": grade, "category": category, "mention_ids": ids})
     deadlines = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
@@ -145,9 +150,10 @@ def clock_anchor(incident: Incident, now: datetime) -> datetime:
 
 def acknowledge(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
     incident = _get_incident(session, incident_id)
-    if incident.status != "detected":
-        raise InvalidTransition(f"事件当前状态为「{STATUS_NAMES[incident.status]}」，无法确认")
-    return change_status(session, incident_id=incident_id, status="acknowledged", actor=actor, now=now)
+    if incident.status != IncidentStatus.DETECTED:
+        raise InvalidTransition(f"事件当前状态为「{IncidentStatus.label_of(incident.status)}」，无法确认")
+    return change_status(session, incident_id=incident_id, status=IncidentStatus.ACKNOWLEDGED, actor=actor,
+                         now=now)
 
 
 def change_status(
@@ -158,25 +164,27 @@ def change_status(
     now = _aware(now, "now")
     incident = _get_incident(session, incident_id)
     if status not in STATUSES:
-        raise InvalidTransition(f"未知状态 {status!r}")
+        raise InvalidTransition(f"未知状态 {status!r}，应为 {'、'.join(STATUSES)} 之一")
     old = incident.status
     forward = STATUSES.index(status) > STATUSES.index(old)
     if not forward and (old, status) not in BACKWARD_ALLOWED:
-        raise InvalidTransition(f"不能从「{STATUS_NAMES[old]}」变更为「{STATUS_NAMES[status]}」")
+        raise InvalidTransition(
+            f"不能从「{IncidentStatus.label_of(old)}」变更为「{IncidentStatus.label_of(status)}」")
     incident.status = status
-    if status != "detected" and incident.acknowledged_at is None:
+    if status != IncidentStatus.DETECTED and incident.acknowledged_at is None:
         incident.acknowledged_at = now
-    if status == "closed":
+    if status == IncidentStatus.CLOSED:
         incident.closed_at = now
         # Updates are owed only while open; the other windows stay for the assessment to count.
         for deadline in session.scalars(select(Deadline).where(
-                Deadline.incident_id == incident.id, Deadline.kind == "update",
-                Deadline.state.in_(("pending", "due_soon")))):
-            deadline.state, deadline.waived_reason = "waived", "事件已关闭，无需继续更新"
-    message = f"状态：{STATUS_NAMES[old]} → {STATUS_NAMES[status]}" + (f"（{note}）" if note else "")
-    record_event(session, actor=actor, now=now, kind="status_changed", incident_id=incident.id,
+                Deadline.incident_id == incident.id, Deadline.kind == DeadlineKind.UPDATE,
+                Deadline.state.in_(UNDUE_DEADLINE_STATES))):
+            deadline.state, deadline.waived_reason = DeadlineState.WAIVED, "事件已关闭，无需继续更新"
+    message = (f"状态：{IncidentStatus.label_of(old)} → {IncidentStatus.label_of(status)}"
+               + (f"（{note}）" if note else ""))
+    record_event(session, actor=actor, now=now, kind=TimelineKind.STATUS_CHANGED, incident_id=incident.id,
                  message=message, before=old, after=status, details={"note": note})
-    if status == "closed":
+    if status == IncidentStatus.CLOSED:
         from .evaluation import on_close  # 处置评估 for grade I/II: figures recorded at closing
 
         on_close(session, incident, actor=actor, now=now)
@@ -193,22 +201,23 @@ def change_grade(
     actor = _require_actor(actor)
     now = _aware(now, "now")
     incident = _get_incident(session, incident_id)
-    if grade not in GRADES:
+    if grade not in Grade.values():
         raise InvalidTransition(f"级别应为 I、II、III、IV 之一，收到 {grade!r}")
     if not reason or not reason.strip():
         raise InvalidTransition("调整级别必须说明理由")
     if grade == incident.grade:
         raise InvalidTransition(f"事件已是 {grade} 级")
-    if incident.status == "closed":
+    if incident.status == IncidentStatus.CLOSED:
         raise InvalidTransition("事件已关闭，不能调整级别")
     old = incident.grade
     incident.grade = grade
-    kind = "grade_upgraded" if GRADES.index(grade) < GRADES.index(old) else "grade_downgraded"
+    upgraded = Grade(grade).rank < Grade(old).rank
+    kind = TimelineKind.GRADE_UPGRADED if upgraded else TimelineKind.GRADE_DOWNGRADED
     record_event(session, actor=actor, now=now, kind=kind, incident_id=incident.id,
                  message=f"级别：{old} → {grade}（{reason.strip()}）",
                  before=old, after=grade, details={"reason": reason})
     created = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
-    if kind == "grade_upgraded":
+    if kind == TimelineKind.GRADE_UPGRADED:
         outbox.notify_incident(session, incident=incident, kind=f"upgraded-{grade}",
                                settings=settings or get_settings(), now=now, deadlines=created)
     return incident
@@ -222,7 +231,7 @@ def assign(session: Session, *, incident_id: int, owner: str, actor: str, now: d
         raise InvalidTransition("负责人不能为空")
     old = incident.owner
     incident.owner = owner.strip()
-    record_event(session, actor=actor, now=now, kind="assigned", incident_id=incident.id,
+    record_event(session, actor=actor, now=now, kind=TimelineKind.ASSIGNED, incident_id=incident.id,
                  message=f"负责人：{old or '无'} → {incident.owner}", before=old, after=incident.owner)
     return incident
 
@@ -233,7 +242,7 @@ def add_note(session: Session, *, incident_id: int, message: str, actor: str, no
     _get_incident(session, incident_id)
     if not message or not message.strip():
         raise InvalidTransition("备注内容不能为空")
-    return record_event(session, actor=actor, now=now, kind="note", incident_id=incident_id,
+    return record_event(session, actor=actor, now=now, kind=TimelineKind.NOTE, incident_id=incident_id,
                         message=message.strip())
 
 
@@ -249,12 +258,13 @@ def record_action(
     if (incident_id is None) == (case_id is None):
         raise InvalidTransition("回应须且只能关联一个事件或一个事项")
     if kind not in ACTION_MEETS:
-        raise InvalidTransition(f"未知的回应类型 {kind!r}，应为 {'、'.join(ACTION_MEETS)} 之一")
+        raise InvalidTransition(f"未知的回应类型 {kind!r}，应为 {'、'.join(ACTION_MEETS)} 之一"
+                                f"（{'、'.join(ActionKind.label_of(k) for k in ACTION_MEETS)}）")
     if at > now:
         raise InvalidTransition("回应时间不能晚于当前时间")
-    if kind in ("authoritative_info", "update", "statement") and not evidence_url:
+    if kind in PUBLISHING_ACTIONS and not evidence_url:
         raise InvalidTransition("发布权威信息须提供发布链接作为证据")
-    if kind == "press_conference" and not place:
+    if kind == ActionKind.PRESS_CONFERENCE and not place:
         raise InvalidTransition("新闻发布会须注明地点")
     if incident_id is not None:
         _get_incident(session, incident_id)
@@ -265,13 +275,15 @@ def record_action(
     session.add(action)
     session.flush()
     met = meet_with_action(session, action)
-    record_event(session, actor=actor, now=now, kind="action", incident_id=incident_id, case_id=case_id,
-                 message="，".join(p for p in (f"回应：{kind}", evidence_url, place) if p),
+    record_event(session, actor=actor, now=now, kind=TimelineKind.ACTION, incident_id=incident_id,
+                 case_id=case_id,
+                 message="，".join(p for p in (f"回应：{ActionKind.label_of(kind)}", evidence_url, place)
+                                  if p),
                  details={"action_id": action.id, "met_deadline_ids": [d.id for d in met]})
     if case_id is not None and met and all(d.kind in CASE_KINDS.values() for d in met):
         case = session.get(Case, case_id)
         assert case is not None
-        case.status, case.closed_at = "answered", at
+        case.status, case.closed_at = CaseStatus.ANSWERED, at
     return action
 
 
@@ -283,12 +295,13 @@ def waive_deadline(session: Session, *, deadline_id: int, reason: str, actor: st
         raise NotFound(f"期限 {deadline_id} 不存在")
     if not reason or not reason.strip():
         raise InvalidTransition("豁免期限必须说明理由")
-    if deadline.state in ("met", "waived"):
-        raise InvalidTransition(f"期限已是「{deadline.state}」状态，不能豁免")
+    if deadline.state in (DeadlineState.MET, DeadlineState.WAIVED):
+        raise InvalidTransition(f"期限已是「{DeadlineState.label_of(deadline.state)}」状态，不能豁免")
     old = deadline.state
-    deadline.state, deadline.waived_reason = "waived", reason.strip()
-    record_event(session, actor=actor, now=now, kind="deadline_waived", incident_id=deadline.incident_id,
-                 case_id=deadline.case_id, message=f"豁免期限 {deadline.kind}：{reason.strip()}",
+    deadline.state, deadline.waived_reason = DeadlineState.WAIVED, reason.strip()
+    record_event(session, actor=actor, now=now, kind=TimelineKind.DEADLINE_WAIVED,
+                 incident_id=deadline.incident_id, case_id=deadline.case_id,
+                 message=f"豁免期限「{DeadlineKind.label_of(deadline.kind)}」：{reason.strip()}",
                  before=old, details={"deadline_id": deadline.id})
     return deadline
 
@@ -304,7 +317,8 @@ def create_case(
     now = _aware(now, "now")
     received_at = _aware(received_at, "received_at")
     if kind not in CASE_KINDS:
-        raise InvalidTransition(f"事项类型应为 {'、'.join(CASE_KINDS)} 之一，收到 {kind!r}")
+        raise InvalidTransition(f"事项类型应为 {'、'.join(CASE_KINDS)} 之一"
+                                f"（{'、'.join(CaseKind.labels().values())}），收到 {kind!r}")
     if not title or not title.strip():
         raise InvalidTransition("事项标题不能为空")
     if received_at > now:
@@ -314,15 +328,15 @@ def create_case(
         if dup is not None:
             raise InvalidTransition(f"外部编号 {external_ref} 的事项已存在（事项 {dup}）")
     case = Case(kind=kind, title=title.strip(), body=body, complex=complex, channel=channel, contact=contact,
-                external_ref=external_ref, received_at=received_at, status="open", created_at=now)
+                external_ref=external_ref, received_at=received_at, status=CaseStatus.OPEN, created_at=now)
     session.add(case)
     session.flush()
     policy = IncidentPolicy.freeze(settings.policy)
     spec = case_window(policy, kind, complex)
     deadline = open_window(session, spec=spec, starts_at=received_at, policy=policy, now=now,
                            calendar=load_calendar(session, settings), case_id=case.id)
-    record_event(session, actor=actor, now=now, kind="case_created", case_id=case.id,
-                 message=f"登记事项（{kind}），{spec.working_days} 个工作日内办结",
+    record_event(session, actor=actor, now=now, kind=TimelineKind.CASE_CREATED, case_id=case.id,
+                 message=f"登记事项（{CaseKind.label_of(kind)}），{spec.working_days} 个工作日内办结",
                  details={"deadline_id": deadline.id, "provisional": deadline.provisional})
     return case
 
@@ -336,9 +350,9 @@ def create_silence(
     starts_at, ends_at = _aware(starts_at, "starts_at"), _aware(ends_at, "ends_at")
     if not matcher:
         raise InvalidTransition("静默规则至少需要一个匹配条件")
-    unknown = set(matcher) - set(outbox.SILENCE_FIELDS)
+    unknown = set(matcher) - set(SilenceField.values())
     if unknown:
-        fields = "、".join(outbox.SILENCE_FIELDS)
+        fields = "、".join(f"{f}（{f.label}）" for f in SilenceField)
         raise InvalidTransition(f"静默规则不支持字段 {sorted(unknown)}，可用：{fields}")
     if ends_at <= starts_at:
         raise InvalidTransition("静默结束时间必须晚于开始时间")

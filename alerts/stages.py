@@ -35,6 +35,15 @@ from sqlalchemy.orm import Session
 from store.models import Case, Deadline, Incident, IncidentMention, Mention, Notification, Silence
 from yuqing.clock import as_utc
 from yuqing.config import ChannelConfig, Settings
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    CaseStatus,
+    IncidentStatus,
+    NoticeKind,
+    NoticeStatus,
+    RuleActor,
+    TimelineKind,
+)
 
 from .channels.base import OutgoingMessage, Sender, describe_failure
 from .inhibition import Subject, inhibitor
@@ -42,9 +51,8 @@ from .timeline import record_event
 
 log = logging.getLogger(__name__)
 
-INHIBITION_RULE = "rule:inhibition"
-OUTBOX_RULE = "rule:outbox"
-OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
+INHIBITION_RULE = RuleActor.INHIBITION
+OUTBOX_RULE = RuleActor.OUTBOX
 
 
 @dataclass
@@ -73,7 +81,8 @@ def due(session: Session, now: datetime) -> list[Notification]:
     """Rows whose time has come, locked against a second sender (SKIP LOCKED on PostgreSQL)."""
     return list(session.scalars(
         select(Notification)
-        .where(Notification.status.in_(("pending", "sending", "dead")), Notification.next_attempt_at <= now)
+        .where(Notification.status.in_((NoticeStatus.PENDING, NoticeStatus.SENDING, NoticeStatus.DEAD)),
+               Notification.next_attempt_at <= now)
         .order_by(Notification.id)
         .with_for_update(skip_locked=True)))
 
@@ -91,9 +100,9 @@ def silence(session: Session, rows: list[Notification], now: datetime) -> list[N
     silences = list(session.scalars(select(Silence).where(Silence.starts_at <= now, Silence.ends_at > now)))
     kept = []
     for row in rows:
-        hit = silenced(row.payload, silences) if row.status != "sending" else None
+        hit = silenced(row.payload, silences) if row.status != NoticeStatus.SENDING else None
         if hit is not None:
-            row.status, row.last_error = "silenced", f"静默规则 {hit.id}：{hit.reason}"
+            row.status, row.last_error = NoticeStatus.SILENCED, f"静默规则 {hit.id}：{hit.reason}"
         else:
             kept.append(row)
     return kept
@@ -103,20 +112,21 @@ def silence(session: Session, rows: list[Notification], now: datetime) -> list[N
 def _subjects(session: Session, targets: set[int]) -> dict[int, Subject]:
     """Every firing incident and the target incidents, with their release and watch topics."""
     incidents = list(session.scalars(select(Incident).where(
-        or_(Incident.status != "closed", Incident.id.in_(targets)))))
+        or_(Incident.status != IncidentStatus.CLOSED, Incident.id.in_(targets)))))
     topics: dict[int, set[str]] = {i.id: set() for i in incidents}
     for incident_id, names in session.execute(
             select(IncidentMention.incident_id, Mention.topics)
             .join(Mention, Mention.id == IncidentMention.mention_id)
             .where(IncidentMention.incident_id.in_(list(topics)))):
         topics[incident_id].update(names or ())
-    return {i.id: Subject(i.id, i.grade, i.release_id, frozenset(topics[i.id]), i.status != "closed")
+    return {i.id: Subject(i.id, i.grade, i.release_id, frozenset(topics[i.id]),
+                          i.status != IncidentStatus.CLOSED)
             for i in incidents}
 
 
 def _inhibitable(row: Notification) -> bool:
     """Reminders, escalation and breach notices of an incident's deadlines (not new-incident notices)."""
-    return row.incident_id is not None and row.payload.get("kind") == "deadline"
+    return row.incident_id is not None and row.payload.get("kind") == NoticeKind.DEADLINE
 
 
 def _note(session: Session, rows: list[Notification], kind: str, actor: str, now: datetime,
@@ -139,7 +149,7 @@ def release_held(session: Session, now: datetime) -> list[Notification]:
     A held reminder whose deadline was met or waived, or whose incident closed, stays held:
     sending it late would only mislead.
     """
-    held = list(session.scalars(select(Notification).where(Notification.status == "inhibited")
+    held = list(session.scalars(select(Notification).where(Notification.status == NoticeStatus.INHIBITED)
                                 .order_by(Notification.id).with_for_update(skip_locked=True)))
     if not held:
         return []
@@ -156,18 +166,18 @@ def release_held(session: Session, now: datetime) -> list[Notification]:
         deadline = session.get(Deadline, row.deadline_id) if row.deadline_id else None
         if not target.firing or deadline is None or deadline.state not in OPEN_DEADLINE_STATES:
             continue
-        row.status, row.next_attempt_at = "pending", now
+        row.status, row.next_attempt_at = NoticeStatus.PENDING, now
         row.last_error = f"抑制已解除（{row.last_error}）"
         row.body = f"{row.body}\n- 更高级别事件已关闭，抑制解除后补发"
         released.append(row)
-    _note(session, released, "notifications_released", INHIBITION_RULE, now,
+    _note(session, released, TimelineKind.NOTIFICATIONS_RELEASED, INHIBITION_RULE, now,
           "更高级别事件已关闭，补发被抑制的提醒")
     return released
 
 
 def inhibit(session: Session, rows: list[Notification], now: datetime) -> list[Notification]:
     """Hold the pending deadline reminders a firing higher-grade incident inhibits."""
-    fresh = [r for r in rows if r.status == "pending" and _inhibitable(r)]
+    fresh = [r for r in rows if r.status == NoticeStatus.PENDING and _inhibitable(r)]
     if not fresh:
         return rows
     subjects = _subjects(session, {r.incident_id for r in fresh if r.incident_id is not None})
@@ -177,10 +187,11 @@ def inhibit(session: Session, rows: list[Notification], now: datetime) -> list[N
         assert row.incident_id is not None
         verdict = inhibitor(subjects[row.incident_id], others)
         if verdict is not None:
-            row.status, row.last_error = "inhibited", verdict.reason
+            row.status, row.last_error = NoticeStatus.INHIBITED, verdict.reason
             inhibited.append(row)
-    _note(session, inhibited, "notifications_inhibited", INHIBITION_RULE, now, "提醒暂不发送：{reason}")
-    return [r for r in rows if r.status != "inhibited"]
+    _note(session, inhibited, TimelineKind.NOTIFICATIONS_INHIBITED, INHIBITION_RULE, now,
+          "提醒暂不发送：{reason}")
+    return [r for r in rows if r.status != NoticeStatus.INHIBITED]
 
 
 # 4. supersede ---------------------------------------------------------------------------------
@@ -203,11 +214,11 @@ def stale_reason(
     later_sent: str | None, incident_closed: bool, original_status: str | None,
 ) -> str | None:
     """Why a notice no longer means anything (Chinese, recorded on the row), or None. Pure."""
-    if kind == "dead_letter":
-        return None if original_status == "dead" else "原通知已送达或已失效，告警不再需要"
-    if kind == "incident":
+    if kind == NoticeKind.DEAD_LETTER:
+        return None if original_status == NoticeStatus.DEAD else "原通知已送达或已失效，告警不再需要"
+    if kind == NoticeKind.INCIDENT:
         return "事件已关闭" if incident_closed else None
-    if kind != "deadline":
+    if kind != NoticeKind.DEADLINE:
         return None
     if deadline is None or deadline.state not in OPEN_DEADLINE_STATES:
         return "期限已完成或已豁免"
@@ -227,8 +238,8 @@ def supersede(session: Session, rows: list[Notification], now: datetime) -> list
     if deadline_ids:
         for deadline_id, channel, payload in session.execute(
                 select(Notification.deadline_id, Notification.channel, Notification.payload)
-                .where(Notification.deadline_id.in_(deadline_ids), Notification.status == "sent")):
-            if payload.get("kind") == "deadline":
+                .where(Notification.deadline_id.in_(deadline_ids), Notification.status == NoticeStatus.SENT)):
+            if payload.get("kind") == NoticeKind.DEADLINE:
                 sent_steps[(deadline_id, channel)].append(str(payload.get("step")))
     kept, dropped = [], []
     for row in rows:
@@ -237,24 +248,26 @@ def supersede(session: Session, rows: list[Notification], now: datetime) -> list
         incident = session.get(Incident, row.incident_id) if row.incident_id is not None else None
         case = session.get(Case, deadline.case_id) if deadline is not None and deadline.case_id else None
         later = None
-        if deadline is not None and kind == "deadline":
+        if deadline is not None and kind == NoticeKind.DEADLINE:
             later = max((s for s in sent_steps[(deadline.id, row.channel)] if step_rank(s) > step_rank(step)),
                         key=step_rank, default=None)
         original = None
-        if kind == "dead_letter":
+        if kind == NoticeKind.DEAD_LETTER:
             dead = session.get(Notification, row.payload.get("dead_letter_id"))
             original = dead.status if dead is not None else None
         reason = stale_reason(
             kind=kind, step=step, now=now, deadline=deadline, later_sent=later,
-            quiet=(incident is not None and incident.status == "closed") or (case is not None
-                                                                            and case.status != "open"),
-            incident_closed=incident is not None and incident.status == "closed", original_status=original)
+            quiet=(incident is not None and incident.status == IncidentStatus.CLOSED)
+            or (case is not None and case.status != CaseStatus.OPEN),
+            incident_closed=incident is not None and incident.status == IncidentStatus.CLOSED,
+            original_status=original)
         if reason is None:
             kept.append(row)
         else:
-            row.status, row.last_error = "superseded", reason
+            row.status, row.last_error = NoticeStatus.SUPERSEDED, reason
             dropped.append(row)
-    _note(session, dropped, "notifications_superseded", OUTBOX_RULE, now, "提醒已失效，不再发送：{reason}")
+    _note(session, dropped, TimelineKind.NOTIFICATIONS_SUPERSEDED, OUTBOX_RULE, now,
+          "提醒已失效，不再发送：{reason}")
     return kept
 
 
@@ -273,7 +286,7 @@ def group(rows: list[Notification], settings: Settings, now: datetime) -> list[B
     groups: dict[tuple[str, ...], list[Notification]] = {}
     for row in rows:
         if row.channel not in channels:
-            row.status, row.last_error = "dead", f"通道 {row.channel} 已不在配置中"
+            row.status, row.last_error = NoticeStatus.DEAD, f"通道 {row.channel} 已不在配置中"
             row.next_attempt_at = now + timedelta(seconds=settings.notify.backoff_max_seconds)
             continue
         if row.batch_key:  # claimed before: the same message under the same key, whatever failed
@@ -292,7 +305,7 @@ def lease(batches: list[Batch], settings: Settings, now: datetime) -> None:
     until = now + timedelta(seconds=settings.notify.lease_seconds)
     for batch in batches:
         for row in batch.rows:
-            row.status, row.batch_key = "sending", batch.key
+            row.status, row.batch_key = NoticeStatus.SENDING, batch.key
             row.attempts += 1
             row.next_attempt_at = until
 
@@ -355,9 +368,9 @@ def record(
     for row in rows:
         if error is None:
             if row.attempts > notify.max_attempts:
-                _note(session, [row], "notification_recovered", OUTBOX_RULE, now,
+                _note(session, [row], TimelineKind.NOTIFICATION_RECOVERED, OUTBOX_RULE, now,
                       f"通道「{row.channel}」恢复，此前未送达的提醒已补发（共尝试 {row.attempts} 次）")
-            row.status, row.sent_at, row.last_error = "sent", now, None
+            row.status, row.sent_at, row.last_error = NoticeStatus.SENT, now, None
             continue
         row.last_error = error
         row.next_attempt_at = now + timedelta(seconds=backoff_seconds(
@@ -365,12 +378,13 @@ def record(
         if row.attempts >= notify.max_attempts:
             if row.attempts == notify.max_attempts:
                 newly_dead.append(row)
-            row.status = "dead"
+            row.status = NoticeStatus.DEAD
         else:
-            row.status = "pending"
+            row.status = NoticeStatus.PENDING
     if error is None:
         for waiting in session.scalars(select(Notification).where(
-                Notification.channel == channel, Notification.status.in_(("pending", "dead")),
+                Notification.channel == channel,
+                Notification.status.in_((NoticeStatus.PENDING, NoticeStatus.DEAD)),
                 Notification.attempts > 0, Notification.next_attempt_at > now)):
             waiting.next_attempt_at = now
     session.flush()

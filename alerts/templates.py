@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from yuqing.clock import to_local
-
-from .policy import CATEGORY_NAMES, GRADE_NAMES, KIND_NAMES
+from yuqing.vocab import Audience, Category, DeadlineKind, Grade, TimelineKind
 
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]()#<>!|~"})
 
@@ -51,13 +50,14 @@ def incident_notice(
     deadlines: list[tuple[str, datetime]],
 ) -> Text:
     """An incident opened or upgraded, with the clocks it started."""
-    verb = "新开舆情事件" if kind == "opened" else f"舆情事件升级为 {grade} 级"
+    verb = "新开舆情事件" if kind == TimelineKind.OPENED else f"舆情事件升级为 {grade} 级"
     lines = [
         f"**【{verb}】** {safe_text(title)}",
-        f"- 级别：{GRADE_NAMES.get(grade, grade)}",
-        f"- 类别：{CATEGORY_NAMES.get(category, category)}",
+        f"- 级别：{Grade.label_of(grade)}",
+        f"- 类别：{Category.label_of(category)}",
     ]
-    lines += [f"- 时限：{KIND_NAMES.get(k, k)} 截止 {local_time(due)}（北京时间）" for k, due in deadlines]
+    lines += [f"- 时限：{DeadlineKind.label_of(k)} 截止 {local_time(due)}（北京时间）"
+              for k, due in deadlines]
     lines.append(f"- 详情：{link}")
     return Text(f"【舆情】{verb}：{safe_text(title, 40)}（{grade}级，事件{incident_id}）", "\n".join(lines))
 
@@ -68,7 +68,7 @@ def deadline_notice(
 ) -> Text:
     """A reminder before the deadline, a breach, or a repeat while breached. `remaining_text` replaces
     the hours left (a working-day clock says its last working day instead)."""
-    name = KIND_NAMES.get(deadline_kind, deadline_kind)
+    name = DeadlineKind.label_of(deadline_kind)
     if step.startswith("lead-"):
         head = f"即将到期：{name}"
     elif step == "breach":
@@ -82,8 +82,8 @@ def deadline_notice(
         f"- 截止时间：{local_time(due_at)}（北京时间），{remaining_text or remaining(due_at, now)}",
     ]
     if grade:
-        lines.append(f"- 级别：{GRADE_NAMES.get(grade, grade)}")
-    if audience == "leadership":
+        lines.append(f"- 级别：{Grade.label_of(grade)}")
+    if audience == Audience.LEADERSHIP:
         lines.append("- 请局领导督办")
     lines.append(f"- 详情：{link}")
     return Text(f"【舆情时限】{head}：{safe_text(subject_title, 40)}", "\n".join(lines))

@@ -19,21 +19,21 @@ from analysis.bursts import Burst, current_bursts
 from store.models import EarlyWarning, Incident, Mention, MentionRelease
 from yuqing.clock import as_utc
 from yuqing.config import Settings
+from yuqing.vocab import Grade, TimelineKind, WarningLevel, WarningStatus
 
 from . import outbox, service
 from .errors import InvalidTransition, NotFound
 from .templates import Text, safe_text
 from .timeline import record_event
 
-LEVEL_NAMES = {"red": "红色预警", "orange": "橙色预警", "yellow": "黄色预警"}
-STATUS_NAMES = {"open": "待处理", "acknowledged": "已确认", "promoted": "已升级为事件", "dismissed": "已排除"}
-GRADE_OF_LEVEL = {"red": "II", "orange": "III", "yellow": "IV"}  # a promoted warning's starting grade
+# A promoted warning's starting grade.
+GRADE_OF_LEVEL = {WarningLevel.RED: Grade.II, WarningLevel.ORANGE: Grade.III, WarningLevel.YELLOW: Grade.IV}
 POSTS_KEPT = 20
 
 
 def level_of(score: float) -> str:
     """Colour by the burst's score (0–100, grows with the ratio and the volume)."""
-    return "red" if score >= 70 else "orange" if score >= 40 else "yellow"
+    return WarningLevel.RED if score >= 70 else WarningLevel.ORANGE if score >= 40 else WarningLevel.YELLOW
 
 
 def _posts(session: Session, burst: Burst, now: datetime) -> list[int]:
@@ -72,7 +72,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
             release_id=int(burst.key) if burst.kind == "release" else None, level=level_of(sig.score),
             reason=sig.reason, count=sig.count, ratio=round(sig.ratio, 2), score=round(sig.score, 1),
             counts=list(burst.counts), mention_ids=_posts(session, burst, now),
-            hour_start=as_utc(burst.hour_start), detected_at=now, status="open",
+            hour_start=as_utc(burst.hour_start), detected_at=now, status=WarningStatus.OPEN,
         )
         try:
             with session.begin_nested():
@@ -82,9 +82,9 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
             continue
         what = "专题" if burst.kind == "topic" else "数据发布"
         text = Text(
-            subject=f"【{LEVEL_NAMES[warning.level]}】{safe_text(burst.label, 60)} 舆情突增",
+            subject=f"【{WarningLevel.label_of(warning.level)}】{safe_text(burst.label, 60)} 舆情突增",
             body="\n".join([
-                f"**【{LEVEL_NAMES[warning.level]}】** {what}：{safe_text(burst.label)}",
+                f"**【{WarningLevel.label_of(warning.level)}】** {what}：{safe_text(burst.label)}",
                 f"- 情况：{sig.reason}",
                 f"- 相关信息：{len(warning.mention_ids)} 条（风险高者在前）",
                 f"- 请在值班看板确认，必要时升级为舆情事件：{settings.base_url.rstrip('/')}/",
@@ -108,9 +108,9 @@ def acknowledge(session: Session, *, warning_id: int, actor: str, now: datetime,
                 dismiss: bool = False) -> EarlyWarning:
     """确认 (seen, keep watching) or 排除 (not a concern)."""
     warning = _get(session, warning_id)
-    if warning.status != "open":
-        raise InvalidTransition(f"该预警已处理（{STATUS_NAMES.get(warning.status, '已处理')}）")
-    warning.status = "dismissed" if dismiss else "acknowledged"
+    if warning.status != WarningStatus.OPEN:
+        raise InvalidTransition(f"该预警已处理（{WarningStatus.label_of(warning.status)}）")
+    warning.status = WarningStatus.DISMISSED if dismiss else WarningStatus.ACKNOWLEDGED
     warning.handled_by, warning.handled_at = actor, as_utc(now)
     return warning
 
@@ -119,17 +119,19 @@ def promote(session: Session, *, warning_id: int, actor: str, now: datetime, set
             grade: str | None = None) -> Incident:
     """升级为事件: open an incident with the warning's posts (its clocks start now)."""
     warning = _get(session, warning_id)
-    if warning.status in ("promoted", "dismissed"):
-        raise InvalidTransition(f"该预警已处理（{STATUS_NAMES[warning.status]}）")
+    if warning.status in (WarningStatus.PROMOTED, WarningStatus.DISMISSED):
+        raise InvalidTransition(f"该预警已处理（{WarningStatus.label_of(warning.status)}）")
     incident = service.open_incident(
         session, title=f"{warning.label} 舆情突增", grade=grade or GRADE_OF_LEVEL[warning.level],
         category="other", actor=actor, now=now, mention_ids=[int(i) for i in warning.mention_ids],
-        release_id=warning.release_id, summary=f"由{LEVEL_NAMES[warning.level]}升级：{warning.reason}",
+        release_id=warning.release_id,
+        summary=f"由{WarningLevel.label_of(warning.level)}升级：{warning.reason}",
         settings=settings,
     )
-    warning.status, warning.incident_id = "promoted", incident.id
+    warning.status, warning.incident_id = WarningStatus.PROMOTED, incident.id
     warning.handled_by, warning.handled_at = actor, as_utc(now)
-    record_event(session, kind="promoted_from_warning", actor=actor, now=now, incident_id=incident.id,
-                 message=f"由预警升级（{LEVEL_NAMES[warning.level]}：{warning.reason}）",
+    record_event(session, kind=TimelineKind.PROMOTED_FROM_WARNING, actor=actor, now=now,
+                 incident_id=incident.id,
+                 message=f"由预警升级（{WarningLevel.label_of(warning.level)}：{warning.reason}）",
                  details={"warning_id": warning.id})
     return incident

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from analysis.indicators import BY_CODE
-from analysis.labels import PLATFORM_NAMES
+from yuqing.vocab import Platform
 
 # Claims people make about a release: a name, the title's predicate, and the words that show it.
 CLAIMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -118,7 +118,7 @@ def situation_summary(mentions: Sequence[MentionBrief], *, now: datetime,
     else:
         trend = "持平"
     platforms = Counter(m.platform for m in mentions)
-    spread = "、".join(f"{PLATFORM_NAMES.get(p, p)} {n}" for p, n in platforms.most_common())
+    spread = "、".join(f"{Platform.label_of(p)} {n}" for p, n in platforms.most_common())
     hours = window.total_seconds() / 3600
     span = f"{hours:g} 小时"
     volume = (f"规模与趋势：共 {len(mentions)} 条（{spread}）；近 {span} {last} 条，"

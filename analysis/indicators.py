@@ -60,3 +60,9 @@ def find_indicators(text: str) -> list[tuple[Indicator, str]]:
                 found.append((ind, alias))
                 break
     return found
+
+
+def subject_of(text: str) -> str | None:
+    """The code of the first indicator `text` names (the fact events are grouped by), or None."""
+    found = find_indicators(text)
+    return found[0][0].code if found else None

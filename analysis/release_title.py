@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 
 from analysis.indicators import find_indicators
 from yuqing.clock import SHANGHAI
+from yuqing.vocab import OTHER_INDICATOR
 
-OTHER = "OTHER"  # a release whose title names no known indicator (综合, 解读…)
+OTHER = OTHER_INDICATOR  # a release whose title names no known indicator (综合, 解读…)
 
 _URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 _URL_MONTH = re.compile(r"/(\d{4})(\d{2})/")

@@ -2,8 +2,9 @@
 
 Weibo is crawled every minute, the release list every quarter hour: the first reactions
 to a release are often analysed before its record exists. When a release arrives, the
-mentions published after it and analysed before it are linked again, and their event
-key recomputed; a mention whose key changes is handed back to the alert engine.
+mentions published after it and analysed before it are linked again. A mention whose release
+changes gets the new fact and a `MentionRelink` record; the alert engine picks those up and
+regroups the mention (analysis never touches the engine's own columns).
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.events import event_key
 from analysis.releases import ReleaseRef, link_releases
-from store.models import Mention, MentionRelease, Release
+from store.models import Mention, MentionRelease, MentionRelink, Release
 
 LOOKBACK = timedelta(hours=72)  # releases that arrived this recently are checked
 SKEW = timedelta(hours=1)  # mentions up to this long before publication may discuss it
@@ -52,20 +52,16 @@ def _relink(session: Session, mention: Mention, refs: list[ReleaseRef], now: dat
         session.add(MentionRelease(mention_id=mention.id, release_id=link.release_id,
                                    confidence=link.confidence, reasons=list(link.reasons)))
     mention.analysed_at = now  # analysed against every release known now: not picked again
-    return _rekey(mention, links[0].release_id if links else None)
+    return _record(session, mention, links[0].release_id if links else None, now)
 
 
-def _rekey(mention: Mention, release_id: int | None) -> int:
-    """Recompute the mention's event for `release_id`; a changed key goes back to the alert
-    engine (alerted = False). Returns 1 when it changed."""
-    key = event_key(
-        sentiment=mention.sentiment, p_negative=mention.p_negative,
-        sensitive_topics=mention.sensitive_topics, release_id=release_id, text=mention.text,
-        published_at=mention.published_at, story_id=mention.story_id,
-    )
-    if key == mention.event_key:
+def _record(session: Session, mention: Mention, release_id: int | None, now: datetime) -> int:
+    """Set the mention's release fact; a change is recorded for the alert engine. Returns 1 if changed."""
+    if release_id == mention.release_id:
         return 0
-    mention.event_key, mention.alerted = key, False
+    session.add(MentionRelink(mention_id=mention.id, release_before=mention.release_id,
+                              release_after=release_id, at=now))
+    mention.release_id = release_id
     return 1
 
 
@@ -102,5 +98,5 @@ def inherit_story_links(session: Session, *, now: datetime, window: timedelta = 
         release_id, conf = best[mention.story_id]
         session.add(MentionRelease(mention_id=mention.id, release_id=release_id,
                                    confidence=round(conf * 0.9, 3), reasons=["同源/转发内容已关联该发布"]))
-        changed += _rekey(mention, release_id)
+        changed += _record(session, mention, release_id, now)
     return changed

@@ -1,16 +1,12 @@
-"""Near-duplicate grouping (MinHash LSH): reposts and syndicated copies become one story.
+"""Near-duplicate grouping (MinHash LSH, datasketch): reposts and syndicated copies become one story.
 
-A text's signature is the MinHash of its character 3-grams (emoticons, spaces and
-punctuation dropped), computed for a whole batch in a few numpy operations: each 3-gram is
-packed exactly into one 63-bit integer (three 21-bit code points), mixed (splitmix64) down
-to 32 bits, then put through NUM_PERM fixed affine permutations mod 2^32 (odd multipliers,
-so each is a bijection) and reduced to its minimum per text. No per-3-gram Python, and the
-values are stable across processes, so stored signatures stay comparable.
+A text's signature is datasketch's MinHash of its character 3-grams (emoticons, spaces and
+punctuation dropped), computed for a whole batch with `MinHash.bulk`. The seed is fixed, so the
+values are stable across processes and stored signatures stay comparable.
 
-The index is classic banded LSH (BANDS bands of ROWS values): texts sharing a band are
-candidates, and a candidate joins the story only if the estimated Jaccard similarity
-reaches THRESHOLD. Texts too short to shingle meaningfully join a story only through their
-repost parent.
+The index is datasketch's `MinHashLSH` with BANDS bands of ROWS values: texts sharing a band are
+candidates, and a candidate joins the story only if the estimated Jaccard similarity reaches
+THRESHOLD. Texts too short to shingle meaningfully join a story only through their repost parent.
 """
 
 from __future__ import annotations
@@ -19,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from analysis.normalise import EMOTICON_RE
 
@@ -27,13 +24,9 @@ BANDS, ROWS = 16, 4  # P(candidate) at Jaccard 0.6 ≈ 0.89, at 0.7 ≈ 0.99, at
 THRESHOLD = 0.6
 SHINGLE = 3
 MIN_CHARS = 12
-MAX_GRAMS_PER_PASS = 200_000  # bounds the (grams × NUM_PERM) work matrix to ~50 MB
 _SEED = 20261120
+_SCHEME = "affine32"  # datasketch 2.x: 32-bit values; named so stored signatures keep their meaning
 _DROP_RE = re.compile(r"[\s\W_]+", re.UNICODE)
-
-_rng = np.random.default_rng(_SEED)
-_PERM_A = (_rng.integers(0, 1 << 31, NUM_PERM, dtype=np.uint64) * 2 + 1).astype(np.uint32)
-_PERM_B = _rng.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
 assert BANDS * ROWS == NUM_PERM
 
 
@@ -42,53 +35,19 @@ def core(text: str) -> str:
     return _DROP_RE.sub("", EMOTICON_RE.sub("", text))
 
 
-def _mix(keys: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser, high 32 bits: a well-spread 32-bit hash of each 63-bit key."""
-    x = keys ^ (keys >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    x = x ^ (x >> np.uint64(31))
-    return (x >> np.uint64(32)).astype(np.uint32)
-
-
-def _minhash_group(cores: Sequence[str]) -> np.ndarray:
-    """(len(cores), NUM_PERM) signatures of texts that all have ≥ SHINGLE characters."""
-    lengths = np.fromiter((len(c) for c in cores), dtype=np.int64, count=len(cores))
-    points = np.frombuffer("".join(cores).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    grams = lengths - (SHINGLE - 1)
-    text_of = np.repeat(np.arange(len(cores)), grams)
-    gram_starts = np.concatenate(([0], np.cumsum(grams)[:-1]))
-    text_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    pos = np.arange(int(grams.sum()), dtype=np.int64) - gram_starts[text_of] + text_starts[text_of]
-    keys = (points[pos] << np.uint64(42)) | (points[pos + 1] << np.uint64(21)) | points[pos + 2]
-    hashed = _mix(keys)
-    permuted = hashed[:, None] * _PERM_A[None, :] + _PERM_B[None, :]  # uint32: wraps mod 2^32
-    return np.minimum.reduceat(permuted, gram_starts, axis=0)
+def _shingles(text: str) -> list[bytes]:
+    return [text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)]
 
 
 def signatures(texts: Sequence[str]) -> list[np.ndarray | None]:
-    """One signature (uint32 array of NUM_PERM) per text, None for texts too short."""
+    """One signature (NUM_PERM uint32 hash values) per text, None for texts too short."""
     cores = [core(t) for t in texts]
+    long_enough = [i for i, c in enumerate(cores) if len(c) >= MIN_CHARS]
     out: list[np.ndarray | None] = [None] * len(texts)
-    group: list[int] = []
-    budget = 0
-
-    def flush() -> None:
-        if group:
-            for i, sig in zip(group, _minhash_group([cores[i] for i in group]), strict=True):
-                out[i] = sig
-            group.clear()
-
-    for i, c in enumerate(cores):
-        if len(c) < MIN_CHARS:
-            continue
-        if budget + len(c) > MAX_GRAMS_PER_PASS:
-            flush()
-            budget = 0
-        group.append(i)
-        budget += len(c)
-    flush()
+    hashes = MinHash.bulk([_shingles(cores[i]) for i in long_enough], num_perm=NUM_PERM, seed=_SEED,
+                          scheme=_SCHEME)
+    for i, minhash in zip(long_enough, hashes, strict=True):
+        out[i] = minhash.hashvalues
     return out
 
 
@@ -98,6 +57,7 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def to_bytes(sig: np.ndarray) -> bytes:
+    """4 bytes a value (the affine32 scheme's values are 32-bit)."""
     return np.asarray(sig, dtype=np.uint32).tobytes()
 
 
@@ -108,21 +68,13 @@ def from_bytes(data: bytes) -> np.ndarray:
     return values.copy()
 
 
-def _band_keys(sig: np.ndarray) -> list[bytes]:
-    raw = np.ascontiguousarray(sig, dtype=np.uint32).tobytes()
-    step = ROWS * 4
-    return [raw[i : i + step] for i in range(0, len(raw), step)]
-
-
 class StoryIndex:
     """Known stories' signatures; `find` gives the story a new text belongs to, or none."""
 
     def __init__(self, known: Iterable[tuple[int, bytes]] = ()) -> None:
-        # One story id per band key (plain ints keep the garbage collector out of the way); the
-        # rare further stories sharing a band key go to `more`.
-        self.buckets: list[dict[bytes, int]] = [{} for _ in range(BANDS)]
-        self.more: dict[tuple[int, bytes], list[int]] = {}
+        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
         self.first_seen: dict[int, np.ndarray] = {}
+        self._last: tuple[np.ndarray, LeanMinHash] | None = None  # find() then add() of one text
         for story_id, sig in known:
             try:
                 self.add(story_id, from_bytes(sig))
@@ -133,24 +85,17 @@ class StoryIndex:
         if story_id in self.first_seen:
             return
         self.first_seen[story_id] = sig
-        for band, key in enumerate(_band_keys(sig)):
-            bucket = self.buckets[band]
-            if key in bucket:
-                self.more.setdefault((band, key), []).append(story_id)
-            else:
-                bucket[key] = story_id
+        self.lsh.insert(story_id, self._lean(sig), check_duplication=False)
+
+    def _lean(self, sig: np.ndarray) -> LeanMinHash:
+        if self._last is None or self._last[0] is not sig:
+            self._last = (sig, LeanMinHash(seed=_SEED, hashvalues=sig, scheme=_SCHEME))
+        return self._last[1]
 
     def find(self, sig: np.ndarray) -> int | None:
         """The most similar known story at or above THRESHOLD (lowest id on ties)."""
-        candidates: set[int] = set()
-        for band, key in enumerate(_band_keys(sig)):
-            hit = self.buckets[band].get(key)
-            if hit is not None:
-                candidates.add(hit)
-                if (band, key) in self.more:
-                    candidates.update(self.more[(band, key)])
         best: tuple[float, int] | None = None
-        for sid in candidates:
+        for sid in self.lsh.query(self._lean(sig)):
             sim = similarity(sig, self.first_seen[sid])
             if sim >= THRESHOLD and (best is None or (sim, -sid) > (best[0], -best[1])):
                 best = (sim, sid)

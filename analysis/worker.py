@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.authority import AuthorityConfig, authority_kind
-from analysis.events import event_key
+from analysis.indicators import subject_of
 from analysis.pipeline import Analysis, Context, DocInput, analyse_batch
 from analysis.releases import ReleaseRef
 from analysis.risk import story_risk
@@ -26,6 +26,7 @@ from analysis.stories import StoryIndex, to_bytes
 from analysis.watch import WatchSet, WatchSyntaxError
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import DocumentStatus, QuarantineStage
 
 log = logging.getLogger(__name__)
 STORY_WINDOW = timedelta(days=3)  # stories older than this take no new members
@@ -48,7 +49,7 @@ def _watch_set(session: Session, settings: Settings) -> WatchSet:
             WatchSet({name: expr})
             good[name] = expr
         except WatchSyntaxError as exc:
-            log.warning("watch topic %s skipped: %s", name, exc)
+            log.warning("监测主题 %s 的表达式无效，已跳过：%s", name, exc)
     return WatchSet(good)
 
 
@@ -77,7 +78,7 @@ def _context(session: Session, settings: Settings, now: datetime) -> Context:
 def _claim(session: Session, batch: int) -> list[Any]:
     from store.models import Document
 
-    q = select(Document).where(Document.status == "new").order_by(Document.id).limit(batch)
+    q = select(Document).where(Document.status == DocumentStatus.NEW).order_by(Document.id).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True, of=Document)
     return list(session.execute(q).scalars())
@@ -163,9 +164,9 @@ class _Stories:
 def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
     from store.models import Quarantine
 
-    doc.status, doc.error, doc.analysed_at = "failed", reason[:2000], now
-    session.add(Quarantine(source_id=doc.source_id, document_id=doc.id, stage="analysis", url=doc.url,
-                           reason=f"分析失败：{reason}"[:2000], created_at=now))
+    doc.status, doc.error, doc.analysed_at = DocumentStatus.FAILED, reason[:2000], now
+    session.add(Quarantine(source_id=doc.source_id, document_id=doc.id, stage=QuarantineStage.ANALYSIS,
+                           url=doc.url, reason=f"分析失败：{reason}"[:2000], created_at=now))
 
 
 def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str,
@@ -174,7 +175,7 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
 
     doc.relevance, doc.relevance_reason = a.relevance.score, a.relevance.reason or None
     if not a.relevance.relevant:  # off-topic (鼠标 CPI …): no mention, the reason stays on the document
-        doc.status, doc.analysed_at, doc.error = "irrelevant", now, None
+        doc.status, doc.analysed_at, doc.error = DocumentStatus.IRRELEVANT, now, None
         return
     if a.bare_repost and doc.parent_key:  # "转发微博" and nothing else: the reposted post's stance
         parent = session.execute(
@@ -191,10 +192,8 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
         title=doc.title, text=a.text, author=doc.author, url=doc.url, sentiment=a.sentiment,
         p_negative=a.probs[0], p_neutral=a.probs[1], p_positive=a.probs[2],
         model_version=version, risk=a.risk, risk_factors=a.risk_factors,
-        sensitive_topics=a.sensitive_topics, topics=a.topics, story_id=story_id,
-        event_key=event_key(sentiment=a.sentiment, p_negative=a.probs[0], sensitive_topics=a.sensitive_topics,
-                            release_id=best, text=a.text, published_at=doc.published_at, story_id=story_id),
-        analysed_at=now,
+        sensitive_topics=a.sensitive_topics, topics=a.topics, story_id=story_id, release_id=best,
+        subject=subject_of(a.text), analysed_at=now,
         authority=authority_kind(url=doc.url, author=doc.author, publisher=doc.publisher,
                                  verified=_verified(doc), media_tier=tier, text=a.text, config=authority),
     )
@@ -203,7 +202,7 @@ def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: date
     for link in a.releases:
         session.add(MentionRelease(mention_id=mention.id, release_id=link.release_id,
                                    confidence=link.confidence, reasons=list(link.reasons)))
-    doc.status, doc.analysed_at, doc.error = "analysed", now, None
+    doc.status, doc.analysed_at, doc.error = DocumentStatus.ANALYSED, now, None
 
 
 WRITE_LOCK_KEY = 0x59_55_51_57  # "YUQW": workers write their analysed batches one at a time
@@ -252,7 +251,7 @@ def analyse_pending(
                         _write(session, doc, a, stories, at, ctx.model.version, authority,
                                tiers.get(doc.source_id, "self"))
                 except Exception as exc:
-                    log.exception("analysis of document %s failed", doc.id)
+                    log.exception("文档 %s 分析失败", doc.id)
                     failures[doc.id] = f"{type(exc).__name__}: {exc}"
             for doc_id, reason in failures.items():
                 _fail(session, by_id[doc_id], reason, at)

@@ -21,14 +21,13 @@ from store.audit import record
 from store.models import ApiToken, User, WebSession
 from yuqing.clock import as_utc
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Role, TokenScope, TokenState
 
 from .passwords import DEFAULT_MIN_LENGTH, password_problem
 
-ROLES = ("press", "leader", "analyst", "admin")
-ROLE_NAMES = {"press": "新闻宣传", "leader": "局领导", "analyst": "分析研判", "admin": "管理员"}
+ROLES = Role.values()
 # What a token may do, narrowest first; the owner's role still decides (a read token of an admin reads).
-SCOPES = ("read", "act", "admin")
-SCOPE_NAMES = {"read": "只读", "act": "处置", "admin": "管理"}
+SCOPES = TokenScope.values()
 TOKEN_PREFIX = "yq_"
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 365
@@ -79,7 +78,7 @@ def create_user(
     if not username or len(username) > 100:
         raise AuthError("用户名不能为空，且不超过 100 个字符")
     if role not in ROLES:
-        raise AuthError(f"未知角色 {role!r}，应为 {'、'.join(ROLES)}")
+        raise AuthError(f"未知角色 {role!r}，应为 {'、'.join(f'{r}（{r.label}）' for r in Role)}")
     if not password:
         raise AuthError("密码不能为空")
     if not weak_password_ok:
@@ -244,15 +243,14 @@ def revoke_token(session: Session, *, token_id: int, actor: str, now: datetime |
 
 
 def token_state(row: ApiToken, now: datetime) -> str:
-    """active | expired | revoked."""
+    """active | expired | revoked (a `TokenState`)."""
     if row.revoked_at is not None:
-        return "revoked"
+        return TokenState.REVOKED
     if row.expires_at is not None and as_utc(row.expires_at) <= now:
-        return "expired"
-    return "active"
+        return TokenState.EXPIRED
+    return TokenState.ACTIVE
 
 
-TOKEN_STATE_NAMES = {"active": "有效", "expired": "已过期", "revoked": "已吊销"}
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -262,7 +260,7 @@ def token_for(session: Session, token: str, *, now: datetime | None = None) -> t
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     at = now or clock_now()
-    if row is None or token_state(row, at) != "active":
+    if row is None or token_state(row, at) != TokenState.ACTIVE:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:

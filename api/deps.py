@@ -59,7 +59,7 @@ def get_session(request: Request) -> Iterator[Session]:
 def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """Exception handler: a database that stays locked past the busy timeout, or is restarting,
     is a 503 the client may retry, never a 500; nothing was written (the transaction rolled back)."""
-    log.error("database unavailable during %s %s: %s", request.method, request.url.path, exc)
+    log.error("数据库不可用：%s %s：%s", request.method, request.url.path, exc)
     return JSONResponse(status_code=503, headers={"Retry-After": "5"},
                         content={"detail": "数据库繁忙或暂时不可用，本次操作未保存，请稍后重试"})
 
@@ -100,7 +100,7 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
             session.commit()  # last_used_at: best effort, never worth failing the request for
         except OperationalError:
             session.rollback()
-            log.warning("could not note when an API token was last used (database busy)")
+            log.warning("未能记录 API 令牌的最近使用时间（数据库忙）")
         return Principal(found[0], "token", found[1].scope)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
@@ -113,7 +113,7 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
             session.commit()
         except OperationalError:
             session.rollback()
-            log.warning("could not note when a session was last seen (database busy)")
+            log.warning("未能记录会话的最近访问时间（数据库忙）")
         if user is not None:
             return Principal(user, "cookie")
     return None

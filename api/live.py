@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from alerts import outbox
 from store.models import Deadline, Incident, IncidentEvent, Mention
 from yuqing.clock import local_iso
+from yuqing.vocab import OPEN_DEADLINE_STATES as RUNNING
+from yuqing.vocab import DeadlineKind, DeadlineState, Grade, IncidentStatus
 
-from . import labels as L
-
-RUNNING = ("pending", "due_soon", "breached")
+OPEN = Incident.status != IncidentStatus.CLOSED
 
 
 @dataclass
@@ -52,7 +52,7 @@ def start(session: Session) -> Watermark:
         timeline_id=session.scalar(select(func.max(IncidentEvent.id))) or 0,
     )
     wm.incidents = {
-        i.id: _fingerprint(i) for i in session.scalars(select(Incident).where(Incident.status != "closed"))
+        i.id: _fingerprint(i) for i in session.scalars(select(Incident).where(OPEN))
     }
     wm.deadlines = dict(
         session.execute(select(Deadline.id, Deadline.state).where(Deadline.state.in_(RUNNING))).all()
@@ -108,13 +108,13 @@ def poll(
     incidents = session.scalars(
         select(Incident).where(
             or_(
-                Incident.status != "closed", Incident.id.in_(list(wm.incidents)), Incident.id > wm.incident_id
+                OPEN, Incident.id.in_(list(wm.incidents)), Incident.id > wm.incident_id
             )
         )
     )
     for i in incidents:
         fp = _fingerprint(i)
-        if i.status != "closed":
+        if i.status != IncidentStatus.CLOSED:
             new.incidents[i.id] = fp
         if i.id > wm.incident_id:
             events.append(
@@ -125,7 +125,7 @@ def poll(
                         "id": i.id,
                         "grade": i.grade,
                         "title": i.title,
-                        "grade_label": L.label(L.GRADE_NAMES, i.grade),
+                        "grade_label": Grade.label_of(i.grade),
                     },
                 )
             )
@@ -153,8 +153,8 @@ def poll(
                         "incident_id": incident_id,
                         "case_id": case_id,
                         "kind": kind,
-                        "state_label": L.label(L.DEADLINE_STATES, state),
-                        "kind_label": L.label(L.KIND_NAMES, kind),
+                        "state_label": DeadlineState.label_of(state),
+                        "kind_label": DeadlineKind.label_of(kind),
                     },
                 )
             )

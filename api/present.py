@@ -9,12 +9,24 @@ from alerts.calendar import WorkingDayCalendar
 from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
 from yuqing.clock import SHANGHAI, as_utc, local_iso
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    ActionKind,
+    Category,
+    DeadlineKind,
+    DeadlineState,
+    Grade,
+    IncidentStatus,
+    Platform,
+    SensitiveTopic,
+    Sentiment,
+    TimelineKind,
+    actor_label,
+    grade_rank,
+    indicator_label,
+)
 
-from . import labels as L
 from . import schemas as S
-
-ACTIVE_DEADLINE_STATES = ("pending", "due_soon", "breached")
-GRADE_RANK = {"I": 0, "II": 1, "III": 2, "IV": 3}
 
 
 def parse_local(value: str) -> datetime:
@@ -49,7 +61,7 @@ def due_label(d: Deadline) -> str:
 
 def working_days_left(d: Deadline, now: datetime, calendar: WorkingDayCalendar | None = None) -> int | None:
     """Whole working days after today up to the last day of the window (0 = today is the last one)."""
-    if not is_working_day_clock(d) or d.state not in ACTIVE_DEADLINE_STATES:
+    if not is_working_day_clock(d) or d.state not in OPEN_DEADLINE_STATES:
         return None
     due_local = as_utc(d.due_at).astimezone(SHANGHAI)
     last_day = (due_local - timedelta(microseconds=1)).date()
@@ -61,18 +73,18 @@ def working_days_left(d: Deadline, now: datetime, calendar: WorkingDayCalendar |
 
 def deadline_out(d: Deadline, now: datetime, calendar: WorkingDayCalendar | None = None) -> S.DeadlineOut:
     seconds_left = None
-    if d.state in ACTIVE_DEADLINE_STATES:
+    if d.state in OPEN_DEADLINE_STATES:
         seconds_left = int((as_utc(d.due_at) - now).total_seconds())
     return S.DeadlineOut(
         id=d.id,
         incident_id=d.incident_id,
         case_id=d.case_id,
         kind=d.kind,
-        kind_label=L.label(L.KIND_NAMES, d.kind),
+        kind_label=DeadlineKind.label_of(d.kind),
         starts_at=local_iso(d.starts_at),
         due_at=local_iso(d.due_at),
         state=d.state,
-        state_label=L.label(L.DEADLINE_STATES, d.state),
+        state_label=DeadlineState.label_of(d.state),
         provisional=d.provisional,
         met_at=local_iso(d.met_at),
         breached_at=local_iso(d.breached_at),
@@ -91,7 +103,7 @@ def release_ref(r: Release | None) -> S.ReleaseRef | None:
         id=r.id,
         title=r.title,
         indicator=r.indicator,
-        indicator_name=r.indicator_name,
+        indicator_name=indicator_label(r.indicator, r.indicator_name),
         period_label=r.period_label,
         published_at=local_iso(r.published_at),
     )
@@ -104,17 +116,18 @@ def incident_fields(
     return dict(
         id=i.id,
         grade=i.grade,
-        grade_label=L.label(L.GRADE_NAMES, i.grade),
+        grade_label=Grade.label_of(i.grade),
         category=i.category,
-        category_label=L.label(L.CATEGORY_NAMES, i.category),
+        category_label=Category.label_of(i.category),
         status=i.status,
-        status_label=L.label(L.INCIDENT_STATUSES, i.status),
+        status_label=IncidentStatus.label_of(i.status),
         title=i.title,
         subtitle=i.subtitle,
         summary=i.summary,
         situation=(i.situation or "").splitlines(),
         owner=i.owner,
         opened_by=i.opened_by,
+        opened_by_label=actor_label(i.opened_by),
         opened_at=local_iso(i.opened_at),
         acknowledged_at=local_iso(i.acknowledged_at),
         closed_at=local_iso(i.closed_at),
@@ -129,7 +142,8 @@ def incident_fields(
 
 def event_out(e: IncidentEvent) -> S.EventOut:
     return S.EventOut(
-        id=e.id, at=local_iso(e.at), actor=e.actor, kind=e.kind, message=e.message, data=e.data or {}
+        id=e.id, at=local_iso(e.at), actor=e.actor, actor_label=actor_label(e.actor), kind=e.kind,
+        kind_label=TimelineKind.label_of(e.kind), message=e.message, data=e.data or {}
     )
 
 
@@ -139,7 +153,7 @@ def action_out(a: Action) -> S.ActionOut:
         incident_id=a.incident_id,
         case_id=a.case_id,
         kind=a.kind,
-        kind_label=L.label(L.ACTION_KINDS, a.kind),
+        kind_label=ActionKind.label_of(a.kind),
         at=local_iso(a.at),
         actor=a.actor,
         evidence_url=a.evidence_url,
@@ -168,7 +182,7 @@ def mention_out(m: Mention) -> S.MentionOut:
     return S.MentionOut(
         id=m.id,
         platform=m.platform,
-        platform_label=L.label(L.PLATFORMS, m.platform),
+        platform_label=Platform.label_of(m.platform),
         published_at=local_iso(m.published_at),
         analysed_at=local_iso(m.analysed_at),
         title=m.title,
@@ -176,14 +190,14 @@ def mention_out(m: Mention) -> S.MentionOut:
         author=m.author,
         url=m.url,
         sentiment=m.sentiment,
-        sentiment_label=L.label(L.SENTIMENTS, m.sentiment),
+        sentiment_label=Sentiment.label_of(m.sentiment),
         p_negative=m.p_negative,
         p_neutral=m.p_neutral,
         p_positive=m.p_positive,
         risk=round(m.risk, 1),
         risk_factors=risk_factors(m.risk_factors),
         sensitive_topics=topics,
-        sensitive_topic_labels=[L.label(L.SENSITIVE_TOPICS, t) for t in topics],
+        sensitive_topic_labels=[SensitiveTopic.label_of(t) for t in topics],
         topics=list(m.topics or []),
         story_id=m.story_id,
         event_key=m.event_key,
@@ -230,12 +244,12 @@ def urgency_key(grade: str, deadlines: list[Deadline], now: datetime) -> tuple[i
 
     An incident without a running clock goes after every incident with one.
     """
-    active = [as_utc(d.due_at) for d in deadlines if d.state in ACTIVE_DEADLINE_STATES]
+    active = [as_utc(d.due_at) for d in deadlines if d.state in OPEN_DEADLINE_STATES]
     if not active:
-        return (2, 0.0, GRADE_RANK.get(grade, 9))
+        return (2, 0.0, grade_rank(grade))
     nearest = min(active)
     breached = 0 if nearest <= now else 1
-    return (breached, (nearest - now).total_seconds(), GRADE_RANK.get(grade, 9))
+    return (breached, (nearest - now).total_seconds(), grade_rank(grade))
 
 
 def source_warnings(s: Source, interval_seconds: int | None, now: datetime) -> list[str]:

@@ -161,6 +161,7 @@ class IncidentOut(BaseModel):
     situation: list[str] = Field(default_factory=list)  # volume and trend, main claims, main spreaders
     owner: str | None
     opened_by: str
+    opened_by_label: str  # a person, or the Chinese name of the rule that opened it
     opened_at: Time
     acknowledged_at: Time | None
     closed_at: Time | None
@@ -176,7 +177,9 @@ class EventOut(BaseModel):
     id: int
     at: Time
     actor: str
+    actor_label: str
     kind: str
+    kind_label: str
     message: str
     data: dict[str, Any]
 
@@ -258,6 +261,7 @@ class SourceOut(BaseModel):
     id: int
     name: str
     kind: str
+    kind_label: str
     url: str
     enabled: bool
     status: str

@@ -15,7 +15,7 @@ from alerts.calendar import WorkingDayCalendar
 from alerts.engine import process_mentions, tick
 from alerts.windows import working_day_window
 from store.db import make_engine, migrate, session_factory
-from store.models import Document, Mention
+from store.models import Document, Mention, Story
 from yuqing.config import Settings
 
 
@@ -36,6 +36,9 @@ def main() -> None:
         settings = Settings(_env_file=None)
         now = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
         with factory() as s, s.begin():
+            stories = [Story(title=f"事件{n}") for n in range(300)]  # the facts the engine groups by
+            s.add_all(stories)
+            s.flush()
             for i in range(5000):
                 doc = Document(platform="weibo", dedup_key=f"b{i}", url=f"http://127.0.0.1/{i}", text="x",
                                published_at=now, status="analysed")
@@ -43,7 +46,7 @@ def main() -> None:
                 s.flush()
                 s.add(Mention(document_id=doc.id, platform="weibo", published_at=now, title="t", text="t",
                               sentiment="negative", p_negative=0.8, p_neutral=0.1, p_positive=0.1,
-                              model_version="b", risk=rng.uniform(20, 95), event_key=f"ev{i % 300}"))
+                              model_version="b", risk=rng.uniform(20, 95), story_id=stories[i % 300].id))
         with factory() as s, s.begin():
             t = time.perf_counter()
             ids = process_mentions(s, settings, now=now)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from store.models import Source
+from yuqing.vocab import SourceStatus
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,14 @@ def remark(outcome: RunOutcome) -> str | None:
 
 
 def run_status(outcome: RunOutcome) -> str:
-    """ok | warning | blocked | error for one run."""
+    """The source's status after one run (never UNKNOWN: that is a source that has not run)."""
     if outcome.blocked_reason:
-        return "blocked"
+        return SourceStatus.BLOCKED
     if outcome.pages_ok == 0 and (outcome.errors or outcome.quarantined):
-        return "error"
+        return SourceStatus.ERROR
     if outcome.errors or outcome.quarantined or outcome.disallowed or silent_loss(outcome):
-        return "warning"
-    return "ok"
+        return SourceStatus.WARNING
+    return SourceStatus.OK
 
 
 def record_run(

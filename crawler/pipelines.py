@@ -21,6 +21,7 @@ from crawler.seen import retry_time
 from store.db import make_engine, session_factory, session_scope
 from store.models import CrawlCursor, Document, Quarantine, Release
 from yuqing.clock import now
+from yuqing.vocab import QuarantineStage
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ class StorePipeline:
                     .limit(1)
                 )
             if row is None:
-                row = Quarantine(source_id=self.spider.source_id, stage="crawl", url=item.url, attempts=0)
+                row = Quarantine(source_id=self.spider.source_id, stage=QuarantineStage.CRAWL, url=item.url,
+                                 attempts=0)
                 session.add(row)
             row.attempts = (row.attempts or 0) + 1
             row.reason = item.reason[:2000]

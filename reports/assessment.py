@@ -22,8 +22,15 @@ from store.models import (
     ReleasePlan,
 )
 from yuqing.config import Settings
+from yuqing.vocab import (
+    SERIOUS_GRADES,
+    Grade,
+    Platform,
+    RiskLevel,
+    SensitiveTopic,
+    indicator_label,
+)
 
-from . import labels as L
 from .briefing import IncidentItem, incident_items
 from .plans import InterpretationStatus, current_plan, interpretation_status
 from .queries import (
@@ -166,10 +173,10 @@ def assess_risk(
     """Risk level (high|medium|low) of a release's reaction, with the reasons that set it."""
     high: list[str] = []
     medium: list[str] = []
-    serious = [g for g in incident_grades if g in ("I", "II")]
+    serious = [g for g in incident_grades if g in SERIOUS_GRADES]
     if serious:
-        top = "I" if "I" in serious else "II"
-        high.append(f"已有 II 级以上舆情事件 {len(serious)} 起（最高{L.label(L.GRADES, top)}）")
+        top = Grade.I if Grade.I in serious else Grade.II
+        high.append(f"已有 II 级以上舆情事件 {len(serious)} 起（最高{Grade.label_of(top)}）")
     elif incident_grades:
         medium.append(f"已立案舆情事件 {len(incident_grades)} 起")
     credibility = sensitive.get("data_credibility", 0)
@@ -345,9 +352,9 @@ def prerelease_note(
                 negative_share=fmt_share(got.negative, got.total),
                 max_risk=got.max_risk,
                 incidents=len(grades),
-                sensitive=[L.label(L.SENSITIVE_TOPICS, t) for t, _ in got.sensitive.most_common()],
+                sensitive=[SensitiveTopic.label_of(t) for t, _ in got.sensitive.most_common()],
                 level=level,
-                level_label=L.label(L.RISK_LEVELS, level),
+                level_label=RiskLevel.label_of(level),
             )
         )
     expected = max((p.level for p in past), key=LEVEL_ORDER.__getitem__, default="low")
@@ -363,12 +370,12 @@ def prerelease_note(
         expected, sensitivity_level if sensitivity_level != "high" else "medium", key=LEVEL_ORDER.__getitem__
     )
     return PreReleaseNote(
-        indicator_name=release.indicator_name or release.indicator,
+        indicator_name=indicator_label(release.indicator, release.indicator_name),
         previous=past,
         expected_level=expected,
-        expected_label=L.label(L.RISK_LEVELS, expected),
+        expected_label=RiskLevel.label_of(expected),
         recommendations=advice,
-        sensitivity=f"指标敏感性{L.label(L.RISK_LEVELS, sensitivity_level)}：{why}。",
+        sensitivity=f"指标敏感性{RiskLevel.label_of(sensitivity_level)}：{why}。",
         mood=todays_mood(session, release, now),
     )
 
@@ -377,7 +384,6 @@ def misreadings(
     session: Session, cond: ColumnElement[bool], until: datetime, *, limit: int = 5
 ) -> list[Misreading]:
     """Posts flagged as misreading the release, riskiest first."""
-    from .labels import PLATFORMS, label
 
     rows = session.scalars(
         select(Mention)
@@ -391,7 +397,7 @@ def misreadings(
         out.append(
             Misreading(
                 m.author or "匿名",
-                label(PLATFORMS, m.platform),
+                Platform.label_of(m.platform),
                 m.published_at or m.analysed_at,
                 text if len(text) <= 70 else text[:70] + "…",
                 m.url,
@@ -479,7 +485,7 @@ def build_assessment(
         release_id=release.id,
         title=release.title,
         indicator=release.indicator,
-        indicator_name=release.indicator_name or release.indicator,
+        indicator_name=indicator_label(release.indicator, release.indicator_name),
         period_label=release.period_label or "—",
         published_at=release.published_at,
         published=published,
@@ -491,10 +497,10 @@ def build_assessment(
         phases=phase_list,
         hours=hours,
         top_negative=top_stories(session, negative_rows, limit=TOP_NEGATIVE, negative_only=True),
-        sensitive=[(L.label(L.SENSITIVE_TOPICS, t), n) for t, n in got.sensitive.most_common()],
+        sensitive=[(SensitiveTopic.label_of(t), n) for t, n in got.sensitive.most_common()],
         incidents=incident_items(session, incidents, now),
         level=level,
-        level_label=L.label(L.RISK_LEVELS, level),
+        level_label=RiskLevel.label_of(level),
         reasons=reasons,
         prerelease=prerelease_note(session, settings, release, now=now),
         misreadings=misreadings(session, cond, now) if published else [],

@@ -213,7 +213,7 @@ def daily_report(b, *, charts: bool = True, classification: str = "") -> Report:
         blocks.append(
             Table(
                 ["信息源", "类型", "状态", "说明"],
-                [[w.name, w.kind, w.status_label, w.message] for w in b.source_warnings],
+                [[w.name, w.kind_label, w.status_label, w.message] for w in b.source_warnings],
                 [1.5, 1.3, 1, 5],
             )
         )

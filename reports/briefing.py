@@ -19,8 +19,24 @@ from sqlalchemy.orm import Session
 
 from store.models import Action, Case, Deadline, Document, Incident, Mention, Release, Source
 from yuqing.config import Settings
+from yuqing.vocab import (
+    SERIOUS_GRADES,
+    UNHEALTHY_SOURCE_STATUSES,
+    ActionKind,
+    CaseKind,
+    Category,
+    DeadlineKind,
+    DeadlineState,
+    Grade,
+    IncidentStatus,
+    Platform,
+    Sentiment,
+    SourceKind,
+    SourceStatus,
+    grade_rank,
+    indicator_label,
+)
 
-from . import labels as L
 from .queries import (
     StoryItem,
     count_negative,
@@ -37,7 +53,6 @@ TOP_ACCOUNTS = 8
 CASES_HORIZON_DAYS = 3  # cases due within this many days are listed
 STALE_MIN_HOURS = 6  # a source silent this long (or 4 crawl intervals) is reported
 OPEN_STATES = ("pending", "due_soon", "breached")
-GRADE_ORDER = {"I": 0, "II": 1, "III": 2, "IV": 3}
 
 
 @dataclass(frozen=True)
@@ -133,7 +148,7 @@ class CaseDue:
 @dataclass(frozen=True)
 class SourceWarning:
     name: str
-    kind: str
+    kind_label: str
     status_label: str
     message: str
 
@@ -199,7 +214,7 @@ class DailyBriefing:
 
     @property
     def incidents_open(self) -> list[IncidentItem]:
-        return [i for i in self.incidents if i.status != "closed"]
+        return [i for i in self.incidents if i.status != IncidentStatus.CLOSED]
 
     @property
     def incidents_closed(self) -> list[IncidentItem]:
@@ -210,11 +225,11 @@ def classify_deadline(
     state: str, due_at: datetime, met_at: datetime | None, now: datetime
 ) -> tuple[str, bool | None]:
     """Was the response on time? (label, on_time) — on_time None while undecided or waived."""
-    if state == "waived":
+    if state == DeadlineState.WAIVED:
         return "已豁免", None
     if met_at is not None:
         return ("按时", True) if met_at <= due_at else ("超时完成", False)
-    if state == "breached" or due_at <= now:
+    if state == DeadlineState.BREACHED or due_at <= now:
         return "超时未回应", False
     return "待回应", None
 
@@ -224,7 +239,7 @@ def response_text(action: Action | None) -> str | None:
     if action is None:
         return None
     where = action.evidence_url or action.place
-    what = L.label(L.ACTION_KINDS, action.kind)
+    what = ActionKind.label_of(action.kind)
     text = f"{fmt_short(action.at)} {what}"
     if action.description:
         text += f"：{action.description[:60]}"
@@ -236,10 +251,10 @@ def deadline_item(d: Deadline, now: datetime, action: Action | None = None) -> D
     return DeadlineItem(
         id=d.id,
         kind=d.kind,
-        kind_label=L.label(L.DEADLINE_KINDS, d.kind),
+        kind_label=DeadlineKind.label_of(d.kind),
         due_at=d.due_at,
         state=d.state,
-        state_label=L.label(L.DEADLINE_STATES, d.state),
+        state_label=DeadlineState.label_of(d.state),
         met_at=d.met_at,
         timeliness=text,
         on_time=on_time,
@@ -250,7 +265,7 @@ def deadline_item(d: Deadline, now: datetime, action: Action | None = None) -> D
 def count_timeliness(items: Iterable[DeadlineItem]) -> Timeliness:
     c: Counter[str] = Counter()
     for d in items:
-        if d.state == "waived":
+        if d.state == DeadlineState.WAIVED:
             c["waived"] += 1
         elif d.on_time is True:
             c["on_time"] += 1
@@ -289,10 +304,10 @@ def incident_items(
             id=i.id,
             title=i.title,
             grade=i.grade,
-            grade_label=L.label(L.GRADES, i.grade),
-            category_label=L.label(L.INCIDENT_CATEGORIES, i.category),
+            grade_label=Grade.label_of(i.grade),
+            category_label=Category.label_of(i.category),
             status=i.status,
-            status_label=L.label(L.INCIDENT_STATUSES, i.status),
+            status_label=IncidentStatus.label_of(i.status),
             owner=i.owner,
             opened_at=i.opened_at,
             closed_at=i.closed_at,
@@ -303,7 +318,7 @@ def incident_items(
         )
         for i in incidents
     ]
-    return sorted(items, key=lambda x: (GRADE_ORDER.get(x.grade, 9), x.opened_at))
+    return sorted(items, key=lambda x: (grade_rank(x.grade), x.opened_at))
 
 
 def _period_note(i: Incident, period: tuple[datetime, datetime]) -> str:
@@ -312,7 +327,7 @@ def _period_note(i: Incident, period: tuple[datetime, datetime]) -> str:
         return "本期关闭"
     if start <= i.opened_at < end:
         return "本期新发现"
-    return "处置中" if i.status != "closed" else "已关闭"
+    return "处置中" if i.status != IncidentStatus.CLOSED else "已关闭"
 
 
 def release_item(r: Release, reaction: tuple[int, int, float]) -> ReleaseItem:
@@ -324,7 +339,7 @@ def release_item(r: Release, reaction: tuple[int, int, float]) -> ReleaseItem:
         id=r.id,
         title=r.title,
         indicator=r.indicator,
-        indicator_name=r.indicator_name or r.indicator,
+        indicator_name=indicator_label(r.indicator, r.indicator_name),
         period_label=r.period_label or "—",
         published_at=r.published_at,
         headline=headline,
@@ -341,21 +356,22 @@ def source_warnings(sources: Iterable[Source], settings: Settings, now: datetime
     for s in sources:
         if not s.enabled:
             continue
-        status = L.label(L.SOURCE_STATUSES, s.status)
+        kind = SourceKind.label_of(s.kind)
+        status = SourceStatus.label_of(s.status)
         interval = _interval_seconds(s, settings)
         stale_after = timedelta(hours=max(STALE_MIN_HOURS, 4 * interval / 3600))
-        if s.status in ("warning", "blocked", "error"):
+        if s.status in UNHEALTHY_SOURCE_STATUSES:
             msg = f"状态{status}"
-            if s.status == "blocked" and s.backoff_until and s.backoff_until > now:
+            if s.status == SourceStatus.BLOCKED and s.backoff_until and s.backoff_until > now:
                 msg += f"，暂停采集至 {fmt_short(s.backoff_until)}"
             if s.last_error:
                 msg += f"；最近错误：{s.last_error[:120]}"
-            out.append(SourceWarning(s.name, s.kind, status, msg))
+            out.append(SourceWarning(s.name, kind, status, msg))
         elif s.last_success_at is None:
-            out.append(SourceWarning(s.name, s.kind, status, "尚未成功采集"))
+            out.append(SourceWarning(s.name, kind, status, "尚未成功采集"))
         elif now - s.last_success_at > stale_after:
             silent = (now - s.last_success_at).total_seconds() / 3600
-            out.append(SourceWarning(s.name, s.kind, status, f"已 {fmt_hours(silent)} 未成功采集"))
+            out.append(SourceWarning(s.name, kind, status, f"已 {fmt_hours(silent)} 未成功采集"))
     return out
 
 
@@ -387,7 +403,7 @@ def influential_accounts(
     """Accounts that spoke in [start, end), largest audience first (then most posts)."""
     at = mention_time()
     followers = func.max(Document.author_followers)
-    neg = func.sum(case((Mention.sentiment == "negative", 1), else_=0))
+    neg = func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0))
     stmt = (
         select(Mention.author, Mention.platform, followers, func.count(Mention.id), neg)
         .join(Document, Document.id == Mention.document_id)
@@ -397,7 +413,7 @@ def influential_accounts(
         .limit(limit)
     )
     return [
-        AccountItem(str(a), L.label(L.PLATFORMS, p), int(f) if f is not None else None, int(n), int(k or 0))
+        AccountItem(str(a), Platform.label_of(p), int(f) if f is not None else None, int(n), int(k or 0))
         for a, p, f, n, k in session.execute(stmt)
     ]
 
@@ -418,8 +434,8 @@ def cases_due(session: Session, now: datetime, *, days: int = CASES_HORIZON_DAYS
             CaseDue(
                 case_id=c.id,
                 title=c.title,
-                kind_label=L.label(L.CASE_KINDS, c.kind),
-                deadline_label=L.label(L.DEADLINE_KINDS, d.kind),
+                kind_label=CaseKind.label_of(c.kind),
+                deadline_label=DeadlineKind.label_of(d.kind),
                 received_at=c.received_at,
                 due_at=d.due_at,
                 overdue=overdue,
@@ -434,9 +450,9 @@ def open_deadlines(incidents: Iterable[IncidentItem]) -> list[tuple[IncidentItem
     pairs = [
         (inc, d)
         for inc in incidents
-        if inc.status != "closed"
+        if inc.status != IncidentStatus.CLOSED
         for d in inc.deadlines
-        if d.met_at is None and d.state != "waived"
+        if d.met_at is None and d.state != DeadlineState.WAIVED
     ]
     return sorted(pairs, key=lambda p: p[1].due_at)
 
@@ -466,7 +482,7 @@ def attention_items(
     out: list[AttentionItem] = []
     horizon = now + timedelta(hours=24)
     for inc in open_incidents:
-        if inc.grade in ("I", "II") and inc.status == "detected":
+        if inc.grade in SERIOUS_GRADES and inc.status == IncidentStatus.DETECTED:
             out.append(AttentionItem("urgent", f"{inc.grade_label}事件「{inc.title}」尚未确认，请指定责任人"))
     for inc, d in open_deadlines(open_incidents):
         if d.due_at <= horizon:
@@ -507,7 +523,7 @@ def recommendations(
     """Recommended actions, most urgent first, each naming what to do, by when and by whom."""
     out: list[str] = []
     for inc in open_incidents:
-        if inc.status == "detected":
+        if inc.status == IncidentStatus.DETECTED:
             out.append(f"尽快确认事件「{inc.title}」，指定责任人并启动会商研判")
     seen: set[int] = set()
     for inc, d in open_deadlines(open_incidents):
@@ -549,8 +565,8 @@ def overview_text(b: DailyBriefing) -> str:
     if open_:
         grades = Counter(i.grade for i in open_)
         by_grade = "、".join(
-            f"{L.label(L.GRADES, g)} {n} 起"
-            for g, n in sorted(grades.items(), key=lambda x: GRADE_ORDER.get(x[0], 9))
+            f"{Grade.label_of(g)} {n} 起"
+            for g, n in sorted(grades.items(), key=lambda x: grade_rank(x[0]))
         )
         parts.append(
             f"目前处置中的舆情事件 {len(open_)} 起（{by_grade}），本期新发现 {len(b.incidents_opened)} 起、"
@@ -599,7 +615,7 @@ def build_daily(
                     Incident.opened_at < end,
                     or_(Incident.closed_at.is_(None), Incident.closed_at >= start),
                 ),
-                and_(Incident.status != "closed", Incident.opened_at <= now),
+                and_(Incident.status != IncidentStatus.CLOSED, Incident.opened_at <= now),
             )
         )
     ).all()
@@ -624,8 +640,8 @@ def build_daily(
 
     warnings = source_warnings(session.scalars(select(Source).order_by(Source.name)), settings, now)
     cases = cases_due(session, now)
-    open_items = [i for i in items if i.status != "closed"]
-    threshold = settings.risk.grade_thresholds.get("III", 50.0)
+    open_items = [i for i in items if i.status != IncidentStatus.CLOSED]
+    threshold = settings.risk.grade_thresholds.get(Grade.III, 50.0)
     briefing = DailyBriefing(
         bureau=settings.bureau_name,
         day=day,

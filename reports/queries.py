@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Integer, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Incident, IncidentMention, Mention, MentionRelease, Story
+from store.models import IncidentMention, Mention, MentionRelease, Story
 from yuqing.clock import to_local
+from yuqing.vocab import Platform, SensitiveTopic, Sentiment
 
-from . import labels as L
 from .sentences import factors_sentence
 
 MIN_LINK_CONFIDENCE = 0.5  # a mention counts as discussing a release from this confidence
@@ -98,12 +98,12 @@ def volume_by_platform(rows: Sequence[MentionRow]) -> list[dict[str, object]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"negative": 0, "neutral": 0, "positive": 0})
     for r in rows:
         counts[r.platform][
-            r.sentiment if r.sentiment in ("negative", "neutral", "positive") else "neutral"
+            r.sentiment if r.sentiment in Sentiment.values() else Sentiment.NEUTRAL
         ] += 1
     out: list[dict[str, object]] = []
     for platform, c in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
         out.append(
-            {"platform": platform, "label": L.label(L.PLATFORMS, platform), **c, "total": sum(c.values())}
+            {"platform": platform, "label": Platform.label_of(platform), **c, "total": sum(c.values())}
         )
     total = {k: sum(int(o[k]) for o in out) for k in ("negative", "neutral", "positive", "total")}  # type: ignore[call-overload]
     out.append({"platform": "all", "label": "合计", **total})
@@ -118,7 +118,7 @@ def volume_by_hour(rows: Sequence[MentionRow], start: datetime, end: datetime) -
         i = int((r.at - start).total_seconds() // 3600)
         if 0 <= i < n:
             points[i]["total"] += 1  # type: ignore[operator]
-            if r.sentiment == "negative":
+            if r.sentiment == Sentiment.NEGATIVE:
                 points[i]["negative"] += 1  # type: ignore[operator]
     for p in points:
         p["label"] = f"{to_local(p['start']):%d日%H时}"  # type: ignore[arg-type]
@@ -158,9 +158,9 @@ def top_stories(
                 publisher=(st.earliest_publisher if st and st.earliest_publisher else None)
                 or m.author
                 or "—",
-                platforms="、".join(L.label(L.PLATFORMS, p) for p in platforms),
+                platforms="、".join(Platform.label_of(p) for p in platforms),
                 mentions=len(g),
-                negative=sum(1 for x in g if x.sentiment == "negative"),
+                negative=sum(1 for x in g if x.sentiment == Sentiment.NEGATIVE),
                 risk=m.risk,
                 factors=[
                     str(f.get("label", f.get("key", "")))
@@ -168,7 +168,7 @@ def top_stories(
                     if isinstance(f, dict)
                 ][:5],
                 sensitive=[
-                    L.label(L.SENSITIVE_TOPICS, t) for t in sorted({t for x in g for t in x.sensitive_topics})
+                    SensitiveTopic.label_of(t) for t in sorted({t for x in g for t in x.sensitive_topics})
                 ],
                 first_seen=min(x.at for x in g),
                 url=m.url,
@@ -183,7 +183,6 @@ def _groups_with_incident(session: Session, story_ids: set[int], lone_mention_id
     """Story ids (and ids of story-less mentions) already attached to an incident."""
     found: set[int] = set()
     if story_ids:
-        found |= set(session.scalars(select(Incident.story_id).where(Incident.story_id.in_(story_ids))))
         found |= set(
             session.scalars(
                 select(Mention.story_id)
@@ -206,7 +205,7 @@ def release_reactions(
     """Per release: (linked mentions, negative ones, highest risk) up to `until`."""
     if not release_ids:
         return {}
-    neg = func.sum(case((Mention.sentiment == "negative", 1), else_=0))
+    neg = func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0))
     stmt = (
         select(MentionRelease.release_id, func.count(Mention.id), neg, func.max(Mention.risk))
         .join(Mention, Mention.id == MentionRelease.mention_id)
@@ -271,7 +270,7 @@ def summarise(
         known = sentiment in ("negative", "neutral", "positive")
         counts[platform][sentiment if known else "neutral"] += int(n)
     platforms: list[dict[str, object]] = [
-        {"platform": p, "label": L.label(L.PLATFORMS, p), **c, "total": sum(c.values())}
+        {"platform": p, "label": Platform.label_of(p), **c, "total": sum(c.values())}
         for p, c in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     ]
     keys = ("negative", "neutral", "positive", "total")

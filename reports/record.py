@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from alerts.effect import incident_effect
 from store.models import Action, AuditLog, Incident, IncidentEvent, IncidentMention, Mention, Notification
 from yuqing.config import Settings
+from yuqing.vocab import ActionKind
 
-from . import labels as L
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import count_timeliness, incident_items, response_text
 from .special import effect_lines
@@ -97,7 +97,7 @@ def incident_record(session: Session, settings: Settings, *, incident_id: int, n
             [
                 [
                     fmt_dt(a.at),
-                    L.label(L.ACTION_KINDS, a.kind),
+                    ActionKind.label_of(a.kind),
                     a.actor,
                     a.evidence_url or a.place or "—",
                     a.description or "—",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Briefing, Release
 from yuqing.clock import local_iso
+from yuqing.vocab import indicator_label
 
 from .queries import release_reactions
 from .timefmt import fmt_dt, fmt_share
@@ -74,7 +75,7 @@ def release_rows(
     for r in rows:
         n, k, _ = reactions.get(r.id, (0, 0, 0.0))
         out.append(ReleaseRow(
-            id=r.id, indicator=r.indicator, indicator_name=r.indicator_name or r.indicator,
+            id=r.id, indicator=r.indicator, indicator_name=indicator_label(r.indicator, r.indicator_name),
             period_label=r.period_label or "—", title=r.title, published_at=r.published_at,
             published=r.published_at is not None and r.published_at <= now, mentions=n, negative=k,
             assessments=archived.get(r.id, 0),

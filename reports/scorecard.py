@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Deadline, Incident, Release, ReleaseInterpretation
 from yuqing.config import Settings
+from yuqing.vocab import DeadlineKind
 
 from .blocks import Block, Heading, Paragraph, Report, Table
 from .briefing import classify_deadline
@@ -81,7 +82,6 @@ def build_scorecard(
         .where(Deadline.due_at >= start, Deadline.due_at < end)
         .order_by(Deadline.due_at, Deadline.id)
     ).all()
-    from . import labels as L
 
     for d, inc in due:
         r = row(None, inc.owner if inc is not None else None)
@@ -97,7 +97,7 @@ def build_scorecard(
             else:
                 r.missed += 1
             what = f"事件「{inc.title}」" if inc is not None else f"工单 {d.case_id}"
-            r.failures.append(f"{what}{L.label(L.DEADLINE_KINDS, d.kind)}{text}")
+            r.failures.append(f"{what}{DeadlineKind.label_of(d.kind)}{text}")
         else:
             r.pending += 1
     releases = session.scalars(

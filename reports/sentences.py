@@ -37,9 +37,10 @@ def factor_sentence(f: Mapping[str, Any]) -> str | None:
         tone = "情绪强烈负面" if p >= 0.9 else "情绪明显负面" if p >= 0.7 else "带有负面情绪"
         return f"{tone}（负面概率 {p:.0%}）"
     if key.startswith("sensitive:"):
-        from analysis.labels import SENSITIVE_TOPIC_NAMES
+        from yuqing.vocab import SensitiveTopic
 
-        name = SENSITIVE_TOPIC_NAMES.get(key.split(":", 1)[1]) or label.removeprefix("涉及")
+        code = key.split(":", 1)[1]
+        name = SensitiveTopic(code).label if code in SensitiveTopic.values() else label.removeprefix("涉及")
         return f"涉及{name}"
     if key == "engagement":
         nums = _numbers(label)

@@ -16,8 +16,8 @@ from alerts.effect import incident_effect
 from store.models import Action, Incident, IncidentMention, Mention, Story
 from yuqing.clock import as_utc
 from yuqing.config import Settings
+from yuqing.vocab import ActionKind, Platform
 
-from . import labels as L
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import deadline_sentence, incident_items, open_deadlines, response_text
 from .queries import group_key, mention_time, summarise
@@ -78,7 +78,7 @@ def main_claims(
                 mentions=int(n),
                 negative=int(k_neg or 0),
                 posts=[
-                    Post(m.author or "匿名", L.label(L.PLATFORMS, m.platform),
+                    Post(m.author or "匿名", Platform.label_of(m.platform),
                          m.published_at or m.analysed_at, _excerpt(m.text), m.url)
                     for m in best
                 ],
@@ -110,7 +110,7 @@ def effect_lines(effects: list[dict], actions: dict[int, Action]) -> list[str]:
     out = []
     for e in effects:
         a = actions.get(e["action_id"])
-        what = L.label(L.ACTION_KINDS, e["kind"])
+        what = ActionKind.label_of(e["kind"])
         before, after = e["before"], e["after"]
         line = (
             f"{fmt_short(a.at) if a else ''} {what}：前 {e['window_hours']:g} 小时相关信息 "

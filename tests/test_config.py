@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from yuqing.app.demo_launcher import demo_sources
 from yuqing.config import Settings
-from yuqing.demo_launcher import demo_sources
 
 
 @pytest.fixture

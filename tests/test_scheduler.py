@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import Engine, text
 
+from yuqing.app.scheduler import Intervals, LeaderLock, Scheduler
 from yuqing.config import Settings, SourceConfig
-from yuqing.scheduler import Intervals, LeaderLock, Scheduler
 
 
 def test_only_one_scheduler_leads_on_postgresql(engine: Engine) -> None:

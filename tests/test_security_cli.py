@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.auth import authenticate, create_token, ensure_user, user_for_token
 from store.models import AuditLog, User
-from yuqing.cli import app
+from yuqing.app.cli import app
 from yuqing.clock import to_local
 from yuqing.config import get_settings
 

@@ -1,5 +1,5 @@
 """`python -m yuqing …` is the `yuqing` console script."""
 
-from yuqing.cli import main
+from yuqing.app.cli import main
 
 main()

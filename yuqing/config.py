@@ -32,11 +32,7 @@ from pydantic_settings import (
 
 from yuqing.source_options import CrawlOptions, parse_options
 
-SourceKind = Literal[
-    "news_rss", "news_site", "weibo_search", "tieba", "discuz", "releases", "news_comments", "wechat"
-]
-MediaTier = Literal["central", "provincial", "local", "self"]
-Grade = Literal["I", "II", "III", "IV"]
+from .vocab import Audience, Grade, MediaTier, SourceKind
 
 DEV_SECRET = "dev-insecure-secret-change-me"
 
@@ -49,7 +45,7 @@ class SourceConfig(BaseModel):
     url: str
     enabled: bool = True
     interval_seconds: int | None = None  # None: the kind's default (CrawlConfig.default_intervals)
-    media_tier: MediaTier = "self"
+    media_tier: MediaTier = MediaTier.SELF
     obey_robots: bool = True
     keywords: list[str] = Field(default_factory=list)  # search sources: what to ask for
     # typed per kind (yuqing/source_options.py), checked here so a typo fails at load time
@@ -244,7 +240,7 @@ class ChannelConfig(BaseModel):
     url: str | None = None
     secret: str | None = None
     recipients: list[str] = Field(default_factory=list)
-    audience: Literal["press", "leadership", "all"] = "press"
+    audience: Audience = Audience.PRESS
     timeout_seconds: float = Field(10.0, gt=0, le=120)  # one send; a slow channel never holds up others
 
 
@@ -317,9 +313,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     secret_key: str = DEV_SECRET
     base_url: str = "http://127.0.0.1:8000"
-    timezone: str = "Asia/Shanghai"
     bureau_name: str = "统计局"
-    var_dir: Path = Path("var")
 
     sources: list[SourceConfig] = Field(default_factory=list)
     watch: list[WatchTopicConfig] = Field(default_factory=list)

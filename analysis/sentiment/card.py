@@ -58,7 +58,7 @@ def model_card(result: TrainResult, *, trained_at: datetime, data_dir: str,
         "Binary corpora are scored on their two classes (a neutral prediction counts as an error); "
         "SMP2020-EWECT (surprise dropped), NLPCC 2014 (primary emotion) and stats_domain on three. "
         "\"pos/neg acc.\" compares p_positive with p_negative only (what published Weibo figures measure).",
-        "Reference: SnowNLP scores about 58% accuracy on weibo_senti_100k (see bench/analysis.py).",
+        "Reference: SnowNLP scores about 58% accuracy on weibo_senti_100k (see bench/analysis_bench.py).",
         "",
     ]
     lines += target_lines(result)

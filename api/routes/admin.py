@@ -14,9 +14,10 @@ from store.audit import export_csv
 from store.models import ApiToken, AuditLog, User, WebSession
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Role, TokenScope, TokenState
 
 from .. import schemas as S
-from ..auth import ROLE_NAMES, SCOPE_NAMES, TOKEN_STATE_NAMES, token_state
+from ..auth import token_state
 from ..deps import Allowed, IdPath, MaybeUser, SessionDep, allowed
 from ..sessions import end_all_sessions
 from .pages import _render, _to_login
@@ -49,7 +50,7 @@ def list_users(_: Allowed("user.manage"), session: SessionDep) -> list[UserOut]:
     live = _live_sessions(session, clock_now())
     return [
         UserOut(id=u.id, username=u.username, display_name=u.display_name, role=u.role,
-                role_label=ROLE_NAMES.get(u.role, u.role), active=u.active, live_sessions=live.get(u.id, 0))
+                role_label=Role.label_of(u.role), active=u.active, live_sessions=live.get(u.id, 0))
         for u in session.scalars(select(User).order_by(User.username))
     ]
 
@@ -109,7 +110,7 @@ def admin_page(request: Request, who: MaybeUser, session: SessionDep) -> Respons
         return _to_login(request)
     if not allowed(who, "user.manage"):
         return _render(request, "admin.html", status_code=403, user=who.user,
-                       role_label=ROLE_NAMES.get(who.role, who.role), forbidden=True)
+                       role_label=Role.label_of(who.role), forbidden=True)
     now = clock_now()
     live = _live_sessions(session, now)
     users = list(session.scalars(select(User).order_by(User.username)))
@@ -119,11 +120,11 @@ def admin_page(request: Request, who: MaybeUser, session: SessionDep) -> Respons
         state = token_state(t, now)
         tokens.append({
             "id": t.id, "user": names.get(t.user_id, ""), "name": t.name,
-            "scope": SCOPE_NAMES.get(t.scope, t.scope), "created": t.created_at, "expires": t.expires_at,
-            "last_used": t.last_used_at, "state": state, "state_label": TOKEN_STATE_NAMES[state],
+            "scope": TokenScope.label_of(t.scope), "created": t.created_at, "expires": t.expires_at,
+            "last_used": t.last_used_at, "state": state, "state_label": TokenState.label_of(state),
         })
     return _render(
-        request, "admin.html", user=who.user, role_label=ROLE_NAMES.get(who.role, who.role), forbidden=False,
-        users=[{"row": u, "role": ROLE_NAMES.get(u.role, u.role), "live": live.get(u.id, 0)} for u in users],
+        request, "admin.html", user=who.user, role_label=Role.label_of(who.role), forbidden=False,
+        users=[{"row": u, "role": Role.label_of(u.role), "live": live.get(u.id, 0)} for u in users],
         tokens=tokens, t=lambda v: "—" if v is None else local_iso(as_utc(v))[:16].replace("T", " "),
     )

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from store.models import Action, Incident, IncidentMention, Mention, Release, Story
 from yuqing.clock import as_utc, local_iso
+from yuqing.vocab import ActionKind, Platform, Sentiment
 
-from .. import labels as L
 from .. import schemas as S
 from ..deps import Principal, current_principal, get_session
 from ..present import mention_out, parse_local
@@ -100,7 +100,7 @@ def series(
             marks.append((as_utc(release.published_at), "release",
                           "数据发布：" + (release.indicator_name or release.title)))
     for a in session.scalars(select(Action).where(Action.incident_id == incident_id).order_by(Action.at)):
-        marks.append((as_utc(a.at), "action", L.label(L.ACTION_KINDS, a.kind)))
+        marks.append((as_utc(a.at), "action", ActionKind.label_of(a.kind)))
     markers = [SeriesMarker(at=local_iso(at), kind=kind, label=label) for at, kind, label in marks]
     if not times:
         return SeriesOut(bucket_minutes=60, points=[], markers=markers)
@@ -140,8 +140,9 @@ def mention_groups(
     _: Principal = Depends(current_principal),
 ) -> MentionGroupsOut:
     _incident(session, incident_id)
-    if sentiment and sentiment not in L.SENTIMENTS:
-        raise HTTPException(status_code=422, detail=f"sentiment：倾向应为 {'、'.join(L.SENTIMENTS)} 之一")
+    if sentiment and sentiment not in Sentiment.values():
+        raise HTTPException(status_code=422,
+                            detail=f"sentiment：倾向应为 {'、'.join(Sentiment.values())} 之一")
     q = (
         select(Mention)
         .join(IncidentMention, IncidentMention.mention_id == Mention.id)
@@ -176,7 +177,7 @@ def mention_groups(
         first = min(members, key=lambda m: as_utc(m.published_at or m.analysed_at))
         platforms: dict[str, int] = defaultdict(int)
         for m in members:
-            platforms[L.label(L.PLATFORMS, m.platform)] += 1
+            platforms[Platform.label_of(m.platform)] += 1
         groups.append(MentionGroup(
             story_id=key if kind == "story" else None,
             title=(story.title if story else None) or rep.title,

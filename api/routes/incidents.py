@@ -20,6 +20,7 @@ from store.audit import record
 from store.models import Deadline, Incident, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import IncidentStatus
 
 from .. import schemas as S
 from ..deps import (
@@ -77,7 +78,8 @@ def list_incidents(
     now = clock_now()
     deadlines = Q.deadlines_of(session, incident_ids=[i.id for i in incidents])
     releases = Q.releases_by_id(session, {i.release_id for i in incidents if i.release_id})
-    incidents.sort(key=lambda i: (i.status == "closed", *urgency_key(i.grade, deadlines[i.id], now), -i.risk))
+    incidents.sort(key=lambda i: (i.status == IncidentStatus.CLOSED,
+                                  *urgency_key(i.grade, deadlines[i.id], now), -i.risk))
     return [
         S.IncidentOut(**incident_fields(i, releases.get(i.release_id or 0), deadlines[i.id], now))
         for i in incidents

@@ -16,10 +16,9 @@ from sqlalchemy import select
 from store.audit import record
 from store.models import User
 from yuqing.clock import now as clock_now
+from yuqing.vocab import INCIDENT_ACTIONS, Grade, IncidentStatus, Platform, Role, Sentiment
 
-from ..auth import ROLE_NAMES
 from ..deps import CSRF_HEADER, PERMISSIONS, IdPath, MaybeUser, SessionDep, client_address
-from ..labels import GRADE_NAMES, INCIDENT_ACTION_KINDS, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
 from ..sessions import SESSION_COOKIE, end_session, start_session
 from ..throttle import Locked, attempt
 
@@ -126,8 +125,8 @@ def board(request: Request, who: MaybeUser) -> Response:
         request,
         "board.html",
         user=who.user,
-        role_label=ROLE_NAMES.get(who.role, who.role),
-        action_kinds=INCIDENT_ACTION_KINDS,
+        role_label=Role.label_of(who.role),
+        action_kinds={k.value: k.label for k in INCIDENT_ACTIONS},
     )
 
 
@@ -142,12 +141,12 @@ def incident_page(request: Request, incident_id: IdPath, who: MaybeUser, session
         request,
         "incident.html",
         user=who.user,
-        role_label=ROLE_NAMES.get(who.role, who.role),
+        role_label=Role.label_of(who.role),
         incident_id=incident_id,
-        action_kinds=INCIDENT_ACTION_KINDS,
-        statuses=INCIDENT_STATUSES,
-        grades=GRADE_NAMES,
+        action_kinds={k.value: k.label for k in INCIDENT_ACTIONS},
+        statuses=IncidentStatus.labels(),
+        grades=Grade.labels(),
         owners=owners,
-        platforms=PLATFORMS,
-        sentiments=SENTIMENTS,
+        platforms=Platform.labels(),
+        sentiments=Sentiment.labels(),
     )

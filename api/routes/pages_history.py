@@ -8,9 +8,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from ..auth import ROLE_NAMES
+from yuqing.vocab import Grade, IncidentStatus, Platform, Role, Sentiment
+
 from ..deps import PERMISSIONS, Principal, optional_principal
-from ..labels import GRADE_NAMES, INCIDENT_STATUSES, PLATFORMS, SENTIMENTS
 from .pages import _render, _to_login
 
 router = APIRouter(include_in_schema=False)
@@ -19,12 +19,12 @@ router = APIRouter(include_in_schema=False)
 def _page(request: Request, who: Principal | None, template: str, **context: object) -> Response:
     if who is None:
         return _to_login(request)
-    return _render(request, template, user=who.user, role_label=ROLE_NAMES.get(who.role, who.role), **context)
+    return _render(request, template, user=who.user, role_label=Role.label_of(who.role), **context)
 
 
 @router.get("/incidents")
 def incidents_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
-    return _page(request, who, "incidents.html", grades=GRADE_NAMES, statuses=INCIDENT_STATUSES)
+    return _page(request, who, "incidents.html", grades=Grade.labels(), statuses=IncidentStatus.labels())
 
 
 @router.get("/sources")
@@ -40,8 +40,9 @@ def stories_page(request: Request, who: Principal | None = Depends(optional_prin
 
 @router.get("/search")
 def search_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
-    can_save = who is not None and who.role in ("analyst", "admin")
-    return _page(request, who, "search.html", platforms=PLATFORMS, sentiments=SENTIMENTS, can_save=can_save)
+    can_save = who is not None and who.role in (Role.ANALYST, Role.ADMIN)
+    return _page(request, who, "search.html", platforms=Platform.labels(), sentiments=Sentiment.labels(),
+                 can_save=can_save)
 
 
 IMPORT_TEMPLATE = (

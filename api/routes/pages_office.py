@@ -15,14 +15,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.holidays import load_calendar
-from alerts.outbox import SILENCE_FIELDS
 from store import queries as Q
 from store.models import Briefing, Notification
 from yuqing.clock import as_utc, local_iso, to_local
 from yuqing.clock import now as clock_now
+from yuqing.vocab import (
+    ActionKind,
+    Audience,
+    CaseKind,
+    CaseStatus,
+    NoticeStatus,
+    Role,
+    SilenceField,
+    indicator_label,
+)
 
 from .. import schemas as S
-from ..auth import ROLE_NAMES
 from ..deps import PERMISSIONS, IdPath, MaybeUser, Principal, SessionDep, allowed
 from ..present import case_out
 from .cases import _case_deadlines
@@ -30,25 +38,18 @@ from .pages import _render, _to_login
 
 router = APIRouter(include_in_schema=False)
 
-CASE_KINDS = {"suggestion": "意见建议", "consultation": "咨询", "complaint": "投诉", "repost": "转载"}
+CASE_KINDS = CaseKind.labels()
 CASE_WINDOWS = {
     "suggestion": "7 个工作日（复杂的 15 个）",
     "consultation": "15 个工作日",
     "complaint": "15 个工作日",
     "repost": "1 个工作日",
 }
-CASE_STATUSES = {"open": "办理中", "answered": "已答复"}
+CASE_STATUSES = CaseStatus.labels()
 # The action that answers a case of each kind (alerts.policy.ACTION_MEETS maps it to the deadline).
-REPLY_ACTION = {"suggestion": "reply", "consultation": "reply", "complaint": "reply", "repost": "repost"}
-NOTIFICATION_STATUSES = {
-    "pending": "待发送",
-    "sending": "发送中",
-    "sent": "已发送",
-    "dead": "发送失败（死信，仍在重试）",
-    "silenced": "已静默",
-    "superseded": "已失效（不再发送）",
-    "inhibited": "已抑制（更高级别事件进行中）",
-}
+REPLY_ACTION = {CaseKind.SUGGESTION: ActionKind.REPLY, CaseKind.CONSULTATION: ActionKind.REPLY,
+                CaseKind.COMPLAINT: ActionKind.REPLY, CaseKind.REPOST: ActionKind.REPOST}
+NOTIFICATION_STATUSES = NoticeStatus.labels()
 
 
 def short_time(value: datetime | str | None) -> str:
@@ -65,7 +66,7 @@ LAST = datetime.max.replace(tzinfo=UTC)
 
 def _urgency(case: S.CaseOut) -> tuple[int, datetime | str]:
     """Open cases first, the nearest due first; answered ones after in their order (newest first)."""
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         return (1, "")
     return (0, min((d.due_at for d in case.deadlines), default=LAST))
 
@@ -75,7 +76,7 @@ def _page(request: Request, who: Principal, name: str, **context: object) -> HTM
         request,
         name,
         user=who.user,
-        role_label=ROLE_NAMES.get(who.role, who.role),
+        role_label=Role.label_of(who.role),
         t=short_time,
         **context,
     )
@@ -172,12 +173,14 @@ def notifications_page(
         request,
         who,
         "notifications.html",
-        dead=latest("dead"),
-        pending=latest("pending", "sending"),
-        sent=latest("sent", "silenced", "inhibited", "superseded", limit=50),
+        dead=latest(NoticeStatus.DEAD),
+        pending=latest(NoticeStatus.PENDING, NoticeStatus.SENDING),
+        sent=latest(NoticeStatus.SENT, NoticeStatus.SILENCED, NoticeStatus.INHIBITED, NoticeStatus.SUPERSEDED,
+                    limit=50),
         statuses=NOTIFICATION_STATUSES,
         silences=silences,
-        silence_fields=SILENCE_FIELDS,
+        silence_fields=SilenceField.labels(),
+        audiences=Audience.labels(),
         can_silence=who.role in PERMISSIONS["silence.manage"],
         can_mute_leadership=allowed(who, "silence.leadership"),
         now_local=to_local(now).strftime("%Y-%m-%dT%H:%M"),
@@ -209,6 +212,7 @@ def reports_page(
         kind_labels=KIND_LABELS,
         trigger_label=trigger_label,
         can_generate=allowed(who, "report.generate"),
+        indicator=indicator_label,
         local_iso=local_iso,
     )
 

@@ -23,10 +23,10 @@ from store.audit import record
 from store.models import Story, WatchTopic
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Platform, Sentiment
 
 from .. import schemas as S
 from ..deps import Principal, current_principal, get_session, require
-from ..labels import PLATFORMS, SENTIMENTS, label
 from ..present import mention_out, parse_local
 
 router = APIRouter(prefix="/api/v1", tags=["检索"])
@@ -83,10 +83,11 @@ def _run(
     sentiment: str | None, min_risk: float | None, release_id: int | None, story_id: int | None,
     before_id: int | None, limit: int,
 ) -> engine.Result:
-    if platform and platform not in PLATFORMS:
-        raise HTTPException(status_code=422, detail=f"platform：平台应为 {'、'.join(PLATFORMS)} 之一")
-    if sentiment and sentiment not in SENTIMENTS:
-        raise HTTPException(status_code=422, detail=f"sentiment：倾向应为 {'、'.join(SENTIMENTS)} 之一")
+    if platform and platform not in Platform.values():
+        raise HTTPException(status_code=422, detail=f"platform：平台应为 {'、'.join(Platform.values())} 之一")
+    if sentiment and sentiment not in Sentiment.values():
+        raise HTTPException(status_code=422,
+                            detail=f"sentiment：倾向应为 {'、'.join(Sentiment.values())} 之一")
     filters = engine.Filters(
         since=_time(since, "since"), until=_time(until, "until"), platform=platform, sentiment=sentiment,
         min_risk=min_risk, release_id=release_id, story_id=story_id,
@@ -154,8 +155,8 @@ def _rows(hits: list[engine.Hit]) -> list[list[Any]]:
     return [
         [
             h.mention.id, local_iso(h.mention.published_at or h.mention.analysed_at),
-            label(PLATFORMS, h.mention.platform), h.mention.author or "", h.mention.title or "",
-            h.mention.text, label(SENTIMENTS, h.mention.sentiment), round(h.mention.risk, 1),
+            Platform.label_of(h.mention.platform), h.mention.author or "", h.mention.title or "",
+            h.mention.text, Sentiment.label_of(h.mention.sentiment), round(h.mention.risk, 1),
             h.mention.story_id or "", h.mention.url or "",
         ]
         for h in hits

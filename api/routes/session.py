@@ -8,16 +8,10 @@ from sqlalchemy import select
 from store.models import ApiToken, User
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Role, TokenScope, TokenState
 
 from .. import schemas as S
-from ..auth import (
-    ROLE_NAMES,
-    SCOPE_NAMES,
-    TOKEN_STATE_NAMES,
-    new_token,
-    revoke_token,
-    token_state,
-)
+from ..auth import new_token, revoke_token, token_state
 from ..deps import CurrentUser, IdPath, SessionDep, SettingsDep, allowed, client_address
 from ..throttle import Locked, attempt
 
@@ -54,7 +48,7 @@ def me(who: CurrentUser) -> S.Me:
         username=who.user.username,
         display_name=who.user.display_name,
         role=who.role,
-        role_label=ROLE_NAMES.get(who.role, who.role),
+        role_label=Role.label_of(who.role),
     )
 
 
@@ -62,10 +56,10 @@ def token_info(row: ApiToken, username: str) -> S.TokenInfo:
     state = token_state(row, clock_now())
     return S.TokenInfo(
         id=row.id, user=username, name=row.name, scope=row.scope,
-        scope_label=SCOPE_NAMES.get(row.scope, row.scope),
+        scope_label=TokenScope.label_of(row.scope),
         created_at=local_iso(row.created_at), expires_at=local_iso(row.expires_at),
         last_used_at=local_iso(row.last_used_at), revoked_at=local_iso(row.revoked_at),
-        state=state, state_label=TOKEN_STATE_NAMES[state],
+        state=state, state_label=TokenState.label_of(state),
     )
 
 

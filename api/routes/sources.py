@@ -11,8 +11,8 @@ from store.models import Document, Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import SourceKind, SourceStatus
 
-from .. import labels as L
 from .. import schemas as S
 from ..deps import (
     MAX_ID,
@@ -43,16 +43,17 @@ def list_sources(_: CurrentUser, session: SessionDep, settings: SettingsDep) -> 
     for s in session.scalars(select(Source).order_by(Source.name)):
         warnings = source_warnings(s, _interval(settings, s), now)
         # "正常" beside a warning misleads: a source with something to look at reads 告警.
-        shown = "warning" if s.status == "ok" and warnings else s.status
+        shown = SourceStatus.WARNING if s.status == SourceStatus.OK and warnings else s.status
         out.append(
             S.SourceOut(
                 id=s.id,
                 name=s.name,
                 kind=s.kind,
+                kind_label=SourceKind.label_of(s.kind),
                 url=s.url,
                 enabled=s.enabled,
                 status=shown,
-                status_label=L.label(L.SOURCE_STATUSES, shown),
+                status_label=SourceStatus.label_of(shown),
                 last_run_at=local_iso(s.last_run_at),
                 last_success_at=local_iso(s.last_success_at),
                 last_error_at=local_iso(s.last_error_at),

@@ -16,6 +16,7 @@ from store.models import EarlyWarning, Mention
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import WarningLevel, WarningStatus
 
 from .. import schemas as S
 from ..deps import Principal, current_principal, get_session, get_settings, require
@@ -57,10 +58,10 @@ def warning_out(session: Session, w: EarlyWarning) -> WarningOut:
     ids = [int(i) for i in (w.mention_ids or [])][:5]
     posts = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))} if ids else {}
     return WarningOut(
-        id=w.id, level=w.level, level_label=W.LEVEL_NAMES.get(w.level, "预警"), series_kind=w.series_kind,
+        id=w.id, level=w.level, level_label=WarningLevel.label_of(w.level), series_kind=w.series_kind,
         label=w.label, reason=w.reason, count=w.count, ratio=w.ratio, counts=[int(c) for c in w.counts or []],
         detected_at=local_iso(w.detected_at), status=w.status,
-        status_label=W.STATUS_NAMES.get(w.status, "待处理"),
+        status_label=WarningStatus.label_of(w.status),
         handled_by=w.handled_by, incident_id=w.incident_id,
         posts=[mention_out(posts[i]) for i in ids if i in posts],
     )

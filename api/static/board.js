@@ -22,7 +22,7 @@
         } })
       : null;
     const release = i.release
-      ? el("span", { class: "chip", text: "关联发布：" + (i.release.indicator_name || i.release.indicator) +
+      ? el("span", { class: "chip", text: "关联发布：" + i.release.indicator_name +
           (i.release.period_label ? " " + i.release.period_label : "") })
       : null;
     return el("article", { class: "incident grade-edge-" + i.grade, dataset: { incidentId: i.id } }, [

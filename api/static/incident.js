@@ -19,8 +19,8 @@
       el("h1", { text: i.title }),
       i.summary ? el("p", { text: i.summary }) : null,
       el("p", { class: "muted", text: "发现 " + time(i.opened_at) + " · 风险 " + i.risk.toFixed(0) + " · 信息 " +
-        i.mention_count + " 条 · 负责人 " + (i.owner || "未指定") + " · 开立 " + i.opened_by }),
-      i.release ? el("p", { text: "关联数据发布：" + i.release.title + "（" + i.release.indicator + "）" }) : null,
+        i.mention_count + " 条 · 负责人 " + (i.owner || "未指定") + " · 开立 " + i.opened_by_label }),
+      i.release ? el("p", { text: "关联数据发布：" + i.release.title + "（" + i.release.indicator_name + "）" }) : null,
     ];
   }
 
@@ -40,7 +40,7 @@
 
   function timeline(events) {
     return events.map((e) => el("li", {}, [
-      el("span", { class: "muted small", text: time(e.at) + " · " + e.actor }),
+      el("span", { class: "muted small", text: time(e.at) + " · " + e.actor_label + " · " + e.kind_label }),
       el("div", { text: e.message }),
     ]));
   }

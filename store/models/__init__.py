@@ -2,7 +2,7 @@
 
 from store import search_index
 
-from .analysis import Mention, MentionRelease, Release, SentimentCorrection, Story, WatchTopic
+from .analysis import Mention, MentionRelease, MentionRelink, Release, SentimentCorrection, Story, WatchTopic
 from .base import Base, UTCDateTime
 from .incidents import (
     Action,
@@ -42,6 +42,7 @@ __all__ = [
     "LoginThrottle",
     "Mention",
     "MentionRelease",
+    "MentionRelink",
     "Notification",
     "Quarantine",
     "Release",

@@ -78,11 +78,32 @@ class Mention(Base):
     sensitive_topics: Mapped[list[Any]] = mapped_column(default=list)  # data_credibility, livelihood…
     topics: Mapped[list[Any]] = mapped_column(default=list)  # watch topic names matched
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
-    event_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    # Facts analysis records: the release it discusses best (its links are in mention_releases) and
+    # the indicator its text names (CPI, GDP…: analysis.indicators), whatever the release.
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"), index=True)
+    subject: Mapped[str | None] = mapped_column(String(50))
     analysed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    alerted: Mapped[bool] = mapped_column(default=False, index=True)  # seen by the alert engine
     # bureau_site | bureau_account | official_media: a candidate response (analysis/authority.py)
     authority: Mapped[str | None] = mapped_column(String(20), index=True)
+    # The alert engine's own columns (analysis never writes them): the event it grouped the mention
+    # into (alerts.grouping) and whether it has seen the mention.
+    event_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    alerted: Mapped[bool] = mapped_column(default=False, index=True)
+
+
+class MentionRelink(Base):
+    """Analysis's record that a mention's release changed after it was analysed (its release was
+    crawled later, or its story's original was linked). The alert engine regroups the mention and
+    marks the record picked up; analysis touches no alert state."""
+
+    __tablename__ = "mention_relinks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"), index=True)
+    release_before: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
+    release_after: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    picked_up_at: Mapped[datetime | None] = mapped_column(index=True)  # by the alert engine
 
 
 class MentionRelease(Base):

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yuqing.vocab import Audience, CaseStatus, Category, DeadlineState, IncidentStatus, NoticeStatus
+
 from .base import Base, utcnow
 
 OPEN_EVENT = "event_key IS NOT NULL AND status <> 'closed'"
@@ -25,17 +27,16 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     grade: Mapped[str] = mapped_column(String(4))
-    category: Mapped[str] = mapped_column(String(30), default="other")
-    status: Mapped[str] = mapped_column(String(20), default="detected", index=True)
+    category: Mapped[str] = mapped_column(String(30), default=Category.OTHER)
+    status: Mapped[str] = mapped_column(String(20), default=IncidentStatus.DETECTED, index=True)
     event_key: Mapped[str | None] = mapped_column(String(100), index=True)
-    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
     release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     summary: Mapped[str | None] = mapped_column(Text)
     subtitle: Mapped[str | None] = mapped_column(Text)  # representative post under a generated title
     situation: Mapped[str | None] = mapped_column(Text)  # three lines: volume/trend, claims, spreaders
     owner: Mapped[str | None] = mapped_column(String(100))
-    opened_by: Mapped[str] = mapped_column(String(100))  # "rule:grade-threshold" or a username
+    opened_by: Mapped[str] = mapped_column(String(100))  # a username or a yuqing.vocab.RuleActor
     opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     first_mention_at: Mapped[datetime | None]
     last_mention_at: Mapped[datetime | None]
@@ -86,7 +87,7 @@ class Case(Base):
     contact: Mapped[str | None] = mapped_column(String(200))
     external_ref: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN)
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -120,7 +121,7 @@ class Deadline(Base):
     kind: Mapped[str] = mapped_column(String(30))
     starts_at: Mapped[datetime]
     due_at: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(20), default="pending")
+    state: Mapped[str] = mapped_column(String(20), default=DeadlineState.PENDING)
     provisional: Mapped[bool] = mapped_column(default=False)
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)  # frozen clock (alerts.policy.ClockPolicy)
     met_at: Mapped[datetime | None]
@@ -140,13 +141,13 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)  # idempotency key
     channel: Mapped[str] = mapped_column(String(100))
-    audience: Mapped[str] = mapped_column(String(20), default="press")
+    audience: Mapped[str] = mapped_column(String(20), default=Audience.PRESS)
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|sent|dead|silenced
+    status: Mapped[str] = mapped_column(String(20), default=NoticeStatus.PENDING)  # yuqing.vocab.NoticeStatus
     # Set when claimed for sending: the idempotency key of the (grouped) message, reused on a resend.
     batch_key: Mapped[str | None] = mapped_column(String(200), index=True)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yuqing.vocab import Role
+
 from .base import Base, utcnow
 
 
@@ -18,7 +20,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2
-    role: Mapped[str] = mapped_column(String(20), default="press")  # press|leader|analyst|admin
+    role: Mapped[str] = mapped_column(String(20), default=Role.PRESS)  # yuqing.vocab.Role
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

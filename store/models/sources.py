@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yuqing.vocab import DocumentStatus, MediaTier, QuarantineStage, SourceStatus
+
 from .base import Base, utcnow
 
 
@@ -24,10 +26,10 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
     url: Mapped[str] = mapped_column(Text)
-    media_tier: Mapped[str] = mapped_column(String(20), default="self")
+    media_tier: Mapped[str] = mapped_column(String(20), default=MediaTier.SELF)
     enabled: Mapped[bool] = mapped_column(default=True)
     # health
-    status: Mapped[str] = mapped_column(String(20), default="unknown")  # ok | warning | blocked | error
+    status: Mapped[str] = mapped_column(String(20), default=SourceStatus.UNKNOWN)  # yuqing.vocab.SourceStatus
     last_run_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error_at: Mapped[datetime | None]
@@ -73,7 +75,7 @@ class Document(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform fields worth keeping
     raw: Mapped[str | None] = mapped_column(Text)  # the item as fetched (JSON or HTML)
     # analysis bookkeeping: new -> analysed | failed | irrelevant (kept out of mentions, reason below)
-    status: Mapped[str] = mapped_column(String(20), default="new")
+    status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.NEW)
     analysed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     relevance: Mapped[float | None] = mapped_column(Float)  # analysis/relevance.py score, 0…1
@@ -88,7 +90,7 @@ class Quarantine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
-    stage: Mapped[str] = mapped_column(String(20), default="crawl")  # crawl | analysis
+    stage: Mapped[str] = mapped_column(String(20), default=QuarantineStage.CRAWL)  # yuqing.vocab
     url: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     status_code: Mapped[int | None]

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy.orm import Session
 
-from store.models import Document, Mention
+from store.models import Document, Mention, Story
 from yuqing.config import ChannelConfig, NotifyConfig, Settings
 
 
@@ -139,10 +139,19 @@ T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # Tuesday 10:00 Shanghai
 
 @pytest.fixture
 def add_mentions(session: Session) -> Callable[..., list[Mention]]:
+    """Mentions as analysis records them. `event` names the story they share (None: no story), so
+    the alert engine groups them by it unless a release or a sensitive topic groups them first."""
     counter = iter(range(1, 10**6))
+    stories: dict[str, int] = {}
 
-    def add(n: int, *, event_key: str | None, risk: float, at: datetime = T0, topics: tuple[str, ...] = (),
-            sentiment: str = "negative", title: str = "网传统计数据造假") -> list[Mention]:
+    def add(n: int, *, event: str | None, risk: float, at: datetime = T0, topics: tuple[str, ...] = (),
+            sentiment: str = "negative", title: str = "网传统计数据造假", release_id: int | None = None,
+            subject: str | None = None) -> list[Mention]:
+        if event is not None and event not in stories:
+            story = Story(title=event)
+            session.add(story)
+            session.flush()
+            stories[event] = story.id
         rows = []
         for _ in range(n):
             i = next(counter)
@@ -154,7 +163,9 @@ def add_mentions(session: Session) -> Callable[..., list[Mention]]:
             m = Mention(document_id=doc.id, platform="weibo", published_at=at, title=title, text=title,
                         sentiment=sentiment, p_negative=p_neg, p_neutral=(1 - p_neg) / 2,
                         p_positive=(1 - p_neg) / 2, model_version="test", risk=risk,
-                        sensitive_topics=list(topics), topics=[], event_key=event_key, analysed_at=at)
+                        sensitive_topics=list(topics), topics=[], analysed_at=at,
+                        story_id=stories.get(event) if event else None, release_id=release_id,
+                        subject=subject)
             session.add(m)
             rows.append(m)
         session.flush()

@@ -31,14 +31,18 @@ def test_an_incident_s_category_follows_the_event(session, add_mentions, make_se
     from sqlalchemy import select
 
     from alerts.engine import process_mentions
-    from store.models import Incident, IncidentEvent
+    from store.models import Incident, IncidentEvent, Release
 
     settings = make_settings()
-    add_mentions(3, event_key="ev", risk=50, at=AT, topics=("livelihood",))
+    release = Release(title="2026年10月份居民消费价格", indicator="CPI", published_at=AT)
+    session.add(release)
+    session.flush()
+    # One release's reaction: price complaints first, then accusations of fake figures.
+    add_mentions(3, event="ev", risk=50, at=AT, topics=("livelihood",), release_id=release.id)
     incident = session.get(Incident, process_mentions(session, settings, now=AT)[0])
     assert incident.category == "vital_interests"
     later = AT + timedelta(minutes=30)
-    add_mentions(5, event_key="ev", risk=90, at=later, topics=("data_credibility",))
+    add_mentions(5, event="ev", risk=90, at=later, topics=("data_credibility",), release_id=release.id)
     process_mentions(session, settings, now=later)
     assert incident.category == "data_credibility"
     events = session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident.id,

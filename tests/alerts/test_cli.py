@@ -11,7 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from store.models import Case, Deadline, HolidayOverride
-from yuqing.cli import app
+from yuqing.app.cli import app
 from yuqing.config import get_settings
 
 

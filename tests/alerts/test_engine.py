@@ -32,13 +32,13 @@ def test_cpi_fraud_wave_opens_exactly_one_grade_i_incident(session, add_mentions
     ppi = Release(title="2026年10月份工业生产者出厂价格", indicator="PPI")
     session.add_all([cpi, ppi])
     session.flush()
-    wave = add_mentions(8, event_key="cpi-fraud", risk=88, topics=("data_credibility",), at=T0)
+    wave = add_mentions(8, event="cpi-fraud", risk=88, topics=("data_credibility",), at=T0)
     for m in wave[:5]:
         session.add(MentionRelease(mention_id=m.id, release_id=cpi.id, confidence=0.8))
     for m in wave[5:7]:
         session.add(MentionRelease(mention_id=m.id, release_id=ppi.id, confidence=0.99))
-    other = add_mentions(2, event_key="weather", risk=10, at=T0)
-    noise = add_mentions(3, event_key=None, risk=95, at=T0)
+    other = add_mentions(2, event="weather", risk=10, at=T0)
+    noise = add_mentions(3, event=None, risk=95, at=T0)
     opened_at = T0 + timedelta(minutes=5)
 
     ids = process_mentions(session, settings, now=opened_at)
@@ -64,14 +64,14 @@ def test_cpi_fraud_wave_opens_exactly_one_grade_i_incident(session, add_mentions
 
 def test_growing_event_attaches_and_upgrades_with_a_timeline_entry(session, add_mentions, make_settings):
     settings = make_settings()
-    add_mentions(1, event_key="ev", risk=40, at=T0)  # IV: risk ≥ 35 with one mention
+    add_mentions(1, event="ev", risk=40, at=T0)  # IV: risk ≥ 35 with one mention
     first = process_mentions(session, settings, now=T0)
     incident = session.get(Incident, first[0])
     assert incident.grade == "IV"
     assert session.scalars(select(Deadline).where(Deadline.incident_id == incident.id)).all() == []
 
     later = T0 + timedelta(hours=2)
-    add_mentions(3, event_key="ev", risk=70, at=later)
+    add_mentions(3, event="ev", risk=70, at=later)
     assert process_mentions(session, settings, now=later) == [incident.id]
     session.refresh(incident)
     assert incident.grade == "II" and incident.mention_count == 4
@@ -88,10 +88,10 @@ def test_graded_policy_starts_the_clocks_at_the_upgrade(session, add_mentions, m
     settings = make_settings()
     settings.policy.clock_starts = "graded"
     settings.policy.grade_windows["II"] = ["authoritative_info", "press_conference"]  # a stricter bureau
-    add_mentions(1, event_key="ev", risk=40, at=T0)
+    add_mentions(1, event="ev", risk=40, at=T0)
     incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
     later = T0 + timedelta(hours=2)
-    add_mentions(3, event_key="ev", risk=70, at=later)
+    add_mentions(3, event="ev", risk=70, at=later)
     process_mentions(session, settings, now=later)
     due = due_times(session, incident.id)
     assert due["authoritative_info"] == later + timedelta(hours=5)
@@ -100,10 +100,10 @@ def test_graded_policy_starts_the_clocks_at_the_upgrade(session, add_mentions, m
 
 def test_below_threshold_mentions_count_once_the_event_grows(session, add_mentions, make_settings):
     settings = make_settings()
-    early = add_mentions(2, event_key="quiet", risk=20, at=T0)
+    early = add_mentions(2, event="quiet", risk=20, at=T0, topics=("livelihood",))
     assert process_mentions(session, settings, now=T0) == []
     assert all(m.alerted for m in early)
-    add_mentions(3, event_key="quiet", risk=66, at=T0 + timedelta(hours=1), topics=("livelihood",))
+    add_mentions(3, event="quiet", risk=66, at=T0 + timedelta(hours=1), topics=("livelihood",))
     ids = process_mentions(session, settings, now=T0 + timedelta(hours=1))
     incident = session.get(Incident, ids[0])
     assert incident.grade == "II" and incident.category == "vital_interests"
@@ -116,12 +116,12 @@ def test_below_threshold_mentions_count_once_the_event_grows(session, add_mentio
 
 def test_policy_edit_after_opening_changes_no_running_clock(session, add_mentions, make_settings):
     settings = make_settings()
-    add_mentions(5, event_key="frozen", risk=90, at=T0)
+    add_mentions(5, event="frozen", risk=90, at=T0)
     [incident_id] = process_mentions(session, settings, now=T0)
     edited = make_settings()
     edited.policy.authoritative_hours = 2
     edited.policy.press_conference_hours = 12
-    add_mentions(3, event_key="frozen", risk=95, at=T0 + timedelta(hours=1))
+    add_mentions(3, event="frozen", risk=95, at=T0 + timedelta(hours=1))
     process_mentions(session, edited, now=T0 + timedelta(hours=1))
     due = due_times(session, incident_id)
     assert due["authoritative_info"] == T0 + timedelta(hours=5)

@@ -167,7 +167,7 @@ def test_november_asks_for_next_years_notice_weekly_until_imported(session, make
 
 
 def test_the_scheduler_job_writes_the_notice_once(engine, session_maker, make_settings, receiver) -> None:
-    from yuqing.scheduler import Scheduler
+    from yuqing.app.scheduler import Scheduler
 
     sched = Scheduler(make_settings(receiver), engine, crawl=False)
     try:

@@ -91,9 +91,9 @@ def test_a_shared_watch_topic_inhibits_and_a_met_deadline_is_never_sent_late(
     session, session_maker, make_settings, receiver, add_mentions
 ):
     settings = make_settings(receiver)
-    cpi_high = add_mentions(1, event_key=None, risk=90)
-    cpi_low = add_mentions(1, event_key=None, risk=40)
-    gdp = add_mentions(1, event_key=None, risk=40)
+    cpi_high = add_mentions(1, event=None, risk=90)
+    cpi_low = add_mentions(1, event=None, risk=40)
+    gdp = add_mentions(1, event=None, risk=40)
     cpi_high[0].topics, cpi_low[0].topics, gdp[0].topics = ["CPI专题", "统计"], ["CPI专题"], ["GDP专题"]
     for m in cpi_high + cpi_low + gdp:
         m.alerted = True

@@ -163,8 +163,8 @@ def test_case_past_the_packages_years_is_provisional_until_the_notice_is_importe
 
 def test_incident_effect_before_and_after_each_action(session, make_settings, add_mentions):
     settings = make_settings()
-    before = add_mentions(6, event_key="e", risk=70, at=T0 - timedelta(hours=2))
-    after = add_mentions(2, event_key="e", risk=40, at=T0 + timedelta(hours=3), sentiment="neutral")
+    before = add_mentions(6, event="e", risk=70, at=T0 - timedelta(hours=2))
+    after = add_mentions(2, event="e", risk=40, at=T0 + timedelta(hours=3), sentiment="neutral")
     incident = make_incident(session, settings, mention_ids=[m.id for m in before + after])
     service.record_action(session, kind="statement", at=T0, actor="a", now=T0 + timedelta(hours=4),
                           incident_id=incident.id, evidence_url="http://stats.example/s")
@@ -178,7 +178,7 @@ def test_incident_effect_before_and_after_each_action(session, make_settings, ad
 
 def test_effect_reports_how_much_of_the_after_window_has_been_observed(session, make_settings, add_mentions):
     settings = make_settings()
-    mentions = add_mentions(3, event_key="e", risk=70, at=T0 - timedelta(hours=1))
+    mentions = add_mentions(3, event="e", risk=70, at=T0 - timedelta(hours=1))
     incident = make_incident(session, settings, mention_ids=[m.id for m in mentions])
     service.record_action(session, kind="statement", at=T0, actor="a", now=T0 + timedelta(hours=6),
                           incident_id=incident.id, evidence_url="http://stats.example/s")

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from analysis.sentiment.corrections import read_corrections
 from store.models import SentimentCorrection
-from yuqing.cli import app
+from yuqing.app.cli import app
 
 AT = datetime(2026, 12, 10, 6, tzinfo=UTC)
 

@@ -42,7 +42,7 @@ def test_text_without_any_indicator_is_not_judged() -> None:
 def test_the_demo_worlds_off_topic_posts_are_caught_and_its_real_ones_kept() -> None:
     """The demo's CPI feed carries printer, advertising, exam and mouse 'CPI's among the real reactions."""
     from analysis.normalise import normalise
-    from yuqing.demo.content import weibo
+    from yuqing.app.demo.content import weibo
 
     posts = [d["text"].replace("{m}", "11") for v in vars(weibo).values() if isinstance(v, tuple)
              for d in v if isinstance(d, dict) and "text" in d] + [weibo.ORIGIN["text"].replace("{m}", "11")]

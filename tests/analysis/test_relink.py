@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.relink import inherit_story_links, relink_recent
-from store.models import Document, Mention, MentionRelease, Release
+from store.models import Document, Mention, MentionRelease, MentionRelink, Release
 
 T0 = datetime(2026, 11, 9, 2, 0, tzinfo=UTC)  # 10:00 Beijing, half an hour after the release
 
@@ -20,15 +20,14 @@ def _mention(session: Session, key: str, text: str, analysed_at: datetime) -> Me
     m = Mention(
         document_id=doc.id, platform="weibo", published_at=T0, text=text, sentiment="negative",
         p_negative=0.93, p_neutral=0.05, p_positive=0.02, model_version="t", risk=85.0,
-        sensitive_topics=["data_credibility"], event_key="topic:data_credibility:CPI:2026-W45",
-        analysed_at=analysed_at, alerted=True,
+        sensitive_topics=["data_credibility"], subject="CPI", analysed_at=analysed_at, alerted=True,
     )
     session.add(m)
     session.flush()
     return m
 
 
-def test_mention_analysed_before_its_release_is_relinked_and_handed_back(session: Session) -> None:
+def test_mention_analysed_before_its_release_is_relinked_and_the_change_recorded(session: Session) -> None:
     early = _mention(session, "1", "菜价翻倍，10月CPI才涨0.2%？统计局数据造假", analysed_at=T0)
     release = Release(
         url="http://stats/t20261109_1.html", title="2026年10月份居民消费价格同比上涨0.2%", indicator="CPI",
@@ -40,10 +39,14 @@ def test_mention_analysed_before_its_release_is_relinked_and_handed_back(session
     later = _mention(session, "2", "CPI涨0.2%是假数据", analysed_at=T0 + timedelta(minutes=20))
 
     assert relink_recent(session, now=T0 + timedelta(minutes=30)) == 1
-    assert early.event_key == f"release:{release.id}" and early.alerted is False
+    assert early.release_id == release.id
     link = session.scalars(select(MentionRelease).where(MentionRelease.mention_id == early.id)).one()
     assert link.release_id == release.id and link.confidence > 0.5
-    assert later.event_key == "topic:data_credibility:CPI:2026-W45" and later.alerted is True
+    assert later.release_id is None
+    # The change is recorded for the alert engine to pick up; its own columns are left alone.
+    record = session.scalars(select(MentionRelink)).one()
+    assert (record.mention_id, record.release_before, record.release_after) == (early.id, None, release.id)
+    assert record.picked_up_at is None and early.alerted is True and early.event_key is None
 
     # Relinked once: a second pass finds nothing left to do.
     assert relink_recent(session, now=T0 + timedelta(minutes=40)) == 0
@@ -69,8 +72,9 @@ def test_a_repost_inherits_its_storys_release(session: Session) -> None:
     session.flush()
 
     assert inherit_story_links(session, now=T0 + timedelta(minutes=5)) == 1
-    assert repost.event_key == f"release:{release.id}" and repost.alerted is False
-    assert loner.event_key.startswith("topic:")  # no story, nothing to inherit
+    assert repost.release_id == release.id and repost.alerted is True
+    assert loner.release_id is None  # no story, nothing to inherit
+    assert [r.mention_id for r in session.scalars(select(MentionRelink))] == [repost.id]
     assert inherit_story_links(session, now=T0 + timedelta(minutes=6)) == 0
 
 

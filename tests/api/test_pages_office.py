@@ -194,7 +194,7 @@ def test_silences_are_created_listed_and_expired_through_the_page_api(
     sid = created.json()["id"]
     html = officer.get("/notifications").text
     row = re.search(rf'<tr data-silence-id="{sid}">.*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]
-    assert "incident_id = 7" in row and "生效中" in row and "expire-btn" in row
+    assert "事件编号 = 7" in row and "生效中" in row and "expire-btn" in row
     assert "演练 &lt;img" in row and HOSTILE not in html
     for field in ("field", "value", "starts_at", "ends_at", "reason"):
         assert f'name="{field}"' in html

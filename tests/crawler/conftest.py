@@ -183,7 +183,7 @@ def crawl(tmp_path: Path, database_url: str, session: Any, reactor_thread: None,
     """
     from typer.testing import CliRunner
 
-    from yuqing.cli import app
+    from yuqing.app.cli import app
     from yuqing.config import get_settings
 
     monkeypatch.chdir(tmp_path)  # no stray .env is read
@@ -227,7 +227,7 @@ def run_cli_subprocess(tmp_path: Path, database_url: str, config: Path, *args: s
         "NO_COLOR": "1",
     }
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "yuqing"), *args],
+        [sys.executable, "-m", "yuqing", *args],  # the console script, whatever its install
         cwd=tmp_path,
         env=env,
         capture_output=True,

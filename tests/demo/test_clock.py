@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from yuqing.demo.clock import VirtualClock, phase_of
+from yuqing.app.demo.clock import VirtualClock, phase_of
 
 START = datetime(2026, 11, 9, 2, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from email.utils import parsedate_to_datetime
 import pytest
 from parsel import Selector
 
+from yuqing.app.demo.world import World, make_world
 from yuqing.clock import to_local
-from yuqing.demo.world import World, make_world
 
 REAL_START = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)
 END = REAL_START + timedelta(seconds=90)  # 6 virtual hours at 240×: all played out

@@ -7,10 +7,10 @@ from email.message import EmailMessage
 
 import httpx
 
+from yuqing.app.demo.inbox import MailReceiver
+from yuqing.app.demo.world import start_world
+from yuqing.app.demo_launcher import demo_notify
 from yuqing.config import NotifyConfig
-from yuqing.demo.inbox import MailReceiver
-from yuqing.demo.world import start_world
-from yuqing.demo_launcher import demo_notify
 
 
 def test_robots_and_mail_arrive_in_the_inbox_and_are_shown_escaped() -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import time_machine
 
-from yuqing.demo.world import WorldHandle, start_world
+from yuqing.app.demo.world import WorldHandle, start_world
 
 T0 = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)
 SEARCH = "/api/container/getIndex?containerid=100103type%3D61%26q%3DCPI&page_type=searchall&page=1"
@@ -83,7 +83,7 @@ def test_repeated_requests_are_stable_and_seeded(running: tuple[WorldHandle, tim
 def test_cli_registers_demo_world() -> None:
     from typer.testing import CliRunner
 
-    from yuqing.cli import app
+    from yuqing.app.cli import app
 
     result = CliRunner().invoke(app, ["demo-world", "--help"])
     assert result.exit_code == 0 and "--speed" in result.output and "--seed" in result.output

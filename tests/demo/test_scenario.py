@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from yuqing.app.demo.clock import VirtualClock
+from yuqing.app.demo.scenario import WAVE_START, build_scenario, mid_to_bid
 from yuqing.clock import SHANGHAI
-from yuqing.demo.clock import VirtualClock
-from yuqing.demo.scenario import WAVE_START, build_scenario, mid_to_bid
 
 REAL_START = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)  # 15:30 in Beijing; the scenario starts at 09:30
 CLOCK = VirtualClock(REAL_START, timedelta(hours=6), 240)

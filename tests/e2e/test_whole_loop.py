@@ -29,12 +29,12 @@ STEP = timedelta(minutes=30)  # virtual time between crawls (the demo at ×900 c
 def loop(tmp_path: Path, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     from api.auth import ensure_user
     from store.db import session_scope
+    from yuqing.app.demo.inbox import MailReceiver
+    from yuqing.app.demo.world import start_world
+    from yuqing.app.demo_launcher import DEMO_CONFIG, demo_notify, demo_sources
+    from yuqing.app.scheduler import Scheduler
+    from yuqing.app.service import prepare_database
     from yuqing.config import get_settings
-    from yuqing.demo.inbox import MailReceiver
-    from yuqing.demo.world import start_world
-    from yuqing.demo_launcher import DEMO_CONFIG, demo_notify, demo_sources
-    from yuqing.scheduler import Scheduler
-    from yuqing.service import prepare_database
 
     world = start_world(port=0, speed=1, seed=7)
     mailbox = MailReceiver(world.world.inbox)

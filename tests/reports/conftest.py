@@ -250,7 +250,6 @@ def world(session: Session) -> World:
         grade="II",
         category="data_credibility",
         status="responding",
-        story_id=fraud.id,
         release_id=cpi.id,
         opened_by="rule",
         opened_at=t(3.2),

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from reports.blocks import Bullets, Paragraph, Table
 from reports.special import build_special
 from store.models import Action, Deadline, IncidentMention, Mention, Story
-from yuqing.cli import app
+from yuqing.app.cli import app
 from yuqing.config import get_settings
 
 from .conftest import add_mention, t

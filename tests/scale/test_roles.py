@@ -15,9 +15,9 @@ from crawler.service import SharedCrawls
 from store.db import make_engine, migrate, session_factory, session_scope
 from store.models import Source
 from store.sync import sync_config
+from yuqing.app.roles import Role, background
 from yuqing.clock import now
 from yuqing.config import Settings, SourceConfig
-from yuqing.roles import Role, background
 
 
 def _serve(args: list[str], database_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -29,7 +29,7 @@ def _serve(args: list[str], database_url: str, tmp_path: Path) -> subprocess.Com
 
 def test_a_role_refuses_a_database_not_migrated_and_names_the_command(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
-    for role in ("api", "worker"):  # the API's check, and the background roles' (yuqing.roles)
+    for role in ("api", "worker"):  # the API's check, and the background roles' (yuqing.app.roles)
         proc = _serve(["--role", role], url, tmp_path)
         assert proc.returncode == 3, proc.stderr
         assert "数据库结构不是最新版本" in proc.stderr and "yuqing migrate" in proc.stderr

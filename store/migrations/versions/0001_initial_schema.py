@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 16:21:56.107737
+Create Date: 2026-12-01 16:32:36.284760
 """
 from __future__ import annotations
 
@@ -268,7 +268,6 @@ def upgrade() -> None:
     sa.Column('category', sa.String(length=30), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('event_key', sa.String(length=100), nullable=True),
-    sa.Column('story_id', sa.Integer(), nullable=True),
     sa.Column('release_id', sa.Integer(), nullable=True),
     sa.Column('risk', sa.Float(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
@@ -285,7 +284,6 @@ def upgrade() -> None:
     sa.Column('policy', sa.JSON(), nullable=False),
     sa.Column('evaluation', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_incidents_release_id_releases')),
-    sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_incidents_story_id_stories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents'))
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
@@ -314,11 +312,14 @@ def upgrade() -> None:
     sa.Column('sensitive_topics', sa.JSON(), nullable=False),
     sa.Column('topics', sa.JSON(), nullable=False),
     sa.Column('story_id', sa.Integer(), nullable=True),
-    sa.Column('event_key', sa.String(length=100), nullable=True),
+    sa.Column('release_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=50), nullable=True),
     sa.Column('analysed_at', store.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('alerted', sa.Boolean(), nullable=False),
     sa.Column('authority', sa.String(length=20), nullable=True),
+    sa.Column('event_key', sa.String(length=100), nullable=True),
+    sa.Column('alerted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_mentions_document_id_documents')),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_mentions_release_id_releases')),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_mentions_source_id_sources')),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_mentions_story_id_stories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentions')),
@@ -329,6 +330,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mentions_authority'), ['authority'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_event_key'), ['event_key'], unique=False)
         batch_op.create_index('ix_mentions_published', ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentions_release_id'), ['release_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_risk'), ['risk'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_story_id'), ['story_id'], unique=False)
@@ -483,6 +485,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mention_releases_mention_id'), ['mention_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mention_releases_release_id'), ['release_id'], unique=False)
 
+    op.create_table('mention_relinks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mention_id', sa.Integer(), nullable=False),
+    sa.Column('release_before', sa.Integer(), nullable=True),
+    sa.Column('release_after', sa.Integer(), nullable=True),
+    sa.Column('at', store.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('picked_up_at', store.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['mention_id'], ['mentions.id'], name=op.f('fk_mention_relinks_mention_id_mentions')),
+    sa.ForeignKeyConstraint(['release_after'], ['releases.id'], name=op.f('fk_mention_relinks_release_after_releases')),
+    sa.ForeignKeyConstraint(['release_before'], ['releases.id'], name=op.f('fk_mention_relinks_release_before_releases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mention_relinks'))
+    )
+    with op.batch_alter_table('mention_relinks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mention_relinks_mention_id'), ['mention_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mention_relinks_picked_up_at'), ['picked_up_at'], unique=False)
+
     op.create_table('sentiment_corrections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('mention_id', sa.Integer(), nullable=True),
@@ -563,6 +581,11 @@ def downgrade() -> None:
 
     op.drop_table('deadlines')
     op.drop_table('sentiment_corrections')
+    with op.batch_alter_table('mention_relinks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mention_relinks_picked_up_at'))
+        batch_op.drop_index(batch_op.f('ix_mention_relinks_mention_id'))
+
+    op.drop_table('mention_relinks')
     with op.batch_alter_table('mention_releases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mention_releases_release_id'))
         batch_op.drop_index(batch_op.f('ix_mention_releases_mention_id'))
@@ -602,6 +625,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mentions_story_id'))
         batch_op.drop_index(batch_op.f('ix_mentions_source_id'))
         batch_op.drop_index(batch_op.f('ix_mentions_risk'))
+        batch_op.drop_index(batch_op.f('ix_mentions_release_id'))
         batch_op.drop_index('ix_mentions_published')
         batch_op.drop_index(batch_op.f('ix_mentions_event_key'))
         batch_op.drop_index(batch_op.f('ix_mentions_authority'))

@@ -10,8 +10,8 @@ import uvicorn
 from store import live_notify
 from store.db import make_engine, migrate, session_factory, session_scope
 from store.sync import sync_config
+from yuqing.app.scheduler import Intervals, Scheduler
 from yuqing.config import Settings
-from yuqing.scheduler import Intervals, Scheduler
 
 log = logging.getLogger("yuqing")
 
@@ -29,7 +29,7 @@ class ServeOptions:
     scheduler: bool = True
     crawl: bool = True
     intervals: Intervals | None = None
-    role: str = "all"  # yuqing.roles.Role
+    role: str = "all"  # yuqing.app.roles.Role
 
 
 def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
@@ -44,10 +44,10 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
 
 def serve(settings: Settings, options: ServeOptions) -> None:
     """One process of `options.role`; "all" migrates (the single-server default), the others
-    refuse a schema that is not at head (see `yuqing.roles`)."""
+    refuse a schema that is not at head (see `yuqing.app.roles`)."""
     from api.app import create_app
     from crawler.run import in_process_runner
-    from yuqing.roles import Role, run_background
+    from yuqing.app.roles import Role, run_background
 
     role = Role(options.role)
     live_notify.configure(settings.redis_url)  # every role's writes wake the API replicas' streams

@@ -1,6 +1,6 @@
 """The scenario: a monthly CPI release, calm coverage, then a growing data-fraud accusation wave.
 
-`build_scenario` turns the written content (yuqing/demo/content/) into dated items for one run of
+`build_scenario` turns the written content (yuqing/app/demo/content/) into dated items for one run of
 the world. Ids depend only on the seed, so two worlds with one seed serve the same ids.
 """
 

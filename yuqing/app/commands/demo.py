@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         """启动演示世界：模拟新闻 RSS、微博搜索、贴吧与统计局发布列表，加速回放 CPI 数据造假质疑舆情。"""
         import time
 
-        from yuqing.demo.world import start_world, world_logging
+        from yuqing.app.demo.world import start_world, world_logging
 
         if speed <= 0 or span_hours <= 0:
             raise typer.BadParameter("speed 与 span-hours 必须为正数")

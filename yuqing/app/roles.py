@@ -48,7 +48,7 @@ SCHEDULER_JOBS = frozenset({"audit", "briefing", "calendar_check", "reports"})
 def background(settings: Settings, engine: Engine, role: Role, intervals=None):  # type: ignore[no-untyped-def]
     """The scheduler of a background role (worker, scheduler, crawler), not started."""
     from crawler.service import SharedCrawls
-    from yuqing.scheduler import Scheduler
+    from yuqing.app.scheduler import Scheduler
 
     if role is Role.worker:
         return Scheduler(settings, engine, intervals=intervals, crawl=False, jobs=WORKER_JOBS, lead=False)

@@ -1,6 +1,6 @@
 """`yuqing demo`: the demo world and the whole service in one process, on a fresh database.
 
-The demo configuration (yuqing/demo/demo.toml) names the simulated sources; here their port
+The demo configuration (yuqing/app/demo/demo.toml) names the simulated sources; here their port
 and crawl interval are set from the command line and handed to the crawl subprocesses
 through the environment (`YUQING_SOURCES` as JSON outranks the TOML file).
 """
@@ -71,10 +71,10 @@ def _fresh_sqlite(url: str) -> None:
 def run_demo(opts: DemoOptions) -> None:
     from api.auth import ensure_user
     from store.db import session_scope
-    from yuqing.demo.inbox import MailReceiver
-    from yuqing.demo.world import start_world
-    from yuqing.scheduler import Intervals
-    from yuqing.service import ServeOptions, prepare_database, serve
+    from yuqing.app.demo.inbox import MailReceiver
+    from yuqing.app.demo.world import start_world
+    from yuqing.app.scheduler import Intervals
+    from yuqing.app.service import ServeOptions, prepare_database, serve
 
     world = start_world(port=opts.world_port, speed=opts.speed, seed=opts.seed)
     mailbox = MailReceiver(world.world.inbox)
@@ -105,8 +105,8 @@ def run_demo(opts: DemoOptions) -> None:
     engine.dispose()
 
     url = f"http://127.0.0.1:{opts.port}/"
-    print(f"\n  舆情演示 · demo world at {world.url} (speed ×{opts.speed:g})", flush=True)
-    print(f"  Dashboard: {url}   login: {DEMO_USER[0]} / {DEMO_USER[1]}", flush=True)
+    print(f"\n  舆情演示 · 演示世界 {world.url}（加速 ×{opts.speed:g}）", flush=True)
+    print(f"  值班看板：{url}   登录：{DEMO_USER[0]} / {DEMO_USER[1]}", flush=True)
     print(f"  通知收件箱（企业微信群、钉钉群、领导邮箱）：{world.url}/inbox\n", flush=True)
     try:
         serve(

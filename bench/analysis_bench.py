@@ -1,7 +1,7 @@
 """Benchmark: 20,000 real posts through the whole analysis path, vs SnowNLP's sentiment.
 
 Prints posts/s on one core (this process, single-threaded) and peak memory. Not a test.
-Usage: .venv/bin/python bench/analysis.py [--data ../shared/data] [--n 20000] [--snownlp 2000]
+Usage: .venv/bin/python bench/analysis_bench.py [--data ../shared/data] [--n 20000] [--snownlp 2000]
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import argparse
 import csv
 import os
 import resource
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,9 +29,6 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--snownlp", type=int, default=2_000, help="posts for SnowNLP (it is slow); 0 skips")
     args = ap.parse_args()
-    # This file is named like the package: import the package, not this script.
-    sys.path[:] = [str(Path(__file__).resolve().parents[1])] + [
-        p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
     from analysis.pipeline import Context, DocInput, analyse_batch
     from analysis.releases import ReleaseRef

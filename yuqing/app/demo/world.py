@@ -70,7 +70,7 @@ class World:
         self._articles = {a.path: a for a in scenario.news}
         self._releases = {r.path: r for r in scenario.releases}
         self._threads = {t.tid: t for t in scenario.tieba}
-        self.inbox = Inbox()  # what the demo's notification channels delivered (yuqing.demo.inbox)
+        self.inbox = Inbox()  # what the demo's notification channels delivered (yuqing.app.demo.inbox)
         self.pinned: datetime | None = None  # a virtual time set by hand: the world stands still there
 
     def pin(self, virtual_now: datetime | None) -> None:

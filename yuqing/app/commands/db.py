@@ -8,7 +8,7 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def migrate() -> None:
-        """Create or upgrade the database schema (Alembic head) and sync configured sources."""
+        """建立或升级数据库结构（部署时运行），并把配置中的来源同步到数据库。"""
         from store.db import make_engine, session_factory, session_scope
         from store.db import migrate as run_migrations
         from store.sync import sync_config
@@ -19,4 +19,4 @@ def register(app: typer.Typer) -> None:
         run_migrations(engine)
         with session_scope(session_factory(engine)) as session:
             sync_config(session, settings)
-        typer.echo(f"schema at head: {engine.url.render_as_string(hide_password=True)}")
+        typer.echo(f"数据库结构已是最新：{engine.url.render_as_string(hide_password=True)}")

@@ -7,7 +7,7 @@ intervals and reads its state from the database, so a restart loses nothing.
 On PostgreSQL only one scheduler may run jobs: the one holding an advisory lock. Others
 wait and take over when it goes away (the lock dies with its connection).
 
-A process of one role (`yuqing serve --role`, see `yuqing.roles`) runs only that role's `jobs`.
+A process of one role (`yuqing serve --role`, see `yuqing.app.roles`) runs only that role's `jobs`.
 Workers run without the leader lock (`lead=False`): analysis and delivery claim their rows with
 `FOR UPDATE SKIP LOCKED`, and the alert engine, which is not written for concurrent runs, is
 serialised between workers by a transaction-level advisory lock.
@@ -33,7 +33,7 @@ from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
 from yuqing.config import Settings
 
-log = logging.getLogger("yuqing.scheduler")
+log = logging.getLogger("yuqing.app.scheduler")
 
 LEADER_LOCK_KEY = 0x59_55_51_49  # "YUQI": one scheduler per PostgreSQL database
 ALERTS_LOCK_KEY = 0x59_55_51_41  # "YUQA": one alert-engine run at a time among workers
@@ -239,7 +239,7 @@ class Scheduler:
             findings = audit(session, self.settings, now=now())
             session.commit()
         for finding in findings:
-            log.warning("audit: %s", finding.message)
+            log.warning("时限核查：%s", finding.message)
 
     def deliver(self) -> None:
         import reports.archive  # noqa: F401  (registers the archived reports as email attachments)
@@ -305,7 +305,7 @@ class Scheduler:
                 add("crawl", self._guard(self.crawl_source, src.name), "interval", seconds=seconds,
                     id=f"crawl:{src.name}", next_run_time=start)
         self.aps.start()
-        log.info("scheduler started with %d jobs", len(self.aps.get_jobs()))
+        log.info("定时任务已启动，共 %d 项", len(self.aps.get_jobs()))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -320,7 +320,7 @@ class Scheduler:
             try:
                 fn(*args)
             except Exception:
-                log.exception("job %s failed", getattr(fn, "__name__", fn))
+                log.exception("定时任务 %s 失败", getattr(fn, "__name__", fn))
 
         run.__name__ = getattr(fn, "__name__", "job")
         return run

@@ -4,7 +4,7 @@ Generates its own site (search JSON pages, an RSS feed, article pages), serves i
 process on 127.0.0.1, runs the real spiders and pipeline (`crawler.run.run_crawls`) into a temporary
 SQLite database, and prints items/s and peak memory. Target: >= 500 items/s, < 300 MB.
 
-    .venv/bin/python bench/crawl.py [--posts 10000] [--articles 2000]
+    .venv/bin/python bench/crawl_bench.py [--posts 10000] [--articles 2000]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 # ruff: noqa: E501 (Chinese prose: long lines read better than split sentences)
 """Weibo accounts and posts of the scenario.
 
-Text uses a small markup turned into Weibo's HTML by `yuqing.demo.render.weibo_html`:
+Text uses a small markup turned into Weibo's HTML by `yuqing.app.demo.render.weibo_html`:
 [doge] emoticons, #话题# hashtags, @name mentions, newlines as <br />.
 `at` is the share of the scenario (0–1); counts are the final ones (they grow with the post's age).
 """

@@ -11,8 +11,11 @@ import sys
 
 import typer
 
+from yuqing.vocab import Role, TokenScope, TokenState
+
 STDIN_HELP = "从标准输入读取密码（供脚本使用）"
-ROLES_HELP = "角色：press（新闻宣传）、leader（局领导）、analyst（分析研判）、admin（管理员）"
+ROLES_HELP = "角色：" + "、".join(f"{r}（{r.label}）" for r in Role)
+SCOPES_HELP = "权限：" + "、".join(f"{s}（{s.label}）" for s in TokenScope)
 
 
 def _factory():  # type: ignore[no-untyped-def]
@@ -48,8 +51,8 @@ def register(app: typer.Typer) -> None:
 
     @user_app.command("add")
     def add(
-        name: str = typer.Argument(..., help="用户名"),
-        role: str = typer.Option("press", help=ROLES_HELP),
+        name: str = typer.Argument(..., help="用户名（登录用）"),
+        role: str = typer.Option(Role.PRESS.value, help=ROLES_HELP),
         display_name: str | None = typer.Option(None, "--display-name", help="显示名称，默认同用户名"),
         password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     ) -> None:
@@ -65,7 +68,7 @@ def register(app: typer.Typer) -> None:
                             actor="cli", min_password_length=get_settings().auth.min_password_length)
         except AuthError as exc:
             _fail(str(exc))
-        typer.echo(f"已添加用户 {name}（{role}）")
+        typer.echo(f"已添加用户 {name}（{Role.label_of(role)}）")
 
     @user_app.command("passwd")
     def passwd(
@@ -110,9 +113,9 @@ def register(app: typer.Typer) -> None:
 
     @token_app.command("create")
     def create(
-        name: str = typer.Argument(..., help="用户名"),
+        name: str = typer.Argument(..., help="令牌所属的用户名"),
         label: str = typer.Option("cli", help="令牌用途，写入审计日志"),
-        scope: str = typer.Option("read", help="权限：read（只读）、act（处置）、admin（管理）"),
+        scope: str = typer.Option(TokenScope.READ.value, help=SCOPES_HELP),
         days: int = typer.Option(90, help="有效天数（1 至 365）"),
     ) -> None:
         """为用户创建 API 令牌并打印（只显示这一次；库中仅存散列）。"""
@@ -140,7 +143,7 @@ def register(app: typer.Typer) -> None:
         """列出 API 令牌：编号、用户、用途、权限、到期、最近使用、状态。"""
         from sqlalchemy import select
 
-        from api.auth import SCOPE_NAMES, TOKEN_STATE_NAMES, token_state
+        from api.auth import token_state
         from store.models import ApiToken, User
         from yuqing.clock import local_iso
         from yuqing.clock import now as clock_now
@@ -160,9 +163,9 @@ def register(app: typer.Typer) -> None:
             if state != "active" and not all_:
                 continue
             shown += 1
-            typer.echo(f"{t.id}\t{owner}\t{t.name}\t{SCOPE_NAMES.get(t.scope, t.scope)}"
+            typer.echo(f"{t.id}\t{owner}\t{t.name}\t{TokenScope.label_of(t.scope)}"
                        f"\t到期 {short(t.expires_at)}\t最近使用 {short(t.last_used_at)}"
-                       f"\t{TOKEN_STATE_NAMES[state]}")
+                       f"\t{TokenState.label_of(state)}")
         if not shown:
             typer.echo("没有令牌", err=True)
 

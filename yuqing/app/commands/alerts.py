@@ -86,7 +86,9 @@ def register(app: typer.Typer) -> None:
 
     @cases.command("import")
     def import_cases(
-        file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV：kind,title,received_at,…"),
+        file: Path = typer.Argument(
+            ..., exists=True, dir_okay=False, help="事项 CSV 文件（列：kind,title,received_at,…）"
+        ),
         actor: str = typer.Option("import", help="操作人"),
     ) -> None:
         """从 CSV 导入事项；先校验全部行，有错误则一行也不导入。"""
@@ -208,7 +210,7 @@ def register(app: typer.Typer) -> None:
     def compliance(
         start: str = typer.Option(..., help="起始日期 YYYY-MM-DD（北京时间，含）"),
         end: str = typer.Option(..., help="结束日期 YYYY-MM-DD（北京时间，含）"),
-        as_json: bool = typer.Option(False, "--json"),
+        as_json: bool = typer.Option(False, "--json", help="输出 JSON，供脚本使用"),
     ) -> None:
         """考核报表：期内到期的时限按类型统计按时、超时、未完成。"""
         from datetime import datetime, time, timedelta

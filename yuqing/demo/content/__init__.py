@@ -1,1 +1,0 @@
-"""Scenario text written for this project: Python data, filled in by `yuqing.demo.scenario`."""
