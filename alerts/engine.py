@@ -111,17 +111,21 @@ def process_mentions(session: Session, settings: Settings, *, now: datetime) -> 
         if not batch:
             break
         groups: dict[Event, list[Mention]] = defaultdict(list)
+        events: dict[int, Event | None] = {}
         for mention_id in sorted(batch):
-            mention = batch[mention_id]
-            event = _event(mention)
-            # One UPDATE per mention: its event and "seen" together.
-            mention.event_key, mention.alerted = (event.key if event else None), True
+            events[mention_id] = event = _event(batch[mention_id])
             if event is not None:
-                groups[event].append(mention)
+                groups[event].append(batch[mention_id])
+        # Nothing is written before the events are decided: two engines on the same mentions both
+        # read first, and the unique open event key settles which one opens (see _open_once).
         for event, new in groups.items():
-            incident_id = _process_event(session, settings, event, new, now)
+            incident_id = _process_event(session, settings, event, new, now, batch_ids=list(batch))
             if incident_id is not None and incident_id not in touched:
                 touched.append(incident_id)
+        for mention_id, mention in batch.items():
+            # One UPDATE per mention: its event and "seen" together.
+            event = events[mention_id]
+            mention.event_key, mention.alerted = (event.key if event else None), True
         for relink in relinks:
             relink.picked_up_at = now
         session.flush()
@@ -208,7 +212,8 @@ def _open_once(
 
 
 def _process_event(
-    session: Session, settings: Settings, event: Event, new: list[Mention], now: datetime
+    session: Session, settings: Settings, event: Event, new: list[Mention], now: datetime,
+    *, batch_ids: list[int] | None = None,
 ) -> int | None:
     event_key = event.key
     _merge_moved(session, settings, event_key, new, now)
@@ -216,7 +221,11 @@ def _process_event(
         select(Incident).where(Incident.event_key == event_key).order_by(Incident.id).limit(1))
     if incident is None:
         # Earlier mentions of the event (below threshold then) count now that it has grown.
-        mentions = list(session.scalars(select(Mention).where(Mention.event_key == event_key)))
+        # (this batch's mentions are not marked yet: theirs is `new`, whatever key they had before)
+        earlier = select(Mention).where(Mention.event_key == event_key)
+        if batch_ids:
+            earlier = earlier.where(Mention.id.not_in(batch_ids))
+        mentions = [*session.scalars(earlier), *new]
         verdict = assess(_facts(session, mentions, settings), thresholds=settings.risk.grade_thresholds,
                          min_mentions=settings.risk.min_mentions, now=now)
         if verdict.grade is None:

@@ -32,7 +32,7 @@ from pydantic_settings import (
 
 from yuqing.source_options import CrawlOptions, parse_options
 
-from .vocab import Audience, Grade, MediaTier, SourceKind
+from .vocab import Audience, MediaTier, SourceKind
 
 DEV_SECRET = "dev-insecure-secret-change-me"
 
@@ -125,6 +125,7 @@ DeadlineKind = Literal[
     "authoritative_info", "press_conference", "update", "timely_response",
     "suggestion_reply", "complaint_reply", "repost",
 ]
+GradeCode = Literal["I", "II", "III", "IV"]  # vocab.Grade's values
 IncidentWindowKind = Literal["authoritative_info", "press_conference", "update", "timely_response"]
 
 
@@ -206,7 +207,8 @@ class PolicyConfig(BaseModel):
     repost_working_days: PositiveInt = 1
     office_close: str | None = None  # "17:30": working-day periods end then instead of 24:00
     clock_starts: Literal["opened", "first_mention", "graded"] = "opened"  # see alerts.service.clock_anchor
-    grade_windows: dict[Grade, list[IncidentWindowKind]] = Field(default_factory=_default_grade_windows)
+    # Keys are `vocab.Grade` codes, typed as a Literal so a config file's strings stay strings.
+    grade_windows: dict[GradeCode, list[IncidentWindowKind]] = Field(default_factory=_default_grade_windows)
     hour_reminders: HourReminderConfig = Field(default_factory=HourReminderConfig)
     working_day_reminders: WorkingDayReminderConfig = Field(default_factory=WorkingDayReminderConfig)
 

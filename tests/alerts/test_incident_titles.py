@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from alerts import service
 from alerts.engine import process_mentions
+from alerts.grouping import event_of
 from store.models import Incident, Release
 
 from .conftest import T0
@@ -18,9 +19,8 @@ def test_rule_opened_incident_gets_a_generated_title_and_situation(session, add_
                       period_label="2026年11月", published_at=T0)
     session.add(release)
     session.flush()
-    key = f"release:{release.id}"
     post = "菜价涨了一倍,CPI才涨0.2%? 今天去菜市场,数据造假谁信"
-    for m in add_mentions(6, event_key=key, risk=90, at=T0, topics=("data_credibility",), title=post):
+    for m in add_mentions(6, event=None, release_id=release.id, risk=90, at=T0, topics=("data_credibility",), title=post):
         m.author = "大V甲"
     incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
     assert incident.title == "11月CPI数据遭造假质疑"
@@ -30,7 +30,7 @@ def test_rule_opened_incident_gets_a_generated_title_and_situation(session, add_
     assert lines[1].startswith("主要说法：数据造假（6 条）") and lines[2] == "主要传播者：大V甲（6 条）"
 
     later = T0 + timedelta(minutes=30)
-    add_mentions(4, event_key=key, risk=85, at=later, topics=("data_credibility",), title="CPI注水")
+    add_mentions(4, event=None, release_id=release.id, risk=85, at=later, topics=("data_credibility",), title="CPI注水")
     process_mentions(session, settings, now=later)
     session.refresh(incident)
     assert incident.situation.splitlines()[0].startswith("规模与趋势：共 10 条")
@@ -38,9 +38,13 @@ def test_rule_opened_incident_gets_a_generated_title_and_situation(session, add_
 
 def test_a_title_typed_by_a_person_is_kept(session, add_mentions, make_settings):
     settings = make_settings()
+    # the event the mentions below fall into (alerts.grouping: a sensitive topic in one week)
+    key = event_of(sentiment="negative", p_negative=0.9, sensitive_topics=("livelihood",), release_id=None,
+                   subject=None, published_at=T0, story_id=None)
+    assert key is not None
     incident = service.open_incident(session, title="手工立案：物价议论", grade="III", category="other",
-                                     actor="officer", now=T0, event_key="ev", settings=settings)
-    add_mentions(2, event_key="ev", risk=60, at=T0, topics=("livelihood",))
+                                     actor="officer", now=T0, event_key=key.key, settings=settings)
+    add_mentions(2, event="ev", risk=60, at=T0, topics=("livelihood",))
     process_mentions(session, settings, now=T0)
     session.refresh(incident)
     assert incident.title == "手工立案：物价议论" and incident.situation.startswith("规模与趋势：共 2 条")
@@ -49,7 +53,7 @@ def test_a_title_typed_by_a_person_is_kept(session, add_mentions, make_settings)
 def test_before_the_release_is_known_the_topic_event_names_its_indicator(
         session, add_mentions, make_settings):
     settings = make_settings()
-    add_mentions(6, event_key="topic:data_credibility:CPI:2026-W46", risk=90, at=T0,
+    add_mentions(6, event=None, subject="CPI", risk=90, at=T0,
                  topics=("data_credibility",), title="CPI数据注水，谁信")
     incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
     assert incident.release_id is None and incident.title == "CPI数据遭造假质疑"

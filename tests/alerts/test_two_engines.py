@@ -26,7 +26,7 @@ def test_two_engines_racing_on_one_event_open_one_incident(
     session, session_maker, add_mentions, make_settings, receiver, monkeypatch
 ):  # type: ignore[no-untyped-def]
     settings = make_settings(receiver)
-    add_mentions(8, event_key="cpi-fraud", risk=88, topics=("data_credibility",), at=T0)
+    add_mentions(8, event="cpi-fraud", risk=88, topics=("data_credibility",), at=T0)
     session.commit()
     real_open = service.open_incident
     both_decided = threading.Barrier(2, timeout=60)
