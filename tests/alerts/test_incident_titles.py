@@ -20,7 +20,8 @@ def test_rule_opened_incident_gets_a_generated_title_and_situation(session, add_
     session.add(release)
     session.flush()
     post = "菜价涨了一倍,CPI才涨0.2%? 今天去菜市场,数据造假谁信"
-    for m in add_mentions(6, event=None, release_id=release.id, risk=90, at=T0, topics=("data_credibility",), title=post):
+    for m in add_mentions(6, event=None, release_id=release.id, risk=90, at=T0, topics=("data_credibility",),
+                          title=post):
         m.author = "大V甲"
     incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
     assert incident.title == "11月CPI数据遭造假质疑"
@@ -30,7 +31,8 @@ def test_rule_opened_incident_gets_a_generated_title_and_situation(session, add_
     assert lines[1].startswith("主要说法：数据造假（6 条）") and lines[2] == "主要传播者：大V甲（6 条）"
 
     later = T0 + timedelta(minutes=30)
-    add_mentions(4, event=None, release_id=release.id, risk=85, at=later, topics=("data_credibility",), title="CPI注水")
+    add_mentions(4, event=None, release_id=release.id, risk=85, at=later, topics=("data_credibility",),
+                 title="CPI注水")
     process_mentions(session, settings, now=later)
     session.refresh(incident)
     assert incident.situation.splitlines()[0].startswith("规模与趋势：共 10 条")

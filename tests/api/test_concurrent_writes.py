@@ -19,12 +19,14 @@ from alerts import service
 from alerts.engine import process_mentions, tick
 from api.auth import create_token, ensure_user
 from store.db import session_factory
-from store.models import Document, Incident, IncidentEvent, Mention
+from store.models import Document, Incident, IncidentEvent, Mention, Story
 from yuqing.config import Settings
 
 CLIENTS = 3
 ROUNDS = 12  # per client: a note and an assignment each round
-EVENT = "topic:concurrency"
+# The event the background mentions belong to (alerts.grouping: no release, no sensitive topic, so
+# their story); the shared incident holds it.
+STORY_TITLE = "并发写入"
 
 
 def _token(factory: sessionmaker[Session], name: str) -> str:
@@ -35,7 +37,8 @@ def _token(factory: sessionmaker[Session], name: str) -> str:
     return token
 
 
-def _background_writer(engine: Engine, settings: Settings, stop: threading.Event, done: list[int]) -> None:
+def _background_writer(engine: Engine, settings: Settings, stop: threading.Event, done: list[int],
+                       story_id: int) -> None:
     """Commits like the scheduler: a crawled document, its mention, the alert engine and the tick."""
     factory = session_factory(engine, writer=True)
     for i in range(400):  # bounded; the clients normally finish well before
@@ -50,7 +53,7 @@ def _background_writer(engine: Engine, settings: Settings, stop: threading.Event
             session.add(Mention(document_id=doc.id, platform="weibo", published_at=now, text="统计数据造假？",
                                 sentiment="negative", p_negative=0.9, p_neutral=0.05, p_positive=0.05,
                                 model_version="test", risk=30.0, sensitive_topics=[], topics=[],
-                                event_key=EVENT, analysed_at=now))
+                                story_id=story_id, analysed_at=now))
             session.flush()
             process_mentions(session, settings, now=now)
             tick(session, settings, now=now)
@@ -79,8 +82,12 @@ def test_duty_writes_never_fail_while_the_scheduler_commits(
     make: Callable,
 ) -> None:  # type: ignore[type-arg]
     with session_maker() as session:
+        story = Story(title=STORY_TITLE)
+        session.add(story)
+        session.flush()
+        story_id, event = story.id, f"story:{story.id}"
         shared = service.open_incident(session, title="网传CPI造假", grade="II", category="data_credibility",
-                                       actor="tests", now=datetime.now(UTC), event_key=EVENT,
+                                       actor="tests", now=datetime.now(UTC), event_key=event,
                                        settings=settings)
         own = [service.open_incident(session, title=f"事件{i}", grade="IV", category="other", actor="tests",
                                      now=datetime.now(UTC), settings=settings).id for i in range(CLIENTS)]
@@ -91,7 +98,8 @@ def test_duty_writes_never_fail_while_the_scheduler_commits(
     errors: list[str] = []
     wrote: list[str] = []
     stop, background_rounds = threading.Event(), []
-    writer = threading.Thread(target=_background_writer, args=(engine, settings, stop, background_rounds))
+    writer = threading.Thread(target=_background_writer,
+                              args=(engine, settings, stop, background_rounds, story_id))
     clients = [threading.Thread(target=_run_client,
                                 args=(server, tokens[i], shared_id, own[i], errors, wrote))
                for i in range(CLIENTS)]
@@ -116,7 +124,7 @@ def test_duty_writes_never_fail_while_the_scheduler_commits(
             kinds = list(session.scalars(select(IncidentEvent.kind).where(
                 IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)))
             assert kinds.count("assigned") == ROUNDS and kinds.count("status_changed") == 2
-        attached = session.scalar(select(func.count()).select_from(Mention).where(Mention.event_key == EVENT,
+        attached = session.scalar(select(func.count()).select_from(Mention).where(Mention.event_key == event,
                                                                                   Mention.alerted.is_(True)))
         assert attached == len(background_rounds)
 

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.templates import deadline_notice, incident_notice
 from api.auth import ensure_user
+from reports.blocks import daily_report
 from reports.briefing import build_daily
 from reports.render import render_daily
-from reports.render_html import daily_html
+from reports.render_html import render_html
 from store.models import (
     Action,
     Case,
@@ -244,7 +245,7 @@ def test_no_code_reaches_the_daily_briefing(
     with session_maker() as s:
         briefing = build_daily(s, settings, day=date.fromordinal(now.date().toordinal() + 1), now=now)
         assert briefing.source_warnings and briefing.incidents_open
-        text = visible_text(daily_html(briefing, charts=False))
+        text = visible_text(render_html(daily_report(briefing, charts=False)))
         docx = python_docx.Document(io.BytesIO(render_daily(briefing, "docx")))
     assert raw_codes(text) == []
     cells = [c.text for t in docx.tables for row in t.rows for c in row.cells]
