@@ -120,7 +120,7 @@ class Feeder:
         text = rng.choice(NEGATIVE if negative else NEUTRAL).format(city=city, n=rng.randrange(10))
         text += f"（{uuid.uuid4().hex[:6]}）"
         now = datetime.now(UTC)
-        # an event is a topic and indicator in one ISO week (analysis.events): spread the negative
+        # an event is a topic and indicator in one ISO week (alerts.grouping): spread the negative
         # posts over past weeks so that incidents keep opening during the run
         published = now - timedelta(weeks=rng.randrange(26)) if negative else now
         return {"source_id": self.source_id, "platform": "news", "dedup_key": f"bench-{n}",
