@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-KINDS = ("bureau_site", "bureau_account", "official_media")
-KIND_NAMES = {"bureau_site": "统计局官网", "bureau_account": "统计局认证账号", "official_media": "官方媒体"}
+from yuqing.vocab import AuthorityKind
+
+KINDS = AuthorityKind.values()
 _BUREAU_VOICE = re.compile(
     r"统计局.{0,30}(负责人|发言人|答记者问|回应|解读|介绍|说明|表示|指出|澄清|访)"
     r"|(访|专访|答记者问|回应).{0,20}统计局")
@@ -54,12 +55,12 @@ def authority_kind(*, url: str | None, author: str | None, publisher: str | None
                    media_tier: str, text: str, config: AuthorityConfig = AuthorityConfig()) -> str | None:
     """The kind of authoritative publication this is, or None (see module docstring)."""
     if _host_matches(url, config.bureau_domains):
-        return "bureau_site"
+        return AuthorityKind.BUREAU_SITE
     if verified and author and author.strip() in config.bureau_accounts:
-        return "bureau_account"
+        return AuthorityKind.BUREAU_ACCOUNT
     official = media_tier == "central" or _named(config.official_media, author, publisher)
     if official and _BUREAU_VOICE.search(text or ""):
-        return "official_media"
+        return AuthorityKind.OFFICIAL_MEDIA
     return None
 
 

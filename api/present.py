@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.calendar import WorkingDayCalendar
-from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
 from yuqing.clock import SHANGHAI, as_utc, local_iso
 from yuqing.vocab import (
     OPEN_DEADLINE_STATES,
     ActionKind,
+    AuthorityKind,
     Category,
     DeadlineKind,
     DeadlineState,
@@ -202,7 +202,7 @@ def mention_out(m: Mention) -> S.MentionOut:
         story_id=m.story_id,
         event_key=m.event_key,
         authority=m.authority,
-        authority_label=AUTHORITY_NAMES.get(m.authority) if m.authority else None,
+        authority_label=AuthorityKind.label_of(m.authority) if m.authority else None,
     )
 
 

@@ -428,6 +428,14 @@ TOPIC_CATEGORY: dict[SensitiveTopic, Category] = {
 }
 
 
+class AuthorityKind(Code):
+    """权威来源 (a mention that may be the bureau's own response: analysis/authority.py)."""
+
+    BUREAU_SITE = "bureau_site", "统计局官网"
+    BUREAU_ACCOUNT = "bureau_account", "统计局认证账号"
+    OFFICIAL_MEDIA = "official_media", "官方媒体"
+
+
 class RiskLevel(Code):
     """风险等级 (a release assessment's level)."""
 
@@ -455,5 +463,5 @@ ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
     Outcome, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience, SilenceField, WarningLevel,
     WarningStatus, Role, TokenScope, TokenState, SourceStatus, DocumentStatus, QuarantineStage, SourceKind,
-    MediaTier, Sentiment, Platform, SensitiveTopic, RiskLevel,
+    MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel,
 )

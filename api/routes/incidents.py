@@ -13,14 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import service
-from analysis.authority import KIND_NAMES as AUTHORITY_NAMES
 from analysis.authority import response_candidates
 from store import queries as Q
 from store.audit import record
 from store.models import Deadline, Incident, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
-from yuqing.vocab import IncidentStatus
+from yuqing.vocab import AuthorityKind, IncidentStatus
 
 from .. import schemas as S
 from ..deps import (
@@ -253,7 +252,7 @@ def confirm_response_candidate(
     at = published if opened is None or published >= as_utc(opened) else clock_now()
     body = S.ActionIn(
         kind="authoritative_info", at=local_iso(at) or "", evidence_url=found.url,
-        description=f"{AUTHORITY_NAMES.get(found.authority or '', '权威发布')}（发布于 "
+        description=f"{AuthorityKind.label_of(found.authority, empty='权威发布')}（发布于 "
                     f"{local_iso(published)}）：{found.title or found.text[:60]}",
     )
     return action_out(record_response(session, body, actor=who.name, incident_id=incident_id))

@@ -22,6 +22,7 @@ from store.audit import record
 from store.models import Notification, Silence
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Outcome
 
 from .. import schemas as S
 from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
@@ -75,13 +76,7 @@ def import_cases(
     }
 
 
-OUTCOME_NAMES = {
-    "on_time": "按时",
-    "late": "逾期完成",
-    "missed": "未回应",
-    "waived": "豁免",
-    "open": "未到期",
-}
+OUTCOME_NAMES = Outcome.labels()
 
 
 def compliance_csv(report: dict[str, Any]) -> str:
@@ -107,7 +102,7 @@ def compliance_csv(report: dict[str, Any]) -> str:
                 r["case_id"] or "",
                 r["due_at"],
                 r["met_at"] or "",
-                OUTCOME_NAMES.get(r["outcome"], r["outcome"]),
+                Outcome.label_of(r["outcome"]),
             ]
         )
     return out.getvalue()
