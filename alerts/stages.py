@@ -335,7 +335,7 @@ def send_all(
                 send(channel, message, settings, now)
             except Exception as exc:  # any failure of a channel is retried, never lost
                 error = describe_failure(exc, channel)
-                log.warning("delivery of %s via %s failed: %s", message.key, channel.name, error)
+                log.warning("通知 %s 经通道 %s 发送失败：%s", message.key, channel.name, error)
             record(channel, message, error)
             if error is None:
                 delivered += len(message.notification_ids)

@@ -92,7 +92,7 @@ class LiveBus:
                         for _ in conn.notifies(timeout=1.0):
                             self._wake()
             except Exception:
-                log.warning("live listener lost its PostgreSQL connection; reconnecting", exc_info=True)
+                log.warning("实时推送监听与 PostgreSQL 的连接中断，正在重连", exc_info=True)
                 self._stop.wait(1)
 
     def _listen_redis(self) -> None:
@@ -112,5 +112,5 @@ class LiveBus:
                     pubsub.close()
                     client.close()
             except Exception:
-                log.warning("live listener lost its Redis connection; reconnecting", exc_info=True)
+                log.warning("实时推送监听与 Redis 的连接中断，正在重连", exc_info=True)
                 self._stop.wait(1)

@@ -90,7 +90,7 @@ def _build_in_background() -> None:
     try:
         build_reduced_font()
     except Exception:  # a failure only costs speed: the full font keeps working
-        log.exception("could not build the reduced PDF font")
+        log.exception("无法生成 PDF 精简字体")
 
 
 def pdf_fonts(characters: set[int]) -> tuple[Path, Path | None]:

@@ -217,5 +217,5 @@ def run_due_reports(
         rows = run_specials(session, settings, now=now) + run_release_reports(session, settings, now=now)
         ids = [r.id for r in rows]
     if ids:
-        log.info("reports archived: %s", ids)
+        log.info("报告已存档：%s", ids)
     return ids

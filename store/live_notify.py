@@ -65,7 +65,7 @@ def _publish(session: Session) -> None:
                 _redis["client"] = redis.Redis.from_url(_redis["url"], socket_timeout=2)
             _redis["client"].publish(CHANNEL, b"")
         except Exception:  # the board falls back to its poll; the write itself is committed
-            log.warning("live event not published to Redis", exc_info=True)
+            log.warning("实时事件未能发布到 Redis", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")

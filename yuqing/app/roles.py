@@ -82,7 +82,7 @@ def run_background(settings: Settings, role: Role, intervals=None) -> None:  # t
                 sync_config(session, settings)
         sched = background(settings, engine, role, intervals)
         sched.start()
-        log.info("role %s started", role.value)
+        log.info("进程角色 %s 已启动", role.value)
         try:
             wait_for_signal()
         finally:

@@ -81,7 +81,7 @@ class LeaderLock:
             if self._conn is not None:
                 if self._still_held(self._conn):
                     return True
-                log.warning("leadership lost (lock connection dead or lock gone); trying to take it again")
+                log.warning("定时任务主节点身份丢失（锁连接中断或锁已失效），正在重新获取")
                 self._drop()
             return self._try_take()
 
@@ -97,7 +97,7 @@ class LeaderLock:
         try:
             conn = self.engine.connect()
         except Exception:
-            log.warning("cannot reach the database to take leadership", exc_info=True)
+            log.warning("无法连接数据库，暂不能成为定时任务主节点", exc_info=True)
             return False
         try:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY}).scalar()
