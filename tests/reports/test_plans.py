@@ -199,12 +199,14 @@ def test_exports_through_the_api(make_client, session_maker, world):  # noqa: F8
             )
         )
         s.commit()
-    csv_resp = press.get("/api/v1/reports/audit?start=2026-11-09&end=2026-11-09&format=csv")
+    leader = make_client("leader")  # the audit log is for leaders and administrators, not the press office
+    assert press.get("/api/v1/reports/audit?start=2026-11-09&end=2026-11-09&format=csv").status_code == 403
+    csv_resp = leader.get("/api/v1/reports/audit?start=2026-11-09&end=2026-11-09&format=csv")
     assert csv_resp.status_code == 200 and csv_resp.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_resp.content.decode("utf-8-sig"))))
     assert rows[1][:4] == ["2026-11-09 10:00", "张三", "incident.ack", "incident:1"]
-    assert press.get("/api/v1/reports/audit?start=2026-11-10&end=2026-11-09").status_code == 422
-    assert press.get("/api/v1/reports/audit?start=2025-01-01&end=2026-11-09").status_code == 422
+    assert leader.get("/api/v1/reports/audit?start=2026-11-10&end=2026-11-09").status_code == 422
+    assert leader.get("/api/v1/reports/audit?start=2025-01-01&end=2026-11-09").status_code == 422
     pdf = press.get(f"/api/v1/reports/incidents/{world.incident_serious}/record?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     card = press.get("/api/v1/reports/scorecard?start=2026-11-09&end=2026-11-10&format=csv")
