@@ -123,7 +123,7 @@ def test_the_briefing_counts_the_warnings_of_its_period(session, make, settings)
     settings = settings_with_channel(settings)
     now = clock_now().replace(minute=0, second=0, microsecond=0)
     burst(session, make, now)
-    [w] = raise_warnings(session, settings, now=now)
+    assert len(raise_warnings(session, settings, now=now)) == 1
     session.commit()
     b = build_daily(session, settings, now=now + timedelta(minutes=5), on_demand=True)
     assert b.warnings == {"raised": 1, "open": 1}
