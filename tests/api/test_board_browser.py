@@ -54,7 +54,7 @@ def signed_in(browser, server: str, viewport: dict[str, int], path: str = "/"): 
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)
     context.add_init_script(NOTIFICATION_SPY)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # a loaded CI machine; waits end as soon as the page is ready
     page.goto(f"{server}/login?next={path}")
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "demo")
@@ -132,7 +132,7 @@ def test_arrival_rings_titles_and_notifies_and_mute_is_remembered(
 def test_a_dropped_stream_is_shown_at_once_and_recovers(browser, server, officer) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESK)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # a loaded CI machine; waits end as soon as the page is ready
     page.goto(f"{server}/login")
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "demo")
