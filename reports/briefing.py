@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Case, Deadline, Document, Incident, Mention, Release, Source
+from store.models import Action, Case, Deadline, Document, EarlyWarning, Incident, Mention, Release, Source
 from yuqing.config import Settings
 from yuqing.vocab import (
     SERIOUS_GRADES,
@@ -198,6 +198,7 @@ class DailyBriefing:
     attention: list[AttentionItem] = field(default_factory=list)
     recommendations: list[str] = field(default_factory=list)
     overview: str = ""
+    warnings: dict[str, int] = field(default_factory=dict)  # 预警 raised in the period, by outcome
 
     @property
     def title(self) -> str:
@@ -574,6 +575,10 @@ def overview_text(b: DailyBriefing) -> str:
         )
     else:
         parts.append(f"目前无处置中的舆情事件；本期关闭 {len(b.incidents_closed)} 起。")
+    if b.warnings.get("raised"):
+        w = b.warnings
+        parts.append(f"本期发出预警 {w['raised']} 条（升级为事件 {w.get('promoted', 0)} 条、"
+                     f"待处理 {w.get('open', 0)} 条）。")
     if b.releases:
         parts.append("".join(r.past_tense() for r in b.releases[:2]))
     urgent = [a.text for a in b.attention if a.level in ("urgent", "important")]
@@ -642,6 +647,10 @@ def build_daily(
     cases = cases_due(session, now)
     open_items = [i for i in items if i.status != IncidentStatus.CLOSED]
     threshold = settings.risk.grade_thresholds.get(Grade.III, 50.0)
+    warning_counts = dict(session.execute(
+        select(EarlyWarning.status, func.count()).where(EarlyWarning.detected_at >= start,
+                                                        EarlyWarning.detected_at < end)
+        .group_by(EarlyWarning.status)).all())
     briefing = DailyBriefing(
         bureau=settings.bureau_name,
         day=day,
@@ -649,6 +658,7 @@ def build_daily(
         end=end,
         generated_at=now,
         on_demand=on_demand,
+        warnings={"raised": sum(warning_counts.values()), **warning_counts},
         total=summary.total,
         negative=summary.negative,
         negative_share=_share(summary.negative, summary.total),

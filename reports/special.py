@@ -188,6 +188,17 @@ def build_special(
     blocks.append(
         Bullets(effect_lines(effects, actions)) if effects else Paragraph("尚未回应，暂无法评估效果。")
     )
+    if incident.evaluation:  # 处置评估 recorded (at the latest when a grade I/II incident closed)
+        ev = incident.evaluation
+        lines = [f"时效：按时 {ev.get('on_time', 0)} / {ev.get('judged', 0)}："
+                 + "，".join(f"{t['kind_label']}{t['outcome_label']}" for t in ev.get("timeliness", []))]
+        if ev.get("addressed_claims") is not None:
+            answered = "回应针对了主要关切" if ev["addressed_claims"] else "回应未针对主要关切"
+            lines.append("针对性：" + answered)
+        if ev.get("lessons"):
+            lines.append("经验教训：" + str(ev["lessons"]))
+        blocks.append(Paragraph("处置评估", emphasis=True))
+        blocks.append(Bullets(lines))
     blocks.append(Heading("六、下一步工作建议"))
     steps = []
     if incident.status == "detected":

@@ -16,7 +16,7 @@ from alerts import service
 from analysis.authority import response_candidates
 from store import queries as Q
 from store.audit import record
-from store.models import Deadline, Incident, Release
+from store.models import Action, Deadline, Incident, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 from yuqing.vocab import AuthorityKind, IncidentStatus
@@ -231,7 +231,10 @@ def record_action(
 def get_response_candidates(
     _: CurrentUser, incident: IncidentInPath, session: SessionDep
 ) -> list[S.MentionOut]:
-    return [mention_out(m) for m in response_candidates(session, incident.id, now=clock_now())]
+    used = set(session.scalars(select(Action.evidence_url).where(Action.incident_id == incident.id)))
+    # one already recorded as a response is not offered again
+    return [mention_out(m) for m in response_candidates(session, incident.id, now=clock_now())
+            if not (m.url and m.url in used)]
 
 
 @router.post("/{incident_id}/response-candidates/{mention_id}/confirm", response_model=S.ActionOut,

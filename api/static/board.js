@@ -70,6 +70,20 @@
     ]);
   }
 
+  /** A deadline notice that could not be delivered: someone was NOT told. Shown until it gets through. */
+  async function refreshAlarms() {
+    const box = document.getElementById("delivery-alarm");
+    const out = await api("GET", "/api/v1/notifications");
+    if (!out) return;
+    const alarms = out.alarms || [];
+    box.hidden = !alarms.length;
+    box.replaceChildren(...(alarms.length ? [
+      el("strong", { text: "通知未送达：" + alarms.length + " 条时限提醒发送失败，仍在重试。" }),
+      el("span", { text: " " + alarms.slice(0, 3).map((a) => a.subject + "（" + a.channel + "）").join("；") }),
+      el("a", { href: "/notifications", text: " 查看通知" }),
+    ] : []));
+  }
+
   async function refreshWarnings() {
     const list = await api("GET", "/api/v1/warnings");
     if (!list) return;
@@ -111,7 +125,7 @@
 
   async function refresh(kind) {
     const jobs = [];
-    if (kind !== "mention") jobs.push(refreshIncidents(), refreshWarnings());
+    if (kind !== "mention") jobs.push(refreshIncidents(), refreshWarnings(), refreshAlarms());
     if (kind !== "deadline") jobs.push(refreshMentions());
     if (kind === "poll" || kind === "init") jobs.push(refreshSources());
     await Promise.allSettled(jobs);

@@ -120,7 +120,7 @@ const YQ = (() => {
     if (!window.EventSource) { set("轮询", "poll"); return; }
     const es = new EventSource("/api/v1/stream");
     es.addEventListener("hello", () => set("实时", "ok"));
-    for (const name of ["incident", "deadline", "mention"]) {
+    for (const name of ["incident", "deadline", "mention", "delivery_alarm"]) {
       es.addEventListener(name, (ev) => {
         refresh(name, JSON.parse(ev.data));
         if (name !== "mention") alarm.check();

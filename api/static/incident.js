@@ -185,6 +185,22 @@
     ])];
   }
 
+  async function loadCandidates() {
+    let list;
+    try { list = await api("GET", base + "/response-candidates"); } catch (e) { return; }
+    const panel = document.getElementById("candidates-panel");
+    panel.hidden = !list || !list.length;
+    if (!list) return;
+    document.getElementById("candidates").replaceChildren(...list.map((m) => el("div", { class: "candidate", dataset: { id: m.id } }, [
+      mentionCard(m),
+      el("button", { class: "primary", text: "确认为本事件的回应", onclick: async (ev) => {
+        ev.target.disabled = true;
+        if (await submit("/response-candidates/" + m.id + "/confirm")) loadCandidates();
+        else ev.target.disabled = false;
+      } }),
+    ])));
+  }
+
   async function loadEvaluation() {
     try {
       const ev = await api("GET", base + "/evaluation");
@@ -219,6 +235,7 @@
     document.getElementById("timeline").replaceChildren(...timeline(i.timeline));
     if (series) chart(series);
     loadEvaluation();
+    loadCandidates();
     if (!groupOffset || groupOffset <= 20) loadGroups(false); // keep what the reader paged open
     document.getElementById("btn-ack").hidden = i.status !== "detected";
     document.getElementById("status-form").elements.status.value = i.status;

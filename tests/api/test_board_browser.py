@@ -54,7 +54,7 @@ def signed_in(browser, server: str, viewport: dict[str, int], path: str = "/"): 
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)
     context.add_init_script(NOTIFICATION_SPY)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # a loaded CI machine; waits end as soon as the page is ready
     page.goto(f"{server}/login?next={path}")
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "demo")
@@ -132,7 +132,7 @@ def test_arrival_rings_titles_and_notifies_and_mute_is_remembered(
 def test_a_dropped_stream_is_shown_at_once_and_recovers(browser, server, officer) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESK)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # a loaded CI machine; waits end as soon as the page is ready
     page.goto(f"{server}/login")
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "demo")
@@ -324,3 +324,37 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     form.get_by_role("button", name="保存评估").click()
     page.locator("#evaluation", has_text="回应针对了主要关切").wait_for()
     assert "突增一小时内即升级" in page.inner_text("#evaluation")
+
+
+def test_an_authoritative_publication_is_confirmed_as_the_response_and_dead_notices_alarm(
+    browser, server, officer, session_maker, make  # type: ignore[no-untyped-def]
+) -> None:
+    from store.models import Notification
+
+    now = clock_now()
+    with session_maker() as s:
+        release = make.release(s, published_at=now - timedelta(hours=3))
+        interview = make.mention(s, "国家统计局有关负责人接受记者采访，介绍CPI编制方法", platform="news",
+                                 title="如何看待CPI与居民体感的差异——访国家统计局有关负责人",
+                                 authority="official_media", published_at=now - timedelta(minutes=30))
+        make.link(s, interview, release)
+        accusation = make.mention(s, "统计局CPI数据造假？", sentiment="negative", risk=88.0)
+        inc = service.open_incident(s, title="CPI数据遭造假质疑", grade="I", category="data_credibility",
+                                    actor="测试", now=now - timedelta(minutes=10),
+                                    mention_ids=[accusation.id], release_id=release.id)
+        s.add(Notification(key="deadline:1:lead-60|值班群", channel="值班群", audience="press",
+                           subject="【临近超时】发布权威信息剩余 60 分钟", body="…", incident_id=inc.id,
+                           payload={"kind": "deadline", "step": "lead-60"}, status="dead", attempts=8,
+                           last_error="HTTP 502", next_attempt_at=now, created_at=now))
+        s.commit()
+        incident_id = inc.id
+    page = signed_in(browser, server, DESK)
+    page.locator("#delivery-alarm", has_text="通知未送达").wait_for()
+    assert "发布权威信息剩余 60 分钟" in page.inner_text("#delivery-alarm")
+
+    page.goto(f"{server}/incidents/{incident_id}")
+    candidate = page.locator(f"#candidates .candidate[data-id='{interview.id}']")
+    candidate.wait_for()
+    candidate.get_by_role("button", name="确认为本事件的回应").click()
+    page.locator("#candidates-panel").wait_for(state="hidden")
+    page.locator("#deadlines td", has_text="已完成").first.wait_for()

@@ -115,3 +115,16 @@ def test_closing_without_an_evaluation_still_records_the_figures(session, make) 
     minor = service.open_incident(session, title="小事", grade="IV", category="other", actor="测试", now=now)
     service.change_status(session, incident_id=minor.id, status="closed", actor="测试", now=now)
     assert minor.evaluation is None  # only grade I/II incidents are evaluated
+
+
+def test_the_briefing_counts_the_warnings_of_its_period(session, make, settings) -> None:  # type: ignore[no-untyped-def]
+    from reports.briefing import build_daily
+
+    settings = settings_with_channel(settings)
+    now = clock_now().replace(minute=0, second=0, microsecond=0)
+    burst(session, make, now)
+    assert len(raise_warnings(session, settings, now=now)) == 1
+    session.commit()
+    b = build_daily(session, settings, now=now + timedelta(minutes=5), on_demand=True)
+    assert b.warnings == {"raised": 1, "open": 1}
+    assert "本期发出预警 1 条（升级为事件 0 条、待处理 1 条）" in b.overview

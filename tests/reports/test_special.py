@@ -90,6 +90,16 @@ def test_special_report_of_an_incident_without_mentions_or_responses(session, wo
         build_special(session, settings, incident_id=999999, now=world.now)
 
 
+def test_special_report_carries_the_evaluation(session, world, settings):
+    from alerts.evaluation import evaluate
+
+    evaluate(session, incident_id=world.incident_new, actor="测试", now=world.now, addressed_claims=True,
+             lessons="解读材料应随数据同步发布")
+    session.commit()
+    text = _texts(build_special(session, settings, incident_id=world.incident_new, now=world.now))
+    assert "处置评估" in text and "回应针对了主要关切" in text and "解读材料应随数据同步发布" in text
+
+
 @pytest.fixture
 def cli(monkeypatch, database_url, session_maker, world):
     monkeypatch.setenv("YUQING_DATABASE_URL", database_url)

@@ -105,7 +105,7 @@ class ThreadServer:
 
     def __enter__(self) -> ThreadServer:
         self.thread.start()
-        assert wait_until(lambda: self.server.started, 20), "uvicorn did not start"
+        assert wait_until(lambda: self.server.started, 60), "uvicorn did not start"
         return self
 
     def __exit__(self, *exc: object) -> None:

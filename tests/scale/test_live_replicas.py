@@ -89,16 +89,16 @@ def test_an_incident_opened_through_one_replica_reaches_the_clients_of_both(pg_u
                          Listener(two.url, token)]
             for listener in listeners:
                 listener.start()
-            assert wait_until(lambda: all(li.find("hello") for li in listeners), 20)
+            assert wait_until(lambda: all(li.find("hello") for li in listeners), 60)
             # the listener threads of both replicas are up once every stream said hello; give LISTEN a beat
-            assert wait_until(lambda: all(a.state.live_bus.version > 0 for a in apps), 10)
+            assert wait_until(lambda: all(a.state.live_bus.version > 0 for a in apps), 60)
             opened_at = time.monotonic()
             r = httpx.post(f"{one.url}/api/v1/incidents", json={"title": "跨副本推送", "grade": "II"},
                            headers={"Authorization": f"Bearer {token}"}, timeout=10)
             assert r.status_code == 201, r.text
             incident_id = r.json()["id"]
             heard = [lambda li=li: li.find("incident", type="new", id=incident_id) for li in listeners]
-            assert wait_until(lambda: all(h() for h in heard), 10)
+            assert wait_until(lambda: all(h() for h in heard), 60)
             delays = ", ".join(f"{(h()[0] - opened_at) * 1000:.0f} ms" for h in heard)
             print(f"\nincident → SSE clients of both replicas: {delays}")
 
@@ -111,7 +111,7 @@ def test_an_incident_opened_through_one_replica_reaches_the_clients_of_both(pg_u
             late = Listener(one.url, token, last_event_id=last_id)
             listeners.append(late)
             late.start()
-            assert wait_until(lambda: late.find("incident", type="new", id=missed), 10)
+            assert wait_until(lambda: late.find("incident", type="new", id=missed), 60)
             assert late.find("incident", type="new", id=incident_id) is None  # heard before: not sent again
     finally:
         for listener in listeners:

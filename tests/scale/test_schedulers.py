@@ -31,7 +31,7 @@ def test_two_schedulers_run_each_job_once_and_the_survivor_takes_over(
     command = [sys.executable, "-m", "tests.scale.scheduler_child", pg_url, str(log)]
     procs = [children.start(command, env, tmp_path / f"s{i}.log") for i in range(2)]
 
-    assert wait_until(lambda: len(_runs(log)) >= 8, 30), (tmp_path / "s0.log").read_text()[-2000:]
+    assert wait_until(lambda: len(_runs(log)) >= 8, 120), (tmp_path / "s0.log").read_text()[-2000:]
     before = _runs(log)
     assert all(p.poll() is None for p in procs)  # both alive, and yet…
     leaders = {pid for pid, _ in before}
