@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.effect import incident_effect
+from store.audit import action_label
 from store.models import Action, AuditLog, Incident, IncidentEvent, IncidentMention, Mention, Notification
 from yuqing.config import Settings
 from yuqing.vocab import ActionKind
@@ -187,7 +188,8 @@ def audit_report(
         blocks=[
             Table(
                 ["时间", "操作人", "操作", "对象", "内容"],
-                [[fmt_dt(r.at), r.actor, r.action, r.target or "—", _data(r.data)] for r in rows],
+                [[fmt_dt(r.at), r.actor, action_label(r.action), r.target or "—", _data(r.data)]
+                 for r in rows],
                 [1.4, 1, 1.4, 1.2, 4],
             )
             if rows
@@ -204,5 +206,5 @@ def audit_csv(rows: list[AuditLog]) -> bytes:
     w = csv.writer(buf)
     w.writerow(["时间（北京时间）", "操作人", "操作", "对象", "内容"])
     for r in rows:
-        w.writerow([fmt_dt(r.at), r.actor, r.action, r.target or "", _data(r.data)])
+        w.writerow([fmt_dt(r.at), r.actor, action_label(r.action), r.target or "", _data(r.data)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -19,7 +19,16 @@ from yuqing.config import Settings
 from yuqing.vocab import WarningLevel, WarningStatus
 
 from .. import schemas as S
-from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..deps import (
+    CurrentUser,
+    IdPath,
+    IncidentInPath,
+    Principal,
+    current_principal,
+    get_session,
+    get_settings,
+    require,
+)
 from ..present import mention_out
 
 router = APIRouter(prefix="/api/v1", tags=["预警与评估"])
@@ -92,7 +101,7 @@ def _handled(
 
 @router.post("/warnings/{warning_id}/acknowledge", response_model=WarningOut, summary="确认预警（继续关注）")
 def acknowledge_warning(
-    warning_id: int,
+    warning_id: IdPath,
     session: Session = Depends(get_session),
     who: Principal = Depends(require("incident.handle")),
 ) -> WarningOut:
@@ -102,7 +111,7 @@ def acknowledge_warning(
 
 @router.post("/warnings/{warning_id}/dismiss", response_model=WarningOut, summary="排除预警（无需处置）")
 def dismiss_warning(
-    warning_id: int,
+    warning_id: IdPath,
     session: Session = Depends(get_session),
     who: Principal = Depends(require("incident.handle")),
 ) -> WarningOut:
@@ -112,7 +121,7 @@ def dismiss_warning(
 
 @router.post("/warnings/{warning_id}/promote", response_model=WarningOut, summary="预警升级为舆情事件")
 def promote_warning(
-    warning_id: int,
+    warning_id: IdPath,
     body: PromoteIn,
     session: Session = Depends(get_session),
     who: Principal = Depends(require("incident.handle")),
@@ -127,7 +136,7 @@ def promote_warning(
 
 @router.post("/incidents/{incident_id}/evaluation", summary="处置评估（时效、针对性、效果与经验教训）")
 def evaluate_incident(
-    incident_id: int,
+    incident_id: IdPath,
     body: EvaluationIn,
     session: Session = Depends(get_session),
     who: Principal = Depends(require("incident.handle")),
@@ -146,14 +155,5 @@ def evaluate_incident(
 
 
 @router.get("/incidents/{incident_id}/evaluation", summary="事件的处置评估（未评估时为 null）")
-def get_evaluation(
-    incident_id: int, session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> dict[str, Any] | None:
-    from store.models import Incident
-
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        from fastapi import HTTPException
-
-        raise HTTPException(status_code=404, detail="事件不存在")
+def get_evaluation(_: CurrentUser, incident: IncidentInPath) -> dict[str, Any] | None:
     return incident.evaluation

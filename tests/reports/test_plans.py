@@ -193,7 +193,7 @@ def test_exports_through_the_api(make_client, session_maker, world):  # noqa: F8
             AuditLog(
                 at=datetime(2026, 11, 9, 2, tzinfo=UTC),
                 actor="张三",
-                action="incident.ack",
+                action="incident.acknowledge",
                 target="incident:1",
                 data={"note": "已确认"},
             )
@@ -205,7 +205,7 @@ def test_exports_through_the_api(make_client, session_maker, world):  # noqa: F8
     csv_resp = leader.get("/api/v1/reports/audit?start=2026-11-09&end=2026-11-09&format=csv")
     assert csv_resp.status_code == 200 and csv_resp.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_resp.content.decode("utf-8-sig"))))
-    assert rows[1][:4] == ["2026-11-09 10:00", "张三", "incident.ack", "incident:1"]
+    assert rows[1][:4] == ["2026-11-09 10:00", "张三", "确认接警", "incident:1"]  # the action by name
     assert leader.get("/api/v1/reports/audit?start=2026-11-10&end=2026-11-09").status_code == 422
     assert leader.get("/api/v1/reports/audit?start=2025-01-01&end=2026-11-09").status_code == 422
     pdf = press.get(f"/api/v1/reports/incidents/{world.incident_serious}/record?format=pdf")
