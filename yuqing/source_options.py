@@ -7,7 +7,7 @@ Pydantic only: this module sits at the bottom layer beside `config.py`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -66,6 +66,13 @@ class TiebaOptions(CrawlOptions):
     max_forum_pages: int = Field(3, ge=1)  # list pages per forum
     max_thread_pages: int = Field(5, ge=1)  # pages of one thread per run
     max_sub_reply_pages: int = Field(2, ge=1)  # /p/comment pages of one floor's nested replies per run
+    # keyword search through the result page ("page", /f/search/res) or the signed client JSON API
+    # ("client_api", crawler.parsing.tieba_api); threads are read from their pages either way
+    search_via: Literal["page", "client_api"] = "page"
+    api_url: str = Field("http://c.tieba.baidu.com/c/s/searchpost", pattern=r"^https?://")
+    client_version: str = Field("12.23.1.0", pattern=r"^\d+(\.\d+)+$")  # `_client_version` sent (and signed)
+    api_page_size: int = Field(20, ge=1, le=100)  # `rn`: results per API page
+    only_thread: bool = False  # API: match opening posts only, not replies
 
 
 class DiscuzOptions(CrawlOptions):
@@ -136,6 +143,8 @@ _ERRORS = {
     "greater_than_equal": "数值过小",
     "greater_than": "数值过小",
     "string_pattern_mismatch": "格式不对",
+    "literal_error": "不是可选的取值",
+    "less_than_equal": "数值过大",
 }
 
 

@@ -1,7 +1,9 @@
 """tieba: Baidu Tieba search (sm=1, newest first) per keyword and forum lists (options.forums).
 
 Search results: the classic layout (div.s_post) or, failing that, any card layout, read by its
-structure (crawler.parsing.forums.tieba_search_cards); the signed JSON API is not called.
+structure (crawler.parsing.forums.tieba_search_cards); or, with options.search_via = "client_api",
+the signed client JSON API (POST options.api_url, crawler.parsing.tieba_api), whose error codes are
+quarantined with the server's own error_code and error_msg.
 Search: paging stops at a results page with no unseen post, or options.max_pages (default 5). A
 thread page that cannot be fetched or parsed still leaves its search snippets stored.
 Forum lists (`/f?kw=…&pn=…`, 50 threads a page, newest reply first): a cursor per forum keeps each
@@ -18,6 +20,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
+import scrapy
 from scrapy.http import Response
 
 from crawler.items import DocumentItem
@@ -31,6 +34,7 @@ from crawler.parsing.forums import (
     tieba_thread,
     tieba_thread_pages,
 )
+from crawler.parsing.tieba_api import TiebaApiError, search_form, tieba_api_search
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.forum import post_document, remember, thread_pages_left
 
@@ -61,8 +65,29 @@ class TiebaSpider(SourceSpider):
     def thread_url(self, tid: str, page: int) -> str:
         return f"{self.base}/p/{tid}" + (f"?pn={page}" if page > 1 else "")
 
+    def api_request(self, keyword: str, page: int) -> scrapy.FormRequest:
+        """One page of the client API search, signed (a POST: its pages differ only by their body)."""
+        form = search_form(
+            keyword,
+            page,
+            page_size=self.options.api_page_size,
+            client_version=self.options.client_version,
+            only_thread=self.options.only_thread,
+        )
+        return scrapy.FormRequest(
+            self.options.api_url,
+            formdata=form,
+            callback=self.parse_api_search,
+            errback=self.failed,
+            cb_kwargs={"keyword": keyword, "page": page},
+            headers={"Accept": "application/json"},
+        )
+
     async def start(self) -> AsyncIterator[Any]:
         for keyword in self.keywords():
+            if self.options.search_via == "client_api":
+                yield self.api_request(keyword, 1)
+                continue
             yield self.request(
                 self.search_url(keyword, 1), self.parse_search, cb_kwargs={"keyword": keyword, "page": 1}
             )
@@ -100,12 +125,7 @@ class TiebaSpider(SourceSpider):
             return
         self.ok()
         yield from self.page_items(response, held=len(_SEARCH_ROW.findall(html or "")), read=len(posts))
-        by_thread: dict[str, list[ForumPost]] = {}
-        for post in posts:
-            if post.post_id in self.seen:
-                self.crawler.stats.inc_value("yuqing/skipped_known")
-                continue
-            by_thread.setdefault(post.thread_id, []).append(post)
+        by_thread = self._unseen_by_thread(posts)
         for tid, snippets in by_thread.items():
             yield self.thread_request(tid, snippets=snippets)
         if by_thread and page < self.options.max_pages:
@@ -114,6 +134,45 @@ class TiebaSpider(SourceSpider):
                 self.parse_search,
                 cb_kwargs={"keyword": keyword, "page": page + 1},
             )
+
+    def _unseen_by_thread(self, posts: list[ForumPost]) -> dict[str, list[ForumPost]]:
+        """Search hits not stored yet, grouped by thread (a known post is never fetched again)."""
+        by_thread: dict[str, list[ForumPost]] = {}
+        for post in posts:
+            if post.post_id in self.seen:
+                self.crawler.stats.inc_value("yuqing/skipped_known")
+                continue
+            by_thread.setdefault(post.thread_id, []).append(post)
+        return by_thread
+
+    def parse_api_search(self, response: Response, keyword: str, page: int) -> Iterator[Any]:
+        """A client API answer: its hits as the search page's, paging while it has unseen hits
+        and says has_more. A cut-off body or an error code is quarantined with that reason."""
+        where = f"（关键词「{keyword}」第 {page} 页）"
+        text, bad = self.decode_or_quarantine(response)
+        if bad is not None:
+            yield bad
+            return
+        try:
+            result = tieba_api_search(text or "", self.base)
+        except TiebaApiError as exc:
+            msg = exc.message or "（空）"
+            reason = f"贴吧搜索接口{where}返回错误：error_code={exc.code}，error_msg={msg}"
+            self.crawler.stats.set_value("yuqing/last_error", f"{response.url} — {reason}")
+            yield self.quarantine(response, reason)
+            return
+        except ForumFormatError as exc:
+            reason = f"贴吧搜索接口{where}的回应无法读取：{exc}"
+            self.crawler.stats.set_value("yuqing/last_error", f"{response.url} — {reason}")
+            yield self.quarantine(response, reason)
+            return
+        self.ok()
+        yield from self.page_items(response, held=result.held, read=len(result.posts))
+        by_thread = self._unseen_by_thread(result.posts)
+        for tid, snippets in by_thread.items():
+            yield self.thread_request(tid, snippets=snippets)
+        if by_thread and result.has_more and page < self.options.max_pages:
+            yield self.api_request(keyword, page + 1)
 
     def parse_forum(self, response: Response, forum: str, page: int) -> Iterator[Any]:
         html, bad = self.decode_or_quarantine(response)

@@ -14,11 +14,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -62,6 +63,9 @@ class MockSite:
         self.routes: dict[str, list[Reply]] = {}
         self.log: list[str] = []
         self.headers: list[dict[str, str]] = []  # request headers, in the order of `log`
+        self.forms: list[tuple[str, dict[str, str]]] = []  # POSTed forms (path, fields), in turn
+        # a POST path answered from its form (e.g. by its page field); else its route as for GET
+        self.post_handlers: dict[str, Callable[[dict[str, str]], Reply]] = {}
         self.lock = threading.Lock()
         site = self
 
@@ -71,6 +75,20 @@ class MockSite:
                     site.log.append(self.path)
                     site.headers.append(dict(self.headers.items()))
                     reply = site.reply_for(self.path)
+                self._send(reply)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+                with site.lock:
+                    site.log.append(f"POST {self.path}")
+                    site.headers.append(dict(self.headers.items()))
+                    site.forms.append((self.path, form))
+                    handler = site.post_handlers.get(self.path)
+                    reply = handler(form) if handler else site.reply_for(self.path)
+                self._send(reply)
+
+            def _send(self, reply: Reply) -> None:
                 if reply.delay:
                     time.sleep(reply.delay)
                 try:
