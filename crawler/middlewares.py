@@ -20,6 +20,14 @@ log = logging.getLogger(__name__)
 BLOCK_STATUSES = {403: "HTTP 403", 418: "HTTP 418", 432: "HTTP 432"}
 _WEIBO_CAPTCHA = re.compile(rb'^\s*\{.*"ok"\s*:\s*-100', re.S)
 _BAIDU_CAPTCHA = "百度安全验证".encode()
+# JavaScript challenges a government site answers with HTTP 200 instead of the page (stats.gov.cn's
+# /sj/zxfb/ does intermittently, public crawlers note): 加速乐 (__jsl_clearance), Aliyun WAF
+# (acw_sc__v2), 网站卫士 (wzwschallenge)
+_JS_CHALLENGES = {
+    b"__jsl_clearance": "网站要求浏览器验证（加速乐 __jsl_clearance）",
+    b"acw_sc__v2": "网站要求浏览器验证（阿里云 acw_sc__v2）",
+    b"wzwschallenge": "网站要求浏览器验证（网站卫士 wzwschallenge）",
+}
 
 
 def block_reason(status: int, body: bytes) -> str | None:
@@ -31,6 +39,9 @@ def block_reason(status: int, body: bytes) -> str | None:
         return "微博验证码（ok: -100）"
     if _BAIDU_CAPTCHA in head:
         return "百度安全验证"
+    for marker, reason in _JS_CHALLENGES.items():
+        if marker in head[:8000]:
+            return reason
     return None
 
 

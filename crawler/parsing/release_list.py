@@ -33,12 +33,17 @@ class Layout:
 
     list_container: str = "div.list-content"
     row: str = "div.list-content ul li"
-    # older pages (TRS_Editor template): title `h2.xilan_tit`, date `font.xilan_titf`
-    title: str = "div.detail-title h1, h2.xilan_tit"
-    date: str = "div.detail-title-des, .xilan_titf"
+    # older pages (TRS_Editor template): title `h2.xilan_tit`, date `font.xilan_titf`; the list also
+    # links releases republished on www.gov.cn / www.news.cn (`.pages-date`, `.info`, `h1`)
+    title: str = "div.detail-title h1, h2.xilan_tit, h1"
+    date: str = "div.detail-title-des, .xilan_titf, .pages-date, .info"
     # alternatives tried in order, the first that matches wins (they nest: the current template's
-    # `detail-text-content` wraps a `TRS_Editor` on many pages, older pages have only `TRS_Editor`)
-    body: str = ".TRS_Editor, .TRS_UEDITOR, div.detail-text-content, div.txt-content"
+    # `detail-text-content` wraps a `TRS_Editor` or the newer editor's `trs_editor_view TRS_UEDITOR`
+    # on many pages; older pages have only `TRS_Editor`, or a Word paste `TRS_PreAppend` in `xilan_con`)
+    body: str = (
+        ".TRS_Editor, .TRS_UEDITOR, .trs_editor_view, div.detail-text-content, div.txt-content,"
+        " .TRS_PreAppend, div.xilan_con, #UCAP-CONTENT, .pages_content, #detail"
+    )
 
     @classmethod
     def from_options(cls, options: Any) -> Layout:
@@ -81,6 +86,9 @@ class ReleasePage:
     title: str | None
     published_raw: str | None  # "2026-11-15 09:30" when the page states it
     body: str
+    # `<meta name="PubDate">`: a CMS time that moved pages carry as their move date (the 2023
+    # migration re-dated 2021 releases), so only used when neither the page nor the list gives one
+    meta_published_raw: str | None = None
 
 
 def _first(sel: Selector, alternatives: str) -> SelectorList:
@@ -92,25 +100,31 @@ def _first(sel: Selector, alternatives: str) -> SelectorList:
     return SelectorList([])
 
 
+def _date(text: str) -> str | None:
+    m = _DATE_TIME.search(text)
+    if not m:
+        return None
+    day = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return f"{day} {m.group(4)}" if m.group(4) else day
+
+
+# visible text only: TRS editors put a `<style>` block (".TRS_Editor P{…font-family:宋体…}") inside
+# the body, and mobile-only copies (`.pchide`) of the title and date sit beside the desktop ones
+_VISIBLE_TEXT = (
+    ".//text()[not(ancestor::style) and not(ancestor::script)"
+    " and not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' pchide ')])]"
+)
+
+
 def detail_page(html: str, layout: Layout = STATS_GOV_CN) -> ReleasePage:
     sel = Selector(text=html)
-    title = " ".join(_first(sel, layout.title).css("::text").getall()).strip() or None
+    title = " ".join(_first(sel, layout.title).xpath(_VISIBLE_TEXT).getall()).strip() or None
     # `h2 > p` is invalid HTML: parsers move the <p> out of the <h2>, so read the whole block
-    date_text = " ".join(_first(sel, layout.date).css("::text").getall())
-    m = _DATE_TIME.search(date_text)
-    raw = None
-    if m:
-        raw = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" + (
-            f" {m.group(4)}" if m.group(4) else ""
-        )
+    raw = _date(" ".join(_first(sel, layout.date).xpath(_VISIBLE_TEXT).getall()))
+    meta = _date(sel.xpath("//meta[translate(@name,'PUBDATE','pubdate')='pubdate']/@content").get() or "")
     body_sel = _first(sel, layout.body)
-    body = (
-        re.sub(
-            r"[ \t\r\f\v]+", " ", "\n".join(t.strip() for t in body_sel.css("::text").getall() if t.strip())
-        )
-        if body_sel
-        else ""
-    )
+    lines = (t.strip() for t in body_sel.xpath(_VISIBLE_TEXT).getall())
+    body = re.sub(r"[ \t\r\f\v\xa0\u3000]+", " ", "\n".join(t for t in lines if t)).strip()
     if not title and not body:
         raise ReleaseFormatError("发布详情页缺少标题和正文")
-    return ReleasePage(title, raw, body)
+    return ReleasePage(title, raw, body, meta)

@@ -56,11 +56,18 @@ class ReleasesSpider(SourceSpider):
             yield self.request(page_url(self.source.url, n + 1), self.parse_list, cb_kwargs={"n": n + 1})
 
     def release(
-        self, row: ReleaseRow, title: str, published_raw: str | None, body: str | None
+        self,
+        row: ReleaseRow,
+        title: str,
+        published_raw: str | None,
+        body: str | None,
+        meta_published_raw: str | None = None,
     ) -> ReleaseItem:
+        """The page's stated time, else the list date at options.default_time, else the page's
+        PubDate meta (a moved page's meta carries its move date, not its release date)."""
         parsed = parse_release_title(title, row.url)
         raw = published_raw or (
-            f"{row.date} {self.options.default_time}" if row.date else None
+            f"{row.date} {self.options.default_time}" if row.date else meta_published_raw
         )
         published: datetime | None = parse_time(raw, self.crawl_time) if raw else None
         return ReleaseItem(
@@ -93,7 +100,13 @@ class ReleasesSpider(SourceSpider):
                 yield self.quarantine(response, f"发布详情页无法解析：{exc}")
         # the list's title attribute is the full title; the detail page's is used when present
         title = (page.title if page and page.title else None) or row.title
-        yield self.release(row, title, page.published_raw if page else None, page.body if page else None)
+        yield self.release(
+            row,
+            title,
+            page.published_raw if page else None,
+            page.body if page else None,
+            page.meta_published_raw if page else None,
+        )
 
     def refetch_request(self, url: str) -> Any:
         """A quarantined release page read again (its list row is gone: title from the page)."""

@@ -170,6 +170,47 @@ def test_release_page_templates_current_and_older() -> None:
     assert (page.title, page.published_raw) == ("2019年10月份居民消费价格同比上涨3.8%", "2019-11-09 09:30")
 
 
+# Template details public crawlers of the bureau's pages rely on (our own text): DIYgod/RSSHub
+# lib/routes/gov/stats/index.tsx (drops `.pchide` copies; body `.TRS_Editor` or `.TRS_UEDITOR`; list
+# rows may link releases republished on www.gov.cn / www.news.cn), and crawlers reading the body as
+# `.trs_editor_view, .TRS_Editor` with `<meta name="PubDate">` as the CMS time.
+TRS_STYLE = """<div class="detail-title"><h1>2026年10月份规模以上工业增加值增长5.9%</h1>
+<h1 class="pchide">2026年10月份规模以上工业增加值增长5.9%</h1></div>
+<div class="detail-title-des"><h2><p>2026/11/14 10:00</p></h2><p class="pchide">2026/11/14 10:00</p></div>
+<div class="detail-text-content"><div class="TRS_Editor"><style type="text/css">
+.TRS_Editor P{margin-top:0;margin-bottom:12px;line-height:1.8;font-family:宋体;font-size:12pt;}
+</style><div class="Custom_UnionStyle"><p>10月份，规模以上工业增加值同比实际增长5.9%。</p>
+<p>&nbsp;</p><p>\u3000\u3000分三大门类看，采矿业增加值增长4.2%。</p></div></div></div>"""
+NEW_EDITOR = """<html><head><meta name="PubDate" content="2026-11-14 10:00"></head><body>
+<div class="detail-title"><h1>2026年1—10月份全国固定资产投资增长3.2%</h1></div>
+<div class="detail-text-content"><div class="trs_editor_view TRS_UEDITOR trs_paper_default trs_web">
+<p>1—10月份，全国固定资产投资（不含农户）同比增长3.2%。</p></div></div></body></html>"""
+WORD_PASTE = """<div class="center_xilan"><h2 class="xilan_tit">2018年3月份居民消费价格同比上涨2.1%</h2>
+<font class="xilan_titf">来源：国家统计局　　发布时间：2018-04-11 09:30</font><div class="xilan_con">
+<div class="TRS_PreAppend"><p class="MsoNormal"><span>3月份，全国居民消费价格总水平同比上涨2.1%。</span></p>
+</div></div></div>"""
+GOV_CN = """<div class="article"><h1>2026年10月份国民经济运行总体平稳</h1>
+<div class="pages-date">2026-11-14 10:00 来源：国家统计局网站</div>
+<div class="pages_content" id="UCAP-CONTENT"><p>10月份，国民经济运行总体平稳。</p></div></div>"""
+
+
+def test_release_page_variants_public_crawlers_handle() -> None:
+    page = detail_page(TRS_STYLE)
+    # the editor's style block and the mobile-only copies are not text of the release
+    assert page.title == "2026年10月份规模以上工业增加值增长5.9%"
+    assert page.published_raw == "2026-11-14 10:00"
+    assert page.body == "10月份，规模以上工业增加值同比实际增长5.9%。\n分三大门类看，采矿业增加值增长4.2%。"
+    page = detail_page(NEW_EDITOR)
+    assert page.body == "1—10月份，全国固定资产投资（不含农户）同比增长3.2%。"
+    assert (page.published_raw, page.meta_published_raw) == (None, "2026-11-14 10:00")
+    page = detail_page(WORD_PASTE)
+    assert page.body == "3月份，全国居民消费价格总水平同比上涨2.1%。"
+    assert page.published_raw == "2018-04-11 09:30"
+    page = detail_page(GOV_CN)
+    assert (page.title, page.published_raw) == ("2026年10月份国民经济运行总体平稳", "2026-11-14 10:00")
+    assert page.body == "10月份，国民经济运行总体平稳。"
+
+
 def test_health_is_never_ok_when_items_were_lost() -> None:
     ok = RunOutcome(stored=3, duplicates=0, quarantined=0, errors=0, pages_ok=2, blocked_reason=None,
                     last_error=None, items_found=3)

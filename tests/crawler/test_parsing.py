@@ -148,6 +148,12 @@ def test_release_list_rows_are_deduplicated_by_href_with_full_titles() -> None:
         (200, b'{"ok": -100, "url": "https://passport.weibo.com/"}', "微博验证码（ok: -100）"),
         (200, "<title>百度安全验证</title>".encode(), "百度安全验证"),
         (200, b'{"ok": 0, "msg": "no more"}', None),
+        (200, b"<script>document.cookie='__jsl_clearance=1';location.href=location</script>",
+         "网站要求浏览器验证（加速乐 __jsl_clearance）"),
+        (200, b"<html><script>var arg1='A1';/* acw_sc__v2 */</script></html>",
+         "网站要求浏览器验证（阿里云 acw_sc__v2）"),
+        (200, b'<script>var wzwschallenge="RANDOMSTR";</script>',
+         "网站要求浏览器验证（网站卫士 wzwschallenge）"),
         (503, b"busy", None),
     ],
 )

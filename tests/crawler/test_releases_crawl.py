@@ -140,3 +140,39 @@ def test_real_release_titles_through_the_spider(site, crawl, session) -> None:
     assert rows["2026年1—5月份社会消费品零售总额增长1.4%"].period_label == "2026年1—5月"
     assert rows["2026年6月份居民消费价格同比上涨1.0%"].published_at == datetime(2026, 7, 9, 1, 30, tzinfo=UTC)
     assert all(r.body == f"{t}。" for t, r in rows.items())
+
+
+def test_moved_release_keeps_its_list_date_and_a_js_challenge_is_a_block(site, crawl, session) -> None:
+    """A 2021 release moved in the 2023 migration: its page states no time and its PubDate meta is
+    the move date, so the list's date (at 09:30) is its release time; where neither the page nor
+    the list gives one, the meta is used. Then the list answers with a JavaScript challenge
+    (HTTP 200, as stats.gov.cn intermittently does): the source is blocked, not 正常 with 0 items."""
+    moved = "/sj/zxfb/202302/t20230203_1901237.html"
+    undated = "/sj/zxfb/202611/t20261116_1957009.html"
+    title = "2021年9月份居民消费价格同比上涨0.7% 环比持平"
+    listing = (
+        '<div class="list-content"><ul>'
+        f'<li><a href="{moved}" title="{title}">{title}</a><span>2021-10-14</span></li>'
+        f'<li><a href="{undated}" title="2026年10月份能源生产情况">2026年10月份能源生产情况</a></li>'
+        "</ul></div>"
+    )
+    page = (
+        '<html><head><meta name="PubDate" content="{meta}"></head><body>'
+        '<div class="detail-title"><h1>{title}</h1></div>'
+        '<div class="detail-text-content"><div class="TRS_Editor"><p>{title}。</p></div></div></body></html>'
+    )
+    site.route("/sj/zxfb/", Reply(body=listing.encode()))
+    site.route(moved, Reply(body=page.format(meta="2023-02-03 16:05", title=title).encode()))
+    energy = page.format(meta="2026-11-16 10:00", title="2026年10月份能源生产情况")
+    site.route(undated, Reply(body=energy.encode()))
+    assert crawl([source(site)], "releases").returncode == 0
+    rows = {r.title: r for r in session.scalars(select(Release))}
+    assert rows[title].published_at == datetime(2021, 10, 14, 1, 30, tzinfo=UTC)
+    assert rows["2026年10月份能源生产情况"].published_at == datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+
+    challenge = b"<html><script>var x='__jsl_clearance';document.cookie=x;location.reload()</script></html>"
+    site.route("/sj/zxfb/", Reply(body=challenge))
+    assert crawl([source(site)], "releases").returncode == 0
+    session.expire_all()
+    src = session.scalar(select(Source))
+    assert src.status == "blocked" and "加速乐" in (src.last_error or "")
