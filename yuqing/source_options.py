@@ -66,9 +66,11 @@ class TiebaOptions(CrawlOptions):
     max_forum_pages: int = Field(3, ge=1)  # list pages per forum
     max_thread_pages: int = Field(5, ge=1)  # pages of one thread per run
     max_sub_reply_pages: int = Field(2, ge=1)  # /p/comment pages of one floor's nested replies per run
-    # keyword search through the result page ("page", /f/search/res) or the signed client JSON API
-    # ("client_api", crawler.parsing.tieba_api); threads are read from their pages either way
-    search_via: Literal["page", "client_api"] = "page"
+    # keyword search through the result page ("page", /f/search/res), the signed client JSON API
+    # ("client_api", crawler.parsing.tieba_api), or the page falling back to the API for a keyword
+    # whose page is not a results page (a script-rendered shell: "auto"); threads are read from
+    # their pages either way
+    search_via: Literal["page", "client_api", "auto"] = "page"
     api_url: str = Field("http://c.tieba.baidu.com/c/s/searchpost", pattern=r"^https?://")
     client_version: str = Field("12.23.1.0", pattern=r"^\d+(\.\d+)+$")  # `_client_version` sent (and signed)
     api_page_size: int = Field(20, ge=1, le=100)  # `rn`: results per API page

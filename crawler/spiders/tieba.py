@@ -3,7 +3,8 @@
 Search results: the classic layout (div.s_post) or, failing that, any card layout, read by its
 structure (crawler.parsing.forums.tieba_search_cards); or, with options.search_via = "client_api",
 the signed client JSON API (POST options.api_url, crawler.parsing.tieba_api), whose error codes are
-quarantined with the server's own error_code and error_msg.
+quarantined with the server's own error_code and error_msg; "auto" reads the page and turns to the
+API for a keyword whose page is no results page (kept in the quarantine only if the API fails too).
 Search: paging stops at a results page with no unseen post, or options.max_pages (default 5). A
 thread page that cannot be fetched or parsed still leaves its search snippets stored.
 Forum lists (`/f?kw=…&pn=…`, 50 threads a page, newest reply first): a cursor per forum keeps each
@@ -65,8 +66,9 @@ class TiebaSpider(SourceSpider):
     def thread_url(self, tid: str, page: int) -> str:
         return f"{self.base}/p/{tid}" + (f"?pn={page}" if page > 1 else "")
 
-    def api_request(self, keyword: str, page: int) -> scrapy.FormRequest:
-        """One page of the client API search, signed (a POST: its pages differ only by their body)."""
+    def api_request(self, keyword: str, page: int, page_shell: Response | None = None) -> scrapy.FormRequest:
+        """One page of the client API search, signed (a POST: its pages differ only by their body).
+        `page_shell`: the unreadable search page this request stands in for ("auto")."""
         form = search_form(
             keyword,
             page,
@@ -79,7 +81,7 @@ class TiebaSpider(SourceSpider):
             formdata=form,
             callback=self.parse_api_search,
             errback=self.failed,
-            cb_kwargs={"keyword": keyword, "page": page},
+            cb_kwargs={"keyword": keyword, "page": page, "page_shell": page_shell},
             headers={"Accept": "application/json"},
         )
 
@@ -121,6 +123,10 @@ class TiebaSpider(SourceSpider):
         try:
             posts = tieba_search(html or "", response.url)
         except ForumFormatError as exc:
+            if self.options.search_via == "auto" and page == 1:
+                self.crawler.stats.inc_value("yuqing/tieba_search_fell_back_to_api")
+                yield self.api_request(keyword, 1, page_shell=response)
+                return
             yield self.quarantine(response, f"贴吧搜索页无法解析：{exc}")
             return
         self.ok()
@@ -145,7 +151,9 @@ class TiebaSpider(SourceSpider):
             by_thread.setdefault(post.thread_id, []).append(post)
         return by_thread
 
-    def parse_api_search(self, response: Response, keyword: str, page: int) -> Iterator[Any]:
+    def parse_api_search(
+        self, response: Response, keyword: str, page: int, page_shell: Response | None = None
+    ) -> Iterator[Any]:
         """A client API answer: its hits as the search page's, paging while it has unseen hits
         and says has_more. A cut-off body or an error code is quarantined with that reason."""
         where = f"（关键词「{keyword}」第 {page} 页）"
@@ -155,16 +163,16 @@ class TiebaSpider(SourceSpider):
             return
         try:
             result = tieba_api_search(text or "", self.base)
-        except TiebaApiError as exc:
-            msg = exc.message or "（空）"
-            reason = f"贴吧搜索接口{where}返回错误：error_code={exc.code}，error_msg={msg}"
-            self.crawler.stats.set_value("yuqing/last_error", f"{response.url} — {reason}")
-            yield self.quarantine(response, reason)
-            return
         except ForumFormatError as exc:
-            reason = f"贴吧搜索接口{where}的回应无法读取：{exc}"
+            if isinstance(exc, TiebaApiError):
+                msg = exc.message or "（空）"
+                reason = f"贴吧搜索接口{where}返回错误：error_code={exc.code}，error_msg={msg}"
+            else:
+                reason = f"贴吧搜索接口{where}的回应无法读取：{exc}"
             self.crawler.stats.set_value("yuqing/last_error", f"{response.url} — {reason}")
             yield self.quarantine(response, reason)
+            if page_shell is not None:  # neither way worked: the page is kept too
+                yield self.quarantine(page_shell, f"贴吧搜索页不是结果页，改用接口也失败：{reason}")
             return
         self.ok()
         yield from self.page_items(response, held=result.held, read=len(result.posts))

@@ -175,3 +175,27 @@ def test_client_api_error_or_cut_off_answer_is_quarantined_with_its_reason(
     src = session.scalar(select(Source))
     assert src.status == "error" and reason in (src.last_error or "")
     assert session.query(Document).count() == 0
+
+
+# a search page rendered by script: an empty mount point, no results in the markup
+SHELL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>百度贴吧</title></head>
+<body><div id="app"></div><script src="/static/search/app.js"></script></body></html>""".encode()
+SEARCH_P1 = "/f/search/res?ie=utf-8&qw=CPI&rn=20&pn=1&sm=1"
+
+
+def test_auto_turns_to_the_api_when_the_search_page_is_a_script_shell(site, crawl, session) -> None:
+    serve_api(site)
+    site.route(SEARCH_P1, Reply(body=SHELL))
+    assert crawl([api_source(site, search_via="auto")], "tieba").returncode == 0
+    assert set(docs(session)) == {"90001", "90002", "90003", "90009", "90101", "93401", "93402"}
+    assert [q.url.rsplit("/", 1)[1] for q in session.scalars(select(Quarantine))] == ["8002"]
+    assert site.hits("/f/search/res") == 1 and site.hits(f"POST {API}") == 2
+
+
+def test_auto_keeps_the_shell_when_the_api_fails_too(site, crawl, session) -> None:
+    site.route(SEARCH_P1, Reply(body=SHELL))
+    site.post_handlers[API] = lambda form: Reply.file("tieba/api_error.json")
+    assert crawl([api_source(site, search_via="auto")], "tieba").returncode == 0
+    reasons = sorted(q.reason for q in session.scalars(select(Quarantine)))
+    assert len(reasons) == 2 and "error_code=220034" in reasons[0]
+    assert reasons[1].startswith("贴吧搜索页不是结果页，改用接口也失败：") and "220034" in reasons[1]
