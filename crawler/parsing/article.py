@@ -287,7 +287,7 @@ def extract_article(html: str, url: str, *, now: datetime) -> Article:
     raw_date = publication_date(html, url, now, root, near)
     published = parse_time(raw_date, now) if raw_date else None
     if root is not None:
-        publisher = byline.publisher(root, near, getattr(precise, "sitename", None))
+        publisher = byline.publisher(root, near, getattr(precise, "sitename", None), _title_suffixes(root))
         host = urlsplit(url).hostname or ""
         site_names = [publisher, getattr(precise, "sitename", None), host, *_title_suffixes(root)]
         author = byline.author(

@@ -103,14 +103,22 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
         None,
         "2023-11-02 20:13",
     ),
+    # 新浪台灣 carries 北京新浪網's story (JSON-LD credits that outlet as author); （羅森） closes it
     "sinatw_1.html": (
         "9年來第1次戰勝詹姆斯!NBA歷史第二差紀錄終結",
-        "新浪台灣",
         "北京新浪網",
+        "羅森",
         "2020-01-21 11:12",
     ),
-    "ltn_1.html": ("是你嗎？ 1-2月期發票千萬獎開出18張", "自由時報", None, "2020-04-01 10:29"),
-    "udn_1.html": ("索尼、鎧俠業績遭波及 已向美申請供貨華為", "經濟日報", None, "2020-10-04 15:05"),
+    "upmedia_1.html": (
+        "稱「憂鬱症是不知足」挨轟 吳宗憲：鼓勵患者別只往負面想",
+        "上報",
+        "范姜佳鈺",  # "上報快訊／范姜佳鈺": the desk, then the reporter
+        "2020-03-12 20:19",
+    ),
+    "ltn_1.html": ("是你嗎？ 1-2月期發票千萬獎開出18張", "自由時報", "巫其倫", "2020-04-01 10:29"),
+    # the site is 經濟日報; the story is 聯合報's: "2020-10-04 15:05聯合報 記者林宸誼／即時報導"
+    "udn_1.html": ("索尼、鎧俠業績遭波及 已向美申請供貨華為", "聯合報", "林宸誼", "2020-10-04 15:05"),
     "chinadaily_1.html": ("外国专家：中美合作共赢符合国际社会利益", "中国日报网", None, "2023-11-17 15:13"),
     "xinhuanet_3.html": ("短缺药品保供稳价 全力保障临床用药需求", "新华社", None, "2023-11-17 20:52"),
     "cna_1.html": ("鄭文燦：多元方案解決蛋荒 預估3月初緩解", "中央通訊社", None, "2023-02-21 21:20"),
@@ -128,9 +136,10 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
         "何苗 张梦洁",
         "2015-05-21 05:03",
     ),
-    "163_5.html": ("埃洛普离职：微软卧底成弃儿？", None, "maomaobear", "2015-06-19 11:20"),
-    "163_6.html": ("任正非有哪四把榔头？", None, "冀勇庆", "2015-06-25 08:46"),
-    "163_7.html": ("三星失意 路在何方？", None, "李光斗", "2015-07-03 11:31"),
+    # columns (亦观察) with no 来源: the site's name, from the <title> ("…_网易财经")
+    "163_5.html": ("埃洛普离职：微软卧底成弃儿？", "网易财经", "maomaobear", "2015-06-19 11:20"),
+    "163_6.html": ("任正非有哪四把榔头？", "网易财经", "冀勇庆", "2015-06-25 08:46"),
+    "163_7.html": ("三星失意 路在何方？", "网易财经", "李光斗", "2015-07-03 11:31"),
     "ce_1.html": (
         "我国创新型国家建设基础夯实 研究与发展经费投入强度创新高",
         "经济日报",
@@ -157,7 +166,24 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
     ),
     "gmw_2.html": ("美国走下坡路的大趋势没变", "光明网-时评频道", None, "2018-10-10 11:17"),
     "huanqiu_1.html": ("第三次夺冠！这个西方对华封锁的技术被上海科学家突破", None, None, "2018-10-10 17:02"),
-    "youth_2.html": ("微博：下月起暂停对不满14周岁未成年人开放注册", None, None, "2018-10-10 09:08"),
+    # the outlet printed after the time: "2018-10-10 09:08" then "观察者网"
+    "youth_2.html": ("微博：下月起暂停对不满14周岁未成年人开放注册", "观察者网", None, "2018-10-10 09:08"),
+    "qq_3.html": ("曹方新碟发布会创意无限 特制入场门票体现心意", "腾讯音乐", None, "2009-11-09 11:30"),
+    "sina_1.html": ("爱戴掀起红盖头 庆东南劲爆音乐颁奖七周年(图)", "新浪娱乐", None, "2009-11-09 13:48"),
+    # the source sits in a camelCase-marked element (sourceTitleText-…) beside a 关注 box
+    "ifeng_2.html": (
+        "故宫，你低调点！故宫：不，实力已不允许我继续低调",
+        "中国新闻网",
+        "上官云 宋宇晟",
+        "2019-02-20 02:26",
+    ),
+    "cctv_1.html": (
+        "习近平主持召开中央财经委员会第三次会议强调：大力提高我国自然灾害防治能力 全面启动川藏铁路规划建设",
+        "央视网",
+        None,
+        "2018-10-10 19:50",
+    ),
+    "pixnet_1.html": ("新竹尖石_美樹營地賞楓 (2)", "史蒂文的家_藍天", None, "2013-12-28 00:00"),
     "qq_2.html": ("DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶", "TNW中文站", None, "2016-10-14 07:17"),
     "bbczhongwen_1.html": ("港特首梁振英就住宅违建事件道歉", "BBC", None, "2012-12-10 00:00"),
 }
@@ -444,3 +470,37 @@ def test_prev_next_links_and_outlet_credited_headlines_are_not_article_text() ->
     # prose that merely begins with those words stays
     assert not is_boilerplate("上一篇文章中，我们介绍了居民消费价格指数的编制方法。")
     assert is_prose("新华社北京11月20日电 国家统计局今天发布数据【新华社】，显示物价平稳运行。")
+
+
+def _bylined(head: str, byline_html: str, tail: str = "") -> Article:
+    page_html = (
+        f"<html><head><title>某市统计局发布前三季度数据_某某网</title>{head}</head><body>"
+        f"<h1>某市统计局发布前三季度数据</h1><div class='info'>{byline_html}</div>"
+        "<div class='content'><p>某市统计局今天发布前三季度经济运行情况，地区生产总值同比增长5.1%，"
+        "规模以上工业增加值增长4.8%。</p><p>居民人均可支配收入实际增长5.0%，消费品市场平稳恢复，"
+        f"物价总体稳定。</p>{tail}</div></body></html>"
+    )
+    return extract_article(page_html, "https://news.example.invalid/a.html", now=NOW)
+
+
+def test_bylines_the_way_portals_print_them() -> None:
+    org = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "author": {"@type": "Organization", "name": "北京新浪网"},
+            "publisher": {"@type": "Organization", "name": "新浪台湾"},
+        },
+        ensure_ascii=False,
+    )
+    art = _bylined(
+        f'<script type="application/ld+json">{org}</script>', "2026-11-20 10:05", "<p>（罗森）</p>"
+    )
+    assert (art.publisher, art.author) == ("北京新浪网", "罗森")  # an outlet credited as author is the 来源
+    art = _bylined("", "2026-11-20 10:05 观察者网 &nbsp; 上报快讯／范姜佳钰")
+    assert art.publisher == "观察者网"
+    art = _bylined("", "2026年11月20日 10:05:00 来自北京")
+    assert art.publisher == "某某网"  # an IP location is no outlet: the site's name from the <title>
+    art = _bylined("", "2026-11-20 10:05联合报 记者林宸谊／即时报导")
+    assert (art.publisher, art.author) == ("联合报", "林宸谊")
+    art = _bylined("", "2026-11-20 10:05", "<p>（完）</p>")
+    assert art.author is None
