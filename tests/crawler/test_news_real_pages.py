@@ -77,7 +77,7 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
     "chinanews_1.html": (
         "【中国稳健前行】坚定实施扩大内需战略",
         "求是网",
-        "方敏北京大学经济学院教授",
+        "方敏",  # "(作者：方敏北京大学经济学院教授)": the name without the post
         "2020-07-04 12:10",
     ),
     "ifeng_1.html": (
@@ -91,7 +91,7 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
     "youth_1.html": (
         "海外留学生看两会：出国前后关注点大不同",
         "人民日报海外版",
-        "青网校园崔宁宁",
+        None,  # the author meta says "青网校园崔宁宁": the desk and the 责任编辑 printed below
         "2017-03-10 08:42",
     ),
     "xinhuanet_1.html": ("武汉的声音：有英勇的你，才有英雄的城！", "半月谈", None, "2020-02-19 20:29"),
@@ -164,7 +164,8 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
         None,
         "2018-10-10 17:10",
     ),
-    "gmw_2.html": ("美国走下坡路的大趋势没变", "光明网-时评频道", None, "2018-10-10 11:17"),
+    # "作者：中国人民大学重阳金融研究院执行院长王文、中国人民大学重阳金融研究院副研究员 王鹏"
+    "gmw_2.html": ("美国走下坡路的大趋势没变", "光明网-时评频道", "王文 王鹏", "2018-10-10 11:17"),
     "huanqiu_1.html": ("第三次夺冠！这个西方对华封锁的技术被上海科学家突破", None, None, "2018-10-10 17:02"),
     # the outlet printed after the time: "2018-10-10 09:08" then "观察者网"
     "youth_2.html": ("微博：下月起暂停对不满14周岁未成年人开放注册", "观察者网", None, "2018-10-10 09:08"),
@@ -194,6 +195,7 @@ NOT_AUTHORS = {
     "ce_1.html": "冯虎",
     "163_4.html": "账号",
     "chinanews_1.html": "chinanews",
+    "youth_1.html": "青网校园崔宁宁",
 }
 
 
