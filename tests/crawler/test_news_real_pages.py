@@ -184,7 +184,8 @@ FIELDS: dict[str, tuple[str, str | None, str | None, str]] = {
         None,
         "2018-10-10 19:50",
     ),
-    "pixnet_1.html": ("新竹尖石_美樹營地賞楓 (2)", "史蒂文的家_藍天", None, "2013-12-28 00:00"),
+    # a blog: the time is printed in English ("Dec 28 Sat 2013 00:28")
+    "pixnet_1.html": ("新竹尖石_美樹營地賞楓 (2)", "史蒂文的家_藍天", None, "2013-12-28 00:28"),
     "qq_2.html": ("DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶", "TNW中文站", None, "2016-10-14 07:17"),
     "bbczhongwen_1.html": ("港特首梁振英就住宅违建事件道歉", "BBC", None, "2012-12-10 00:00"),
 }
@@ -406,6 +407,8 @@ def _dated(meta: str, line: str) -> str:
         ),
         ("", "2026年11月20日 10:05 来源：某市统计局", "2026-11-20 10:05:00"),
         ('<meta name="publishdate" content="2031-05-01">', "发布日期：2026-11-19", "2026-11-19 00:00:00"),
+        ("", "Dec 28 Sat 2013 00:28", "2013-12-28 00:28:00"),
+        ("", "Posted on November 20th, 2026", "2026-11-20 00:00:00"),
     ],
 )
 def test_publication_dates_as_news_pages_print_them(meta: str, line: str, expected: str) -> None:
