@@ -254,7 +254,11 @@ def _people(byline: str) -> str:
     …副研究员 王鹏" -> "王文 王鹏"); a byline without posts as it is. jieba tags the names (nr)."""
     if not _AFFILIATION.search(byline):
         return byline
+    import logging
+
+    import jieba
     import jieba.posseg  # loaded only for such bylines: its dictionary takes a second or two
 
+    jieba.setLogLevel(logging.WARNING)
     names = [w.word for w in jieba.posseg.cut(byline) if w.flag == "nr" and 2 <= len(w.word) <= 4]
     return " ".join(dict.fromkeys(names)) or byline
