@@ -193,7 +193,11 @@ def publisher(
             *_labelled(near_title, _SOURCE_LABEL),
             *(m.group(1) for m in _NAME_THEN_DATE.finditer(near_title[:600])),
             # not a label repeated down a news list ("… 2020-03-12 20:19" then "最新消息", nine times)
-            *(n for m in _DATE_THEN_NAME.finditer(near_title[:600]) if near_title.count(n := m.group(1)) < 3),
+            *(
+                n
+                for m in _DATE_THEN_NAME.finditer(near_title[:600])
+                if near_title.count(n := m.group(1)) < 3 and not _NOT_OUTLET.match(n)
+            ),
             *_metas(root, ("og:site_name", "application-name", "sitename", "site_name")),
             site_name,
             *reversed(title_suffixes),
@@ -202,7 +206,16 @@ def publisher(
     )
 
 
+# what follows a time under a headline and is no outlet: a weekday, a page control, a time of day
+_NOT_OUTLET = re.compile(
+    r"星期|周[一二三四五六日天]|礼拜|禮拜|打印|关闭|關閉|收藏|分享|评论|評論|字号|字體|字体|浏览|瀏覽|点击|點擊|"
+    r"发布|發布|更新|原创|转载|轉載|举报|我要|上午|下午|凌晨|晚间|早上|中午|今天|昨天|北京时间|北京時間"
+)
 # the writer in brackets on the article's last line: "（羅森）"; not "（完）", an outlet or a credit
+_NOT_CREDIT = re.compile(
+    r"待续|待續|未完|续|續|全文|本报|本報|本网|本網|本刊|摘编|编译|編譯|综合|綜合|整理|原文|下同|同上|"
+    r"删节|刪節|节选|節選|资料|資料|图|圖|视频|視頻"
+)
 _TAIL_CREDIT = re.compile(r"^[（(]([\u4e00-\u9fff]{2,4})(?<![社网網报報台完图圖文稿])[)）]$", re.M)
 
 
@@ -235,7 +248,7 @@ def author(
             *(m.group(1) for m in _REPORTER_DESK.finditer(near_title)),
             *(m.group(1) for m in _REPORTER.finditer(head + "\n" + tail)),
             *_labelled(head + "\n" + tail, _AUTHOR_LABEL),
-            *(m.group(1) for m in _TAIL_CREDIT.finditer(tail)),
+            *(m.group(1) for m in _TAIL_CREDIT.finditer(tail) if not _NOT_CREDIT.search(m.group(1))),
             fallback,
         ],
         max_len=40,

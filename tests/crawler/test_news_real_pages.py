@@ -509,3 +509,8 @@ def test_bylines_the_way_portals_print_them() -> None:
     assert (art.publisher, art.author) == ("联合报", "林宸谊")
     art = _bylined("", "2026-11-20 10:05", "<p>（完）</p>")
     assert art.author is None
+
+
+def test_what_follows_the_time_or_closes_the_article_is_no_name_when_it_is_a_control() -> None:
+    art = _bylined("", "2026-11-20 10:05 星期五 &nbsp; 打印", "<p>（待续）</p>")
+    assert (art.publisher, art.author) == ("某某网", None)
