@@ -176,6 +176,22 @@ _LABELLED_DATE = re.compile(
 _PRINTED_DATE = re.compile(
     r"((?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
+# blogs print English dates: "Dec 28 Sat 2013 00:28" (pixnet), "December 28, 2013 10:05"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ENGLISH_DATE = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?"
+    r"(?:\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?)?\s+((?:19|20)\d{2})(?:,?\s+(\d{1,2}:\d{2}))?\b"
+)
+
+
+def _english_dates(text: str) -> list[str]:
+    """"Dec 28 Sat 2013 00:28" -> "2013-12-28 00:28"."""
+    return [
+        f"{y}-{_MONTHS.index(mon.lower()) + 1:02d}-{int(d):02d}" + (f" {hm}" if hm else "")
+        for mon, d, y, hm in _ENGLISH_DATE.findall(text)
+    ]
+
+
 _URL_DAY = re.compile(
     r"/(20\d{2})[/-]?(\d{2})[/-]?(\d{2})/|/t(20\d{2})(\d{2})(\d{2})_|/(20\d{2})-(\d{2})/(\d{2})/"
 )
@@ -217,6 +233,7 @@ def publication_date(
         raws += [t.get("datetime", "") for t in root.iter("time") if t.get("datetime")]
     raws += [m.group(1) for m in _LABELLED_DATE.finditer(near_title)]
     raws += [m.group(1) for m in _PRINTED_DATE.finditer(near_title)]
+    raws += _english_dates(near_title)
     parsed = ((parse_time(re.sub(r"\s+", " ", raw).strip(), now), raw) for raw in raws)
     dated = [(f, raw) for f, raw in parsed if f is not None and _plausible(f, now, anchor)]
     if dated:
@@ -287,7 +304,7 @@ def extract_article(html: str, url: str, *, now: datetime) -> Article:
     raw_date = publication_date(html, url, now, root, near)
     published = parse_time(raw_date, now) if raw_date else None
     if root is not None:
-        publisher = byline.publisher(root, near, getattr(precise, "sitename", None))
+        publisher = byline.publisher(root, near, getattr(precise, "sitename", None), _title_suffixes(root))
         host = urlsplit(url).hostname or ""
         site_names = [publisher, getattr(precise, "sitename", None), host, *_title_suffixes(root)]
         author = byline.author(

@@ -20,6 +20,8 @@ _SECTION = re.compile(
     r"更多新聞|看更多|您?可能會有興趣的文章|您?可能感兴趣的(?:文章|内容|新闻)?|你可能感兴趣的(?:文章|内容|新闻)?)"
     r"[\s】\]：:>»（(\d)）]*$"
 )
+# links to the previous and next story ("上一篇：…", "下一則："): navigation after the article
+_PREV_NEXT = re.compile(r"^[\s【\[]*[上下]一(?:篇|则|則|条|條)(?:文章|新闻|新聞)?\s*(?:[：:】\]]|$)")
 # lines that are never article text wherever they stand (short lines only)
 _NOISE = re.compile(
     r"微信扫一扫|扫一扫|转播到|扫描二维码|长按识别|长按二维码|分享到|分享至|关注该公众号|点击右上角|用微信扫|"
@@ -61,6 +63,8 @@ def is_boilerplate(line: str) -> bool:
         return True
     if len(s) <= 40 and (_NOISE.search(s) or _EDITOR.search(s)):
         return True
+    if len(s) <= 80 and _PREV_NEXT.match(s):
+        return True
     if len(s) <= 300 and _DISCLAIMER.search(s):
         return True
     return bool(_MENU.match(s) or _BREADCRUMB.match(s))
@@ -71,7 +75,9 @@ _TRAILING_PROMPT = re.compile(r"(?:返回\S{1,6}[，,]?\s*查看更多|展开全
 
 
 def is_section_heading(line: str) -> bool:
-    return bool(_SECTION.match(line.strip().lstrip("-*• ").strip()))
+    """A heading after which nothing is the article: recommendations, comments, prev/next links."""
+    s = line.strip().lstrip("-*• ").strip()
+    return bool(_SECTION.match(s) or ((m := _PREV_NEXT.match(s)) and not s[m.end() :].strip()))
 
 
 def clean(text: str) -> Cleaned:
@@ -107,13 +113,18 @@ def has_markup(text: str) -> bool:
 
 
 _STAMPED = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\)?$|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\)?$")
+# a headline credited to its outlet, as rankings and related lists print them ("…【北京新浪網】")
+_SOURCED = re.compile(r"[【\[][^【】\[\]\s]{2,12}[】\]]$")
 
 
 def is_prose(line: str) -> bool:
     """A line that reads as article text: a sentence, or a long line; never a list stub, markup,
-    or a headline stamped with its time (an entry of a news list: "… 2020-03-12 20:00")."""
+    or a headline stamped with its time or outlet (an entry of a news list: "… 2020-03-12 20:00",
+    "…【北京新浪網】")."""
     s = "".join(line.split())
     if not s or _MARKUP.search(line) or (len(s) <= 80 and _STAMPED.search(s)):
+        return False
+    if len(s) <= 60 and _SOURCED.search(s):
         return False
     listed = line.lstrip().startswith(("- ", "* ", "• "))
     return bool(_SENTENCE.search(s)) or (len(s) >= 25 and not listed)
