@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from store.models import (
     Action,
@@ -98,7 +99,7 @@ def _of_incident(query: Any, incident_id: int) -> Any:
         IncidentMention.incident_id == incident_id)
 
 
-def said_at() -> Any:
+def said_at() -> ColumnElement[datetime]:
     """When a mention was said: published, else analysed (a post without a date counts when seen)."""
     return func.coalesce(Mention.published_at, Mention.analysed_at)
 
