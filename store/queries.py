@@ -109,19 +109,25 @@ def incident_mentions(session: Session, incident_id: int, *, limit: int) -> list
     return list(session.scalars(q.order_by(Mention.published_at.desc(), Mention.id.desc()).limit(limit)))
 
 
-def incident_mentions_where(
-    session: Session, incident_id: int, *, platform: str | None = None, sentiment: str | None = None,
-    min_risk: float | None = None, since: datetime | None = None, until: datetime | None = None,
-) -> list[Mention]:
-    """Every mention of the incident passing the feed's filters (`since` ≤ said < `until`), unordered:
-    the incident page groups them by story before it sorts."""
-    q = _of_incident(select(Mention), incident_id)
+def _filtered(q: Any, *, platform: str | None, sentiment: str | None, min_risk: float | None) -> Any:
+    """The feed's filters, shared by the feed and an incident's mentions."""
     if platform:
         q = q.where(Mention.platform == platform)
     if sentiment:
         q = q.where(Mention.sentiment == sentiment)
     if min_risk is not None:
         q = q.where(Mention.risk >= min_risk)
+    return q
+
+
+def incident_mentions_where(
+    session: Session, incident_id: int, *, platform: str | None = None, sentiment: str | None = None,
+    min_risk: float | None = None, since: datetime | None = None, until: datetime | None = None,
+) -> list[Mention]:
+    """Every mention of the incident passing the feed's filters (`since` ≤ said < `until`), unordered:
+    the incident page groups them by story before it sorts."""
+    q = _filtered(_of_incident(select(Mention), incident_id), platform=platform, sentiment=sentiment,
+                  min_risk=min_risk)
     if since is not None:
         q = q.where(said_at() >= since)
     if until is not None:
@@ -207,13 +213,7 @@ def mentions(
     """The feed, newest first by when it was said (published, else analysed): arrival order put a
     post crawled late among older ones. `before_id` is a cursor: rows strictly after that mention
     in this order (a LookupError when it does not exist)."""
-    q = select(Mention)
-    if sentiment:
-        q = q.where(Mention.sentiment == sentiment)
-    if platform:
-        q = q.where(Mention.platform == platform)
-    if min_risk is not None:
-        q = q.where(Mention.risk >= min_risk)
+    q = _filtered(select(Mention), platform=platform, sentiment=sentiment, min_risk=min_risk)
     if topic:
         q = q.where(json_list_contains(Mention.topics, topic))
     if sensitive_topic:
