@@ -272,6 +272,19 @@ def token_for(session: Session, token: str, *, now: datetime | None = None) -> t
     return user, row
 
 
+def users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def tokens(session: Session, *, user_id: int | None = None, limit: int = 1000) -> list[tuple[ApiToken, str]]:
+    """(token, owner's username), newest first; only `user_id`'s when given (a non-administrator
+    sees their own)."""
+    q = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if user_id is not None:
+        q = q.where(ApiToken.user_id == user_id)
+    return [(t, name) for t, name in session.execute(q.order_by(ApiToken.id.desc()).limit(limit)).all()]
+
+
 def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
     found = token_for(session, token, now=now)
     return None if found is None else found[0]

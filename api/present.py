@@ -29,17 +29,6 @@ from yuqing.vocab import (
 from . import schemas as S
 
 
-def parse_local(value: str) -> datetime:
-    """An ISO 8601 time from a user; one without an offset is Beijing time. Returns aware UTC."""
-    try:
-        dt = datetime.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValueError(f"无法识别的时间 {value!r}，请用 ISO 8601，如 2026-11-10T09:30") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=SHANGHAI)
-    return as_utc(dt)
-
-
 def is_working_day_clock(d: Deadline) -> bool:
     """Working-day windows (suggestions, complaints, re-posts) as opposed to hour windows (5 h / 24 h)."""
     policy = d.policy or {}

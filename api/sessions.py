@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store.audit import record
@@ -100,3 +100,13 @@ def end_all_sessions(session: Session, *, user: User, actor: str, now: datetime)
     record(session, actor=actor, action="user.logout_everywhere", target=f"user:{user.id}",
            data={"sessions_ended": int(ended)}, at=now)
     return int(ended)
+
+
+def live_sessions(session: Session, now: datetime) -> dict[int, int]:
+    """Unrevoked, unexpired sessions per user id (users without one are absent)."""
+    rows = session.execute(
+        select(WebSession.user_id, func.count())
+        .where(WebSession.revoked_at.is_(None), WebSession.expires_at > now)
+        .group_by(WebSession.user_id)
+    ).all()
+    return {uid: int(n) for uid, n in rows}

@@ -48,18 +48,30 @@ def state_of(row: Quarantine, now: datetime) -> str:
     return "需人工处理"
 
 
-def list_entries(
-    session: Session, *, now: datetime, source: str | None = None, open_only: bool = True, limit: int = 100
-) -> list[Entry]:
-    """Newest first; `open_only` leaves out what was released or resolved by a refetch."""
+def quarantined(
+    session: Session, *, source: str | None = None, source_id: int | None = None, open_only: bool = False,
+    limit: int = 100,
+) -> list[tuple[Quarantine, str | None, int]]:
+    """(row, source name, body size in bytes), newest first, without loading the bodies;
+    `open_only` leaves out what was released or resolved by a refetch."""
     q = select(Quarantine, Source.name, func.length(Quarantine.body)).outerjoin(
         Source, Source.id == Quarantine.source_id
     )
     if source is not None:
         q = q.where(Source.name == source)
+    if source_id is not None:
+        q = q.where(Quarantine.source_id == source_id)
     if open_only:
         q = q.where(Quarantine.released_at.is_(None) | Quarantine.retry_at.is_not(None))
     rows = session.execute(q.order_by(Quarantine.id.desc()).limit(limit)).all()
+    return [(r, name, size or 0) for r, name, size in rows]
+
+
+def list_entries(
+    session: Session, *, now: datetime, source: str | None = None, open_only: bool = True, limit: int = 100
+) -> list[Entry]:
+    """Newest first; `open_only` leaves out what was released or resolved by a refetch."""
+    rows = quarantined(session, source=source, open_only=open_only, limit=limit)
     return [
         Entry(
             id=r.id,
@@ -72,7 +84,7 @@ def list_entries(
             created_at=r.created_at,
             retry_at=r.retry_at,
             released_at=r.released_at,
-            body_bytes=size or 0,
+            body_bytes=size,
         )
         for r, name, size in rows
     ]

@@ -56,6 +56,26 @@ def versions(session: Session, *, kind: str, subject: str) -> list[Briefing]:
     )
 
 
+def archived(session: Session, *, kind: str | None = None, subject: str | None = None, limit: int = 30
+             ) -> list[Briefing]:
+    """Archived reports, the latest generated first, of one kind and subject when given."""
+    stmt = select(Briefing)
+    if kind is not None:
+        stmt = stmt.where(Briefing.kind == kind)
+    if subject is not None:
+        stmt = stmt.where(Briefing.subject == subject)
+    return list(session.scalars(stmt.order_by(Briefing.generated_at.desc(), Briefing.id.desc()).limit(limit)))
+
+
+def superseded(session: Session, row: Briefing) -> Briefing | None:
+    """The version `row` replaced (the latest other version of its kind and subject), or None."""
+    return session.scalar(
+        select(Briefing)
+        .where(Briefing.kind == row.kind, Briefing.subject == row.subject, Briefing.id != row.id)
+        .order_by(Briefing.version.desc()).limit(1)
+    )
+
+
 def store_report(
     session: Session,
     report: Report,

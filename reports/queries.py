@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import IncidentMention, Mention, MentionRelease, Story
+from store.queries import said_at
 from yuqing.clock import to_local
 from yuqing.vocab import Platform, SensitiveTopic, Sentiment
 
@@ -58,7 +59,20 @@ class StoryItem:
 
 
 def mention_time() -> ColumnElement[datetime]:
-    return func.coalesce(Mention.published_at, Mention.analysed_at)
+    """When a mention was said: the same rule as the API's feed (store.queries.said_at)."""
+    return said_at()
+
+
+def said_in(start: datetime | None, end: datetime | None, where: Sequence[ColumnElement[bool]] = ()
+            ) -> list[ColumnElement[bool]]:
+    """The conditions for a mention said in [start, end) (an open end where None), plus `where`."""
+    at = mention_time()
+    conds = [*where]
+    if start is not None:
+        conds.append(at >= start)
+    if end is not None:
+        conds.append(at < end)
+    return conds
 
 
 def load_mention_rows(
@@ -80,13 +94,7 @@ def load_mention_rows(
         Mention.p_negative,
         Mention.sensitive_topics,
     )
-    if start is not None:
-        stmt = stmt.where(at >= start)
-    if end is not None:
-        stmt = stmt.where(at < end)
-    for cond in where:
-        stmt = stmt.where(cond)
-    stmt = stmt.order_by(at, Mention.id)
+    stmt = stmt.where(*said_in(start, end, where)).order_by(at, Mention.id)
     return [
         MentionRow(r[0], r[1], r[2], r[3] or 0.0, r[4], r[5], r[6] or 0.0, tuple(r[7] or ()))
         for r in session.execute(stmt)
@@ -256,11 +264,7 @@ def summarise(
     """Counts of the mentions in [start, end) (and `where`): by platform and sentiment, by hour of
     `hours` (default: the period), distinct stories."""
     at = mention_time()
-    conds = [*where]
-    if start is not None:
-        conds.append(at >= start)
-    if end is not None:
-        conds.append(at < end)
+    conds = said_in(start, end, where)
     by_platform = session.execute(
         select(Mention.platform, Mention.sentiment, func.count()).where(*conds)
         .group_by(Mention.platform, Mention.sentiment)
@@ -321,12 +325,7 @@ def top_story_rows(
     negative_only: bool = False,
 ) -> list[MentionRow]:
     """Narrow rows of just the `limit` riskiest stories of the period, for `top_stories` to describe."""
-    at = mention_time()
-    conds = [*where]
-    if start is not None:
-        conds.append(at >= start)
-    if end is not None:
-        conds.append(at < end)
+    conds = said_in(start, end, where)
     if negative_only:
         conds.append(Mention.sentiment == "negative")
     key = group_key()

@@ -109,6 +109,14 @@ def entries(
         last_id = rows[-1].id
 
 
+def newest(session: Session, *, before_id: int | None = None, limit: int = 100) -> list[AuditLog]:
+    """The latest audit rows, newest first; `before_id` pages back (rows with a smaller id)."""
+    q = select(AuditLog)
+    if before_id is not None:
+        q = q.where(AuditLog.id < before_id)
+    return list(session.scalars(q.order_by(AuditLog.id.desc()).limit(limit)))
+
+
 CSV_HEADER = ("编号", "时间（北京时间）", "操作人", "操作", "对象", "变更前", "变更后", "其他")
 
 

@@ -1,4 +1,5 @@
-"""Read queries the API's lists are built from (the board, cases, deadlines, the outbox, the feed).
+"""Read queries the API's lists are built from (the board, cases, deadlines, the outbox, the feed,
+warnings, sources, watch topics).
 
 Plain functions taking a session and keyword filters, returning rows; routes turn rows into
 response bodies. Nothing here writes.
@@ -13,11 +14,15 @@ from typing import Any
 
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from store.models import (
     Action,
     Case,
     Deadline,
+    Document,
+    EarlyWarning,
+    HolidaySchedule,
     Incident,
     IncidentEvent,
     IncidentMention,
@@ -26,7 +31,10 @@ from store.models import (
     Notification,
     Release,
     Silence,
+    Source,
     Story,
+    User,
+    WatchTopic,
 )
 
 OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
@@ -86,14 +94,62 @@ def actions(session: Session, incident_id: int) -> list[Action]:
     return list(session.scalars(select(Action).where(Action.incident_id == incident_id).order_by(Action.at)))
 
 
+def _of_incident(query: Any, incident_id: int) -> Any:
+    return query.join(IncidentMention, IncidentMention.mention_id == Mention.id).where(
+        IncidentMention.incident_id == incident_id)
+
+
+def said_at() -> ColumnElement[datetime]:
+    """When a mention was said: published, else analysed (a post without a date counts when seen)."""
+    return func.coalesce(Mention.published_at, Mention.analysed_at)
+
+
 def incident_mentions(session: Session, incident_id: int, *, limit: int) -> list[Mention]:
-    return list(session.scalars(
-        select(Mention)
-        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
-        .where(IncidentMention.incident_id == incident_id)
-        .order_by(Mention.published_at.desc(), Mention.id.desc())
-        .limit(limit)
-    ))
+    q = _of_incident(select(Mention), incident_id)
+    return list(session.scalars(q.order_by(Mention.published_at.desc(), Mention.id.desc()).limit(limit)))
+
+
+def _filtered(q: Any, *, platform: str | None, sentiment: str | None, min_risk: float | None) -> Any:
+    """The feed's filters, shared by the feed and an incident's mentions."""
+    if platform:
+        q = q.where(Mention.platform == platform)
+    if sentiment:
+        q = q.where(Mention.sentiment == sentiment)
+    if min_risk is not None:
+        q = q.where(Mention.risk >= min_risk)
+    return q
+
+
+def incident_mentions_where(
+    session: Session, incident_id: int, *, platform: str | None = None, sentiment: str | None = None,
+    min_risk: float | None = None, since: datetime | None = None, until: datetime | None = None,
+) -> list[Mention]:
+    """Every mention of the incident passing the feed's filters (`since` ≤ said < `until`), unordered:
+    the incident page groups them by story before it sorts."""
+    q = _filtered(_of_incident(select(Mention), incident_id), platform=platform, sentiment=sentiment,
+                  min_risk=min_risk)
+    if since is not None:
+        q = q.where(said_at() >= since)
+    if until is not None:
+        q = q.where(said_at() < until)
+    return list(session.scalars(q))
+
+
+def incident_volume(session: Session, incident_id: int) -> list[tuple[datetime, str]]:
+    """(when said, sentiment) of each mention of the incident: what its volume curve is drawn from."""
+    rows = session.execute(_of_incident(select(said_at(), Mention.sentiment), incident_id)).all()
+    return [(at, sentiment) for at, sentiment in rows]
+
+
+def response_evidence(session: Session, incident_id: int) -> set[str | None]:
+    """Links already recorded as the incident's responses (a candidate among them is not offered again)."""
+    return set(session.scalars(select(Action.evidence_url).where(Action.incident_id == incident_id)))
+
+
+def clocks_started(session: Session, incident_id: int) -> datetime | None:
+    """When the incident's open response windows began (the earliest start), or None."""
+    return session.scalar(select(func.min(Deadline.starts_at)).where(
+        Deadline.incident_id == incident_id, Deadline.state.in_(OPEN_DEADLINE_STATES)))
 
 
 def cases(
@@ -157,13 +213,7 @@ def mentions(
     """The feed, newest first by when it was said (published, else analysed): arrival order put a
     post crawled late among older ones. `before_id` is a cursor: rows strictly after that mention
     in this order (a LookupError when it does not exist)."""
-    q = select(Mention)
-    if sentiment:
-        q = q.where(Mention.sentiment == sentiment)
-    if platform:
-        q = q.where(Mention.platform == platform)
-    if min_risk is not None:
-        q = q.where(Mention.risk >= min_risk)
+    q = _filtered(select(Mention), platform=platform, sentiment=sentiment, min_risk=min_risk)
     if topic:
         q = q.where(json_list_contains(Mention.topics, topic))
     if sensitive_topic:
@@ -174,14 +224,26 @@ def mentions(
         )
     if story_id is not None:
         q = q.where(Mention.story_id == story_id)
-    said_at = func.coalesce(Mention.published_at, Mention.analysed_at)
+    said = said_at()
     if before_id is not None:
-        anchor = session.execute(select(said_at, Mention.id).where(Mention.id == before_id)).first()
+        anchor = session.execute(select(said, Mention.id).where(Mention.id == before_id)).first()
         if anchor is None:
             raise LookupError("翻页参数 before_id 指向的信息不存在")
         anchor_at, anchor_id = anchor
-        q = q.where(or_(said_at < anchor_at, and_(said_at == anchor_at, Mention.id < anchor_id)))
-    return list(session.scalars(q.order_by(said_at.desc(), Mention.id.desc()).limit(limit)))
+        q = q.where(or_(said < anchor_at, and_(said == anchor_at, Mention.id < anchor_id)))
+    return list(session.scalars(q.order_by(said.desc(), Mention.id.desc()).limit(limit)))
+
+
+def mentions_by_id(session: Session, ids: Sequence[int]) -> dict[int, Mention]:
+    if not ids:
+        return {}
+    return {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
+
+
+def stories_by_id(session: Session, ids: set[int]) -> dict[int, Story]:
+    if not ids:
+        return {}
+    return {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(ids)))}
 
 
 def stories(session: Session, *, min_size: int = 1, limit: int = 50) -> list[Story]:
@@ -213,3 +275,43 @@ def release_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int
         .group_by(MentionRelease.release_id)
     ).all())
     return {i: (total.get(i, 0), negative.get(i, 0)) for i in ids}
+
+
+def warnings(session: Session, *, status: str | None = None, limit: int = 50) -> list[EarlyWarning]:
+    """Early warnings newest first, of one status (all when None)."""
+    q = select(EarlyWarning)
+    if status is not None:
+        q = q.where(EarlyWarning.status == status)
+    q = q.order_by(EarlyWarning.detected_at.desc(), EarlyWarning.id.desc())
+    return list(session.scalars(q.limit(limit)))
+
+
+def sources(session: Session) -> list[Source]:
+    return list(session.scalars(select(Source).order_by(Source.name)))
+
+
+def off_topic(session: Session, *, source_id: int | None = None, limit: int = 100) -> list[Document]:
+    """Documents judged irrelevant (kept with the reason, never turned into mentions), newest first."""
+    q = select(Document).where(Document.status == "irrelevant")
+    if source_id is not None:
+        q = q.where(Document.source_id == source_id)
+    return list(session.scalars(q.order_by(Document.id.desc()).limit(limit)))
+
+
+def holiday_schedules(session: Session) -> list[HolidaySchedule]:
+    """The years whose holiday notice was imported, in order."""
+    return list(session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year)))
+
+
+def watch_topics(session: Session) -> list[WatchTopic]:
+    return list(session.scalars(select(WatchTopic).order_by(WatchTopic.name)))
+
+
+def watch_topic_named(session: Session, name: str) -> WatchTopic | None:
+    return session.scalar(select(WatchTopic).where(WatchTopic.name == name))
+
+
+def owner_names(session: Session) -> list[str]:
+    """Display names of active users: whom an incident may be assigned to."""
+    return list(session.scalars(
+        select(User.display_name).where(User.active.is_(True)).order_by(User.display_name)))

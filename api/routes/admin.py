@@ -8,18 +8,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
 
-from store.audit import export_csv
-from store.models import ApiToken, AuditLog, User, WebSession
+from store.audit import export_csv, newest
+from store.models import User
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 from yuqing.vocab import Role, TokenScope, TokenState
 
 from .. import schemas as S
-from ..auth import token_state
+from ..auth import token_state, tokens, users
 from ..deps import Allowed, IdPath, MaybeUser, SessionDep, allowed
-from ..sessions import end_all_sessions
+from ..sessions import end_all_sessions, live_sessions
 from .pages import _render, _to_login
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
@@ -36,22 +35,13 @@ class UserOut(S.BaseModel):
     live_sessions: int
 
 
-def _live_sessions(session: SessionDep, now) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    rows = session.execute(
-        select(WebSession.user_id, func.count())
-        .where(WebSession.revoked_at.is_(None), WebSession.expires_at > now)
-        .group_by(WebSession.user_id)
-    ).all()
-    return {uid: int(n) for uid, n in rows}
-
-
 @router.get("/users", response_model=list[UserOut], summary="用户及其在线会话数（管理员）")
 def list_users(_: Allowed("user.manage"), session: SessionDep) -> list[UserOut]:
-    live = _live_sessions(session, clock_now())
+    live = live_sessions(session, clock_now())
     return [
         UserOut(id=u.id, username=u.username, display_name=u.display_name, role=u.role,
                 role_label=Role.label_of(u.role), active=u.active, live_sessions=live.get(u.id, 0))
-        for u in session.scalars(select(User).order_by(User.username))
+        for u in users(session)
     ]
 
 
@@ -72,14 +62,10 @@ def audit_log(
     limit: int = Query(100, ge=1, le=1000),
     before_id: int | None = Query(None, ge=1, le=S.MAX_ID, description="翻页：只返回编号小于此值的记录"),
 ) -> list[S.AuditOutFull]:
-    q = select(AuditLog)
-    if before_id is not None:
-        q = q.where(AuditLog.id < before_id)
-    rows = session.scalars(q.order_by(AuditLog.id.desc()).limit(limit))
     return [
         S.AuditOutFull(id=a.id, at=local_iso(a.at), actor=a.actor, action=a.action, target=a.target,
                        data=a.data or {}, before=a.before, after=a.after)
-        for a in rows
+        for a in newest(session, before_id=before_id, limit=limit)
     ]
 
 
@@ -112,19 +98,18 @@ def admin_page(request: Request, who: MaybeUser, session: SessionDep) -> Respons
         return _render(request, "admin.html", status_code=403, user=who.user,
                        role_label=Role.label_of(who.role), forbidden=True)
     now = clock_now()
-    live = _live_sessions(session, now)
-    users = list(session.scalars(select(User).order_by(User.username)))
-    names = {u.id: u.username for u in users}
-    tokens = []
-    for t in session.scalars(select(ApiToken).order_by(ApiToken.id.desc()).limit(500)):
+    live = live_sessions(session, now)
+    people = users(session)
+    rows = []
+    for t, owner in tokens(session, limit=500):
         state = token_state(t, now)
-        tokens.append({
-            "id": t.id, "user": names.get(t.user_id, ""), "name": t.name,
+        rows.append({
+            "id": t.id, "user": owner, "name": t.name,
             "scope": TokenScope.label_of(t.scope), "created": t.created_at, "expires": t.expires_at,
             "last_used": t.last_used_at, "state": state, "state_label": TokenState.label_of(state),
         })
     return _render(
         request, "admin.html", user=who.user, role_label=Role.label_of(who.role), forbidden=False,
-        users=[{"row": u, "role": Role.label_of(u.role), "live": live.get(u.id, 0)} for u in users],
-        tokens=tokens, t=lambda v: "—" if v is None else local_iso(as_utc(v))[:16].replace("T", " "),
+        users=[{"row": u, "role": Role.label_of(u.role), "live": live.get(u.id, 0)} for u in people],
+        tokens=rows, t=lambda v: "—" if v is None else local_iso(as_utc(v))[:16].replace("T", " "),
     )

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 
 from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
 from alerts.holidays import load_calendar
+from store import queries as Q
 from store.audit import record
-from store.models import HolidaySchedule
 from yuqing.clock import local_iso, to_local
 from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 
-from ..deps import Principal, current_principal, get_session, get_settings, require
+from ..deps import Allowed, CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["holidays"])
 
@@ -25,14 +22,10 @@ MAX_NOTICE_BYTES = 512 * 1024  # a year's notice is a few dozen lines
 
 
 @router.get("/holidays", summary="节假日安排：已导入的年份与缺失提示")
-def holiday_status(
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
-) -> dict[str, Any]:
+def holiday_status(_: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     calendar = load_calendar(session, settings)
     today = to_local(clock_now()).date()
-    imported = session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year))
+    imported = Q.holiday_schedules(session)
     return {
         "package_years": [calendar.first_year, calendar.last_year],
         "imported": [{"year": r.year, "source": r.source, "days": r.days, "imported_by": r.imported_by,
@@ -44,11 +37,11 @@ def holiday_status(
 
 @router.post("/holidays/import", status_code=201, summary="导入某年节假日安排（CSV 或 iCalendar）")
 def import_holidays(
+    who: Allowed("calendar.manage"),
+    session: SessionDep,
+    settings: SettingsDep,
     year: int = Query(..., ge=2000, le=2100, description="安排所属年份"),
     file: UploadFile = File(..., description="CSV（date,type,name，可有 end 列）或 .ics"),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    who: Principal = Depends(require("calendar.manage")),
 ) -> dict[str, Any]:
     data = file.file.read(MAX_NOTICE_BYTES + 1)
     if len(data) > MAX_NOTICE_BYTES:

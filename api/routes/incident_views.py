@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from store.models import Action, Incident, IncidentMention, Mention, Release, Story
+from store import queries as Q
+from store.models import Mention, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.vocab import ActionKind, Platform, Sentiment
 
 from .. import schemas as S
-from ..deps import Principal, current_principal, get_session
-from ..present import mention_out, parse_local
+from ..deps import CurrentUser, IncidentInPath, SessionDep
+from ..present import mention_out
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
@@ -64,13 +63,6 @@ class MentionGroupsOut(BaseModel):
     groups: list[MentionGroup]
 
 
-def _incident(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise HTTPException(status_code=404, detail="事件不存在")
-    return incident
-
-
 def bucket_minutes(span: timedelta) -> int:
     """Buckets that give a readable curve: about 12–60 points whatever the incident's age."""
     for minutes in (10, 30, 60, 180, 360, 720, 1440):
@@ -80,18 +72,8 @@ def bucket_minutes(span: timedelta) -> int:
 
 
 @router.get("/{incident_id}/series", response_model=SeriesOut, summary="事件声量与负面占比曲线")
-def series(
-    incident_id: int,
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
-) -> SeriesOut:
-    incident = _incident(session, incident_id)
-    said_at = func.coalesce(Mention.published_at, Mention.analysed_at)
-    rows = session.execute(
-        select(said_at, Mention.sentiment)
-        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
-        .where(IncidentMention.incident_id == incident_id)
-    ).all()
+def series(_: CurrentUser, incident: IncidentInPath, session: SessionDep) -> SeriesOut:
+    rows = Q.incident_volume(session, incident.id)
     times = [as_utc(t) for t, _s in rows]
     marks: list[tuple[datetime, str, str]] = [(as_utc(incident.opened_at), "opened", "立案")]
     if incident.release_id:
@@ -99,7 +81,7 @@ def series(
         if release is not None and release.published_at is not None:
             marks.append((as_utc(release.published_at), "release",
                           "数据发布：" + (release.indicator_name or release.title)))
-    for a in session.scalars(select(Action).where(Action.incident_id == incident_id).order_by(Action.at)):
+    for a in Q.actions(session, incident.id):
         marks.append((as_utc(a.at), "action", ActionKind.label_of(a.kind)))
     markers = [SeriesMarker(at=local_iso(at), kind=kind, label=label) for at, kind, label in marks]
     if not times:
@@ -128,48 +110,27 @@ def series(
 @router.get("/{incident_id}/mention-groups", response_model=MentionGroupsOut,
             summary="事件信息按转载聚合分组（风险高者在前，分页）")
 def mention_groups(
-    incident_id: int,
+    _: CurrentUser,
+    incident: IncidentInPath,
+    session: SessionDep,
     platform: str | None = Query(None, max_length=20),
     sentiment: str | None = Query(None, max_length=10),
     min_risk: float | None = Query(None, ge=0, le=100),
-    since: str | None = Query(None, max_length=40),
-    until: str | None = Query(None, max_length=40),
+    since: S.LocalTime | None = Query(None, description="发布时间起（含）；不带时区时按北京时间理解"),
+    until: S.LocalTime | None = Query(None, description="发布时间止（不含）；不带时区时按北京时间理解"),
     offset: int = Query(0, ge=0, le=100_000),
     limit: int = Query(20, ge=1, le=100),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> MentionGroupsOut:
-    _incident(session, incident_id)
     if sentiment and sentiment not in Sentiment.values():
         raise HTTPException(status_code=422,
                             detail=f"sentiment：倾向应为 {'、'.join(Sentiment.values())} 之一")
-    q = (
-        select(Mention)
-        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
-        .where(IncidentMention.incident_id == incident_id)
-    )
-    said_at = func.coalesce(Mention.published_at, Mention.analysed_at)
-    if platform:
-        q = q.where(Mention.platform == platform)
-    if sentiment:
-        q = q.where(Mention.sentiment == sentiment)
-    if min_risk is not None:
-        q = q.where(Mention.risk >= min_risk)
-    for value, name in ((since, "since"), (until, "until")):
-        if value:
-            try:
-                at = parse_local(value)
-            except ValueError as exc:
-                raise HTTPException(status_code=422, detail=f"{name}：{exc}") from exc
-            q = q.where(said_at >= at if name == "since" else said_at < at)
-    mentions = list(session.scalars(q))
+    mentions = Q.incident_mentions_where(session, incident.id, platform=platform, sentiment=sentiment,
+                                         min_risk=min_risk, since=since, until=until)
     buckets: dict[tuple[str, int], list[Mention]] = defaultdict(list)
     for m in mentions:
         buckets[("story", m.story_id) if m.story_id is not None else ("single", m.id)].append(m)
     story_ids = {k[1] for k in buckets if k[0] == "story"}
-    stories = (
-        {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(story_ids)))} if story_ids else {}
-    )
+    stories = Q.stories_by_id(session, story_ids)
     groups = []
     for (kind, key), members in buckets.items():
         story = stories.get(key) if kind == "story" else None

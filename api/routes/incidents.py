@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import service
 from analysis.authority import response_candidates
 from store import queries as Q
 from store.audit import record
-from store.models import Action, Deadline, Incident, Release
+from store.models import Incident, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 from yuqing.vocab import AuthorityKind, IncidentStatus
@@ -31,7 +30,7 @@ from ..deps import (
     SessionDep,
     SettingsDep,
 )
-from ..present import action_out, event_out, incident_fields, mention_out, parse_local, urgency_key
+from ..present import action_out, event_out, incident_fields, mention_out, urgency_key
 from ..service_calls import record_response
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
@@ -61,19 +60,13 @@ def list_incidents(
     category: str | None = Query(None, max_length=40),
     include_closed: bool = False,
     q: str | None = Query(None, max_length=100, description="标题或摘要包含的文字"),
-    opened_since: str | None = Query(None, max_length=40, description="发现时间起（北京时间，含）"),
-    opened_until: str | None = Query(None, max_length=40, description="发现时间止（北京时间，不含）"),
+    opened_since: S.LocalTime | None = Query(None, description="发现时间起（含，北京时间）"),
+    opened_until: S.LocalTime | None = Query(None, description="发现时间止（不含，北京时间）"),
     limit: int = Query(200, ge=1, le=1000),
 ) -> list[S.IncidentOut]:
-    bounds = {}
-    for value, name in ((opened_since, "opened_since"), (opened_until, "opened_until")):
-        if value:
-            try:
-                bounds[name] = parse_local(value)
-            except ValueError as exc:
-                raise HTTPException(status_code=422, detail=f"{name}：{exc}") from exc
     incidents = Q.incidents(session, status=status, grade=grade, category=category,
-                            include_closed=include_closed, limit=limit, text=q, **bounds)
+                            include_closed=include_closed, limit=limit, text=q,
+                            opened_since=opened_since, opened_until=opened_until)
     now = clock_now()
     deadlines = Q.deadlines_of(session, incident_ids=[i.id for i in incidents])
     releases = Q.releases_by_id(session, {i.release_id for i in incidents if i.release_id})
@@ -231,7 +224,7 @@ def record_action(
 def get_response_candidates(
     _: CurrentUser, incident: IncidentInPath, session: SessionDep
 ) -> list[S.MentionOut]:
-    used = set(session.scalars(select(Action.evidence_url).where(Action.incident_id == incident.id)))
+    used = Q.response_evidence(session, incident.id)
     # one already recorded as a response is not offered again
     return [mention_out(m) for m in response_candidates(session, incident.id, now=clock_now())
             if not (m.url and m.url in used)]
@@ -250,8 +243,7 @@ def confirm_response_candidate(
     published = as_utc(found.published_at or found.analysed_at)
     # Published before the response windows opened (the interview that was out before the 5-hour clock):
     # it answers them as of the officer's confirmation; published inside them, as of its publication.
-    opened = session.scalar(select(func.min(Deadline.starts_at)).where(  # the clocks' start
-        Deadline.incident_id == incident_id, Deadline.state.in_(("pending", "due_soon", "breached"))))
+    opened = Q.clocks_started(session, incident_id)
     at = published if opened is None or published >= as_utc(opened) else clock_now()
     body = S.ActionIn(
         kind="authoritative_info", at=local_iso(at) or "", evidence_url=found.url,

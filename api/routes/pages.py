@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
+from store import queries as Q
 from store.audit import record
 from store.models import User
 from yuqing.clock import now as clock_now
@@ -134,9 +134,7 @@ def board(request: Request, who: MaybeUser) -> Response:
 def incident_page(request: Request, incident_id: IdPath, who: MaybeUser, session: SessionDep) -> Response:
     if who is None:
         return _to_login(request)
-    owners = session.scalars(
-        select(User.display_name).where(User.active.is_(True)).order_by(User.display_name)
-    ).all()
+    owners = Q.owner_names(session)
     return _render(
         request,
         "incident.html",

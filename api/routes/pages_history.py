@@ -5,12 +5,12 @@ Shells like the other pages: data comes from /api/v1 and is put in with textCont
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from yuqing.vocab import Grade, IncidentStatus, Platform, Role, Sentiment
 
-from ..deps import PERMISSIONS, Principal, optional_principal
+from ..deps import PERMISSIONS, MaybeUser, Principal
 from .pages import _render, _to_login
 
 router = APIRouter(include_in_schema=False)
@@ -23,23 +23,23 @@ def _page(request: Request, who: Principal | None, template: str, **context: obj
 
 
 @router.get("/incidents")
-def incidents_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def incidents_page(request: Request, who: MaybeUser) -> Response:
     return _page(request, who, "incidents.html", grades=Grade.labels(), statuses=IncidentStatus.labels())
 
 
 @router.get("/sources")
-def sources_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def sources_page(request: Request, who: MaybeUser) -> Response:
     can_release = who is not None and who.role in PERMISSIONS["quarantine.release"]
     return _page(request, who, "sources.html", can_release=can_release)
 
 
 @router.get("/stories")
-def stories_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def stories_page(request: Request, who: MaybeUser) -> Response:
     return _page(request, who, "stories.html")
 
 
 @router.get("/search")
-def search_page(request: Request, who: Principal | None = Depends(optional_principal)) -> Response:
+def search_page(request: Request, who: MaybeUser) -> Response:
     can_save = who is not None and who.role in (Role.ANALYST, Role.ADMIN)
     return _page(request, who, "search.html", platforms=Platform.labels(), sentiments=Sentiment.labels(),
                  can_save=can_save)
@@ -53,7 +53,7 @@ IMPORT_TEMPLATE = (
 
 
 @router.get("/cases/import-template.csv")
-def case_import_template(who: Principal | None = Depends(optional_principal)) -> Response:
+def case_import_template(who: MaybeUser) -> Response:
     """The import's columns with one example row per kind of case (UTF-8 with BOM for Excel)."""
     if who is None:
         return Response(status_code=401)

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.holidays import load_calendar
 from store import queries as Q
-from store.models import Briefing, Notification
+from store.models import Notification
 from yuqing.clock import as_utc, local_iso, to_local
 from yuqing.clock import now as clock_now
 from yuqing.vocab import (
@@ -195,19 +194,14 @@ def reports_page(
 ) -> Response:
     if who is None:
         return _to_login(request)
-    from reports.archive import KIND_LABELS, trigger_label
+    from reports.archive import KIND_LABELS, archived, trigger_label
     from reports.releases import release_rows
 
-    briefings = list(
-        session.scalars(
-            select(Briefing).order_by(Briefing.generated_at.desc(), Briefing.id.desc()).limit(60)
-        )
-    )
     return _page(
         request,
         who,
         "reports.html",
-        briefings=briefings,
+        briefings=archived(session, limit=60),
         releases=release_rows(session, now=clock_now(), upcoming_days=30, past_days=60),
         kind_labels=KIND_LABELS,
         trigger_label=trigger_label,

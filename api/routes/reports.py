@@ -6,32 +6,24 @@ never overwrites an earlier one; on-demand documents (GET) are built as of now a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reports import archive
+from reports.blocks import Report
 from store.audit import record
 from store.models import Briefing, Release, ReleasePlan
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 
 from .. import schemas as S
-from ..deps import (
-    CurrentUser,
-    IdPath,
-    Principal,
-    SessionDep,
-    SettingsDep,
-    current_principal,
-    get_session,
-    get_settings,
-    require,
-)
+from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -45,29 +37,40 @@ FORMAT = Query("html", pattern="^(html|docx|pdf)$", description="html、docx 或
 KINDS = "^(daily|special|assessment)$"
 
 
-def _audit_version(session: Session, who: str, row: Briefing) -> None:
-    """A new version is audited with the one it supersedes (an archive is never overwritten)."""
-    previous = session.scalars(
-        select(Briefing).where(Briefing.kind == row.kind, Briefing.subject == row.subject,
-                               Briefing.id != row.id).order_by(Briefing.version.desc()).limit(1)
-    ).first()
+Generator = Allowed("report.generate")
+PlanEditor = Allowed("plan.edit")
+T = TypeVar("T")
+
+
+def _found(build: Callable[[], T]) -> T:
+    """What `build` makes; its LookupError (no such incident, release…) is a 404 saying what is missing."""
+    try:
+        return build()
+    except LookupError as exc:
+        raise HTTPException(404, detail=str(exc)) from exc
+
+
+def _archived(session: Session, who: str, row: Briefing) -> dict[str, object]:
+    """A new version is audited with the one it supersedes (an archive is never overwritten),
+    then committed; returns its description."""
+    previous = archive.superseded(session, row)
     record(session, actor=who, action="report.regenerate" if previous else "report.generate",
            target=f"{row.kind}:{row.subject}",
            before=None if previous is None else {"id": previous.id, "version": previous.version},
            after={"id": row.id, "version": row.version})
+    session.commit()
+    return _meta(row)
 
 
 def _meta(b: Briefing) -> dict[str, object]:
-    from reports.archive import KIND_LABELS, trigger_label
-
     return {
         "id": b.id,
         "kind": b.kind,
-        "kind_label": KIND_LABELS.get(b.kind, b.kind),
+        "kind_label": archive.KIND_LABELS.get(b.kind, b.kind),
         "subject": b.subject,
         "version": b.version,
         "trigger": b.trigger,
-        "trigger_label": trigger_label(b.trigger),
+        "trigger_label": archive.trigger_label(b.trigger),
         "title": b.title,
         "day": b.day.isoformat(),
         "generated_at": local_iso(b.generated_at),
@@ -88,56 +91,46 @@ def _file(content: bytes, fmt: str, stem: str) -> Response:
     )
 
 
+def _document(report: Report, fmt: str, stem: str) -> Response:
+    from reports.render import render
+
+    return _file(render(report, fmt), fmt, stem)
+
+
 @router.get("/briefings", summary="已存档的报告（日报、专报、发布研判），新版本在前")
 def list_briefings(
+    _: CurrentUser,
+    session: SessionDep,
     kind: str | None = Query(None, pattern=KINDS, description="daily、special 或 assessment"),
     subject: str | None = Query(None, max_length=100, description="如 2026-11-10、incident:5、release:3"),
     limit: int = Query(30, ge=1, le=365),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[dict[str, object]]:
-    stmt = select(Briefing)
-    if kind is not None:
-        stmt = stmt.where(Briefing.kind == kind)
-    if subject is not None:
-        stmt = stmt.where(Briefing.subject == subject)
-    rows = session.scalars(stmt.order_by(Briefing.generated_at.desc(), Briefing.id.desc()).limit(limit))
-    return [_meta(b) for b in rows]
+    return [_meta(b) for b in archive.archived(session, kind=kind, subject=subject, limit=limit)]
 
 
 @router.post("/briefings", status_code=201, summary="生成并存档舆情日报（新版本，不覆盖旧版本）")
 def generate_briefing(
+    who: Generator,
+    session: SessionDep,
+    settings: SettingsDep,
     day: S.Day | None = Query(None, description="日报日期（默认：按需生成，统计至当前时刻）"),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    principal: Principal = Depends(require("report.generate")),
 ) -> dict[str, object]:
     """The archived briefing is what leadership read: only the press office, which issues it, or an
     administrator may (re)generate it, and every generation is audited with what it replaced."""
     from reports.jobs import store_daily
 
-    now = clock_now()
-    row, _ = store_daily(session, settings, day=day, now=now, on_demand=day is None, trigger="manual",
-                         created_by=principal.name)
-    _audit_version(session, principal.name, row)
-    session.commit()
-    return _meta(row)
+    row, _ = store_daily(session, settings, day=day, now=clock_now(), on_demand=day is None, trigger="manual",
+                         created_by=who.name)
+    return _archived(session, who.name, row)
 
 
 @router.get("/briefings/{briefing_id}", summary="下载存档的报告（存档原件，不按当前数据重建）",
             response_class=Response, responses=REPORT_FILES)
-def get_briefing(
-    briefing_id: IdPath,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
-) -> Response:
-    from reports.archive import stored_bytes
-
+def get_briefing(_: CurrentUser, briefing_id: IdPath, session: SessionDep, format: str = FORMAT) -> Response:
     row = session.get(Briefing, briefing_id)
     if row is None:
         raise HTTPException(404, detail=f"报告 {briefing_id} 不存在")
-    content = stored_bytes(row, format)
+    content = archive.stored_bytes(row, format)
     if content is None:
         raise HTTPException(404, detail=f"报告 {briefing_id} 未存档 {format.upper()} 格式")
     return _file(content, format, f"{row.title or row.kind}-第{row.version}版")
@@ -146,65 +139,48 @@ def get_briefing(
 @router.get("/daily", summary="按需生成舆情日报（默认统计至当前时刻；不存档）",
             response_class=Response, responses=REPORT_FILES)
 def daily_on_demand(
+    _: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
     day: S.Day | None = Query(None, description="指定日期则为该日 08:00 定时日报的时段"),
     format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
 ) -> Response:
     from reports.blocks import daily_report
     from reports.briefing import build_daily
-    from reports.render import render
 
     b = build_daily(session, settings, day=day, now=clock_now(), on_demand=day is None)
     report = daily_report(b, classification=settings.reports.classification)
-    return _file(render(report, format), format, f"舆情日报-{b.day.isoformat()}")
+    return _document(report, format, f"舆情日报-{b.day.isoformat()}")
 
 
 @router.get("/incidents/{incident_id}/special", summary="按需生成舆情专报（不存档）",
             response_class=Response, responses=REPORT_FILES)
 def special_on_demand(
-    incident_id: IdPath,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, incident_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
-    from reports.render import render
     from reports.special import build_special
 
-    try:
-        report = build_special(session, settings, incident_id=incident_id, now=clock_now())
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
-    return _file(render(report, format), format, f"舆情专报-事件{incident_id}")
+    report = _found(lambda: build_special(session, settings, incident_id=incident_id, now=clock_now()))
+    return _document(report, format, f"舆情专报-事件{incident_id}")
 
 
 @router.post("/incidents/{incident_id}/special", status_code=201, summary="生成并存档舆情专报（新版本）")
 def special_archive(
-    incident_id: IdPath,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    principal: Principal = Depends(require("report.generate")),
+    who: Generator, incident_id: IdPath, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
     from reports.jobs import store_special
 
-    try:
-        row = store_special(session, settings, incident_id=incident_id, now=clock_now(),
-                            created_by=principal.name)
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
-    _audit_version(session, principal.name, row)
-    session.commit()
-    return _meta(row)
+    row = _found(lambda: store_special(session, settings, incident_id=incident_id, now=clock_now(),
+                                       created_by=who.name))
+    return _archived(session, who.name, row)
 
 
 @router.get("/releases", summary="数据发布列表（即将发布与已发布，含编号）")
 def list_releases(
+    _: CurrentUser,
+    session: SessionDep,
     upcoming_days: int = Query(30, ge=0, le=366),
     past_days: int = Query(90, ge=0, le=3660),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[dict[str, object]]:
     from reports.releases import release_rows
 
@@ -219,33 +195,21 @@ def release_assessment(
 ) -> Response:
     from reports.assessment import build_assessment
     from reports.blocks import assessment_report
-    from reports.render import render
 
-    try:
-        a = build_assessment(session, settings, release_id=release_id, now=clock_now())
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
+    a = _found(lambda: build_assessment(session, settings, release_id=release_id, now=clock_now()))
     report = assessment_report(a, classification=settings.reports.classification)
-    return _file(render(report, format), format, f"发布研判-{a.indicator}-{release_id}")
+    return _document(report, format, f"发布研判-{a.indicator}-{release_id}")
 
 
 @router.post("/releases/{release_id}/assessment", status_code=201, summary="生成并存档发布研判（新版本）")
 def release_assessment_archive(
-    release_id: IdPath,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    principal: Principal = Depends(require("report.generate")),
+    who: Generator, release_id: IdPath, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
     from reports.jobs import store_assessment
 
-    try:
-        row, _ = store_assessment(session, settings, release_id=release_id, now=clock_now(),
-                                  created_by=principal.name)
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
-    _audit_version(session, principal.name, row)
-    session.commit()
-    return _meta(row)
+    row, _ = _found(lambda: store_assessment(session, settings, release_id=release_id, now=clock_now(),
+                                             created_by=who.name))
+    return _archived(session, who.name, row)
 
 
 # 预案 (release contingency plans) and the 解读 record ---------------------------------------------------
@@ -312,11 +276,7 @@ def _plan_out(p: ReleasePlan) -> dict[str, object]:
 
 
 @router.get("/releases/{release_id}/plan", summary="数据发布的舆情应对预案及其修订历史（新版本在前）")
-def get_plan(
-    release_id: IdPath,
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
-) -> dict[str, object]:
+def get_plan(_: CurrentUser, release_id: IdPath, session: SessionDep) -> dict[str, object]:
     from reports.plans import plan_history
 
     if session.get(Release, release_id) is None:
@@ -326,22 +286,15 @@ def get_plan(
 
 
 @router.put("/releases/{release_id}/plan", summary="修订预案（保存为新版本，须重新审批）")
-def put_plan(
-    release_id: IdPath,
-    body: PlanIn,
-    session: Session = Depends(get_session),
-    principal: Principal = Depends(require("plan.edit")),
-) -> dict[str, object]:
+def put_plan(who: PlanEditor, release_id: IdPath, body: PlanIn, session: SessionDep) -> dict[str, object]:
     from reports.plans import save_plan
 
     fields = body.model_dump(exclude_unset=True)
     if "qa" in fields and fields["qa"] is not None:
         fields["qa"] = [dict(x) for x in fields["qa"]]
-    try:
-        plan = save_plan(session, release_id=release_id, fields=fields, actor=principal.name, now=clock_now())
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
-    record(session, actor=principal.name, action="plan.edit", target=f"release:{release_id}",
+    plan = _found(lambda: save_plan(session, release_id=release_id, fields=fields, actor=who.name,
+                                    now=clock_now()))
+    record(session, actor=who.name, action="plan.edit", target=f"release:{release_id}",
            data={"version": plan.version})
     session.commit()
     return _plan_out(plan)
@@ -349,21 +302,16 @@ def put_plan(
 
 @router.post("/releases/{release_id}/plan/approve", summary="领导审批预案（最新版本）")
 def approve(
-    release_id: IdPath,
-    body: ApproveIn,
-    session: Session = Depends(get_session),
-    principal: Principal = Depends(require("plan.approve")),
+    who: Allowed("plan.approve"), release_id: IdPath, body: ApproveIn, session: SessionDep
 ) -> dict[str, object]:
     from reports.plans import PlanError, approve_plan
 
     try:
-        plan = approve_plan(session, release_id=release_id, version=body.version, actor=principal.name,
-                            now=clock_now())
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
+        plan = _found(lambda: approve_plan(session, release_id=release_id, version=body.version,
+                                           actor=who.name, now=clock_now()))
     except PlanError as exc:
         raise HTTPException(409, detail=str(exc)) from exc
-    record(session, actor=principal.name, action="plan.approve", target=f"release:{release_id}",
+    record(session, actor=who.name, action="plan.approve", target=f"release:{release_id}",
            data={"version": plan.version})
     session.commit()
     return _plan_out(plan)
@@ -371,20 +319,14 @@ def approve(
 
 @router.put("/releases/{release_id}/interpretation", summary="登记解读发布情况（是否随发布同步，计入考核）")
 def put_interpretation(
-    release_id: IdPath,
-    body: InterpretationIn,
-    session: Session = Depends(get_session),
-    principal: Principal = Depends(require("plan.edit")),
+    who: PlanEditor, release_id: IdPath, body: InterpretationIn, session: SessionDep
 ) -> dict[str, object]:
     from reports.plans import interpretation_status, record_interpretation
 
     now = clock_now()
-    try:
-        row = record_interpretation(session, release_id=release_id, published_at=body.published_at,
-                                    url=body.url, actor=principal.name, now=now)
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
-    record(session, actor=principal.name, action="interpretation.record", target=f"release:{release_id}",
+    row = _found(lambda: record_interpretation(session, release_id=release_id, published_at=body.published_at,
+                                               url=body.url, actor=who.name, now=now))
+    record(session, actor=who.name, action="interpretation.record", target=f"release:{release_id}",
            data={"published_at": local_iso(row.published_at), "url": row.url})
     session.commit()
     status = interpretation_status(session.get(Release, release_id), row, now)  # type: ignore[arg-type]
@@ -420,54 +362,43 @@ def _csv(content: bytes, stem: str) -> Response:
 @router.get("/incidents/{incident_id}/record", summary="导出舆情事件处置档案（完整记录）",
             response_class=Response, responses=REPORT_FILES)
 def incident_record_export(
-    incident_id: IdPath,
-    format: str = FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
+    _: CurrentUser, incident_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
     from reports.record import incident_record
-    from reports.render import render
 
-    try:
-        report = incident_record(session, settings, incident_id=incident_id, now=clock_now())
-    except LookupError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
-    return _file(render(report, format), format, f"处置档案-事件{incident_id}")
+    report = _found(lambda: incident_record(session, settings, incident_id=incident_id, now=clock_now()))
+    return _document(report, format, f"处置档案-事件{incident_id}")
 
 
 @router.get("/audit", summary="导出某时段的操作审计记录", response_class=Response, responses=EXPORT_FILES)
 def audit_export(
+    _: Allowed("audit.read"),  # the audit log is for leaders and administrators
+    session: SessionDep,
+    settings: SettingsDep,
     start: S.Day = Query(..., description="开始日期（北京时间）"),
     end: S.Day = Query(..., description="结束日期（含当日）"),
     format: str = EXPORT_FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("audit.read")),  # the audit log is for leaders and administrators
 ) -> Response:
     from reports.record import audit_csv, audit_report, audit_rows
-    from reports.render import render
 
     lo, hi = _period(start, end)
     rows = audit_rows(session, start=lo, end=hi)
     stem = f"审计记录-{start.isoformat()}至{end.isoformat()}"
     if format == "csv":
         return _csv(audit_csv(rows), stem)
-    report = audit_report(rows, settings, start=lo, end=hi, now=clock_now())
-    return _file(render(report, format), format, stem)
+    return _document(audit_report(rows, settings, start=lo, end=hi, now=clock_now()), format, stem)
 
 
 @router.get("/scorecard", summary="考核统计：按责任单位和责任人（回应时限、解读随发布）",
             response_class=Response, responses=EXPORT_FILES)
 def scorecard_export(
+    _: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
     start: S.Day = Query(..., description="开始日期（北京时间）"),
     end: S.Day = Query(..., description="结束日期（含当日）"),
     format: str = EXPORT_FORMAT,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-    _: Principal = Depends(current_principal),
 ) -> Response:
-    from reports.render import render
     from reports.scorecard import build_scorecard, scorecard_csv, scorecard_report
 
     lo, hi = _period(start, end)
@@ -475,5 +406,4 @@ def scorecard_export(
     stem = f"考核统计-{start.isoformat()}至{end.isoformat()}"
     if format == "csv":
         return _csv(scorecard_csv(card), stem)
-    report = scorecard_report(card, classification=settings.reports.classification)
-    return _file(render(report, format), format, stem)
+    return _document(scorecard_report(card, classification=settings.reports.classification), format, stem)

@@ -8,26 +8,25 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import search as engine
 from analysis.watch import WatchSyntaxError, validate
+from store import queries as Q
 from store.audit import record
-from store.models import Story, WatchTopic
+from store.models import WatchTopic
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.vocab import Platform, Sentiment
 
 from .. import schemas as S
-from ..deps import Principal, current_principal, get_session, require
-from ..present import mention_out, parse_local
+from ..deps import MAX_ID, Allowed, CurrentUser, SessionDep
+from ..present import mention_out
 
 router = APIRouter(prefix="/api/v1", tags=["检索"])
 EXPORT_LIMIT = 5000
@@ -69,29 +68,30 @@ class WatchTopicOut(BaseModel):
     enabled: bool
 
 
-def _time(value: str | None, field: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_local(value)
-    except ValueError as exc:
-        raise HTTPException(status_code=422, detail=f"{field}：{exc}") from exc
-
-
-def _run(
-    session: Session, q: str, since: str | None, until: str | None, platform: str | None,
-    sentiment: str | None, min_risk: float | None, release_id: int | None, story_id: int | None,
-    before_id: int | None, limit: int,
-) -> engine.Result:
+def search_filters(
+    since: S.LocalTime | None = Query(None, description="起始时间（含）；不带时区时按北京时间理解"),
+    until: S.LocalTime | None = Query(None, description="结束时间（不含）；不带时区时按北京时间理解"),
+    platform: str | None = Query(None, max_length=20),
+    sentiment: str | None = Query(None, max_length=10),
+    min_risk: float | None = Query(None, ge=0, le=100),
+    release_id: int | None = Query(None, ge=1, le=MAX_ID),
+    story_id: int | None = Query(None, ge=1, le=MAX_ID),
+) -> engine.Filters:
+    """The filters a search and its export share, checked against the vocabulary."""
     if platform and platform not in Platform.values():
         raise HTTPException(status_code=422, detail=f"platform：平台应为 {'、'.join(Platform.values())} 之一")
     if sentiment and sentiment not in Sentiment.values():
         raise HTTPException(status_code=422,
                             detail=f"sentiment：倾向应为 {'、'.join(Sentiment.values())} 之一")
-    filters = engine.Filters(
-        since=_time(since, "since"), until=_time(until, "until"), platform=platform, sentiment=sentiment,
-        min_risk=min_risk, release_id=release_id, story_id=story_id,
-    )
+    return engine.Filters(since=since, until=until, platform=platform, sentiment=sentiment,
+                          min_risk=min_risk, release_id=release_id, story_id=story_id)
+
+
+FiltersDep = Annotated[engine.Filters, Depends(search_filters)]
+
+
+def _run(session: Session, q: str, filters: engine.Filters, *, before_id: int | None, limit: int
+         ) -> engine.Result:
     try:
         return engine.search(session, q, filters, limit=limit, before_id=before_id)
     except WatchSyntaxError as exc:
@@ -99,8 +99,7 @@ def _run(
 
 
 def _groups(session: Session, hits: list[engine.Hit]) -> list[StoryGroup]:
-    ids = {h.mention.story_id for h in hits if h.mention.story_id is not None}
-    stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(ids)))} if ids else {}
+    stories = Q.stories_by_id(session, {h.mention.story_id for h in hits if h.mention.story_id is not None})
     groups: dict[int | None, StoryGroup] = {}
     for h in hits:
         key = h.mention.story_id
@@ -122,21 +121,14 @@ QUERY_HELP = '检索式：词语、AND、OR、NOT、括号、"短语"、NEAR/n�
 
 @router.get("/search", response_model=SearchOut, summary="全文检索舆情信息（监测表达式语法）")
 def search(
+    _: CurrentUser,
+    session: SessionDep,
+    filters: FiltersDep,
     q: str = Query(..., min_length=1, max_length=500, description=QUERY_HELP),
-    since: str | None = Query(None, max_length=40, description="起始时间（北京时间，含）"),
-    until: str | None = Query(None, max_length=40, description="结束时间（北京时间，不含）"),
-    platform: str | None = Query(None, max_length=20),
-    sentiment: str | None = Query(None, max_length=10),
-    min_risk: float | None = Query(None, ge=0, le=100),
-    release_id: int | None = Query(None, ge=1, le=2**31 - 1),
-    story_id: int | None = Query(None, ge=1, le=2**31 - 1),
-    before_id: int | None = Query(None, ge=1, le=2**31 - 1),
+    before_id: int | None = Query(None, ge=1, le=MAX_ID),
     limit: int = Query(50, ge=1, le=200),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> SearchOut:
-    result = _run(session, q, since, until, platform, sentiment, min_risk, release_id, story_id,
-                  before_id, limit)
+    result = _run(session, q, filters, before_id=before_id, limit=limit)
     return SearchOut(
         query=q,
         items=[SearchHit(mention=mention_out(h.mention), text_spans=h.text_spans, title_spans=h.title_spans)
@@ -174,22 +166,15 @@ def _safe_cell(value: Any) -> Any:
             responses={200: {"description": "导出文件", "content": {
                 "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def export(
+    _: CurrentUser,
+    session: SessionDep,
+    filters: FiltersDep,
     fmt: str = Path(..., pattern="^(csv|xlsx)$", description="csv 或 xlsx"),
     q: str = Query(..., min_length=1, max_length=500, description=QUERY_HELP),
-    since: str | None = Query(None, max_length=40),
-    until: str | None = Query(None, max_length=40),
-    platform: str | None = Query(None, max_length=20),
-    sentiment: str | None = Query(None, max_length=10),
-    min_risk: float | None = Query(None, ge=0, le=100),
-    release_id: int | None = Query(None, ge=1, le=2**31 - 1),
-    story_id: int | None = Query(None, ge=1, le=2**31 - 1),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> Response:
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(status_code=404, detail="导出格式只支持 csv 与 xlsx")
-    result = _run(session, q, since, until, platform, sentiment, min_risk, release_id, story_id,
-                  None, EXPORT_LIMIT)
+    result = _run(session, q, filters, before_id=None, limit=EXPORT_LIMIT)
     rows = [[_safe_cell(v) for v in row] for row in _rows(result.hits)]
     stamp = clock_now().strftime("%Y%m%d%H%M")
     if fmt == "csv":
@@ -218,24 +203,18 @@ def export(
 
 
 @router.get("/watch-topics", response_model=list[WatchTopicOut], summary="监测专题（检索式）")
-def list_watch_topics(
-    session: Session = Depends(get_session), _: Principal = Depends(current_principal)
-) -> list[WatchTopicOut]:
-    rows = session.scalars(select(WatchTopic).order_by(WatchTopic.name))
-    return [WatchTopicOut(id=t.id, name=t.name, expression=t.expression, enabled=t.enabled) for t in rows]
+def list_watch_topics(_: CurrentUser, session: SessionDep) -> list[WatchTopicOut]:
+    return [WatchTopicOut(id=t.id, name=t.name, expression=t.expression, enabled=t.enabled)
+            for t in Q.watch_topics(session)]
 
 
 @router.post("/watch-topics", response_model=WatchTopicOut, status_code=201, summary="把检索式保存为监测专题")
-def save_watch_topic(
-    body: WatchTopicIn,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("watch.manage")),
-) -> WatchTopicOut:
+def save_watch_topic(who: Allowed("watch.manage"), body: WatchTopicIn, session: SessionDep) -> WatchTopicOut:
     try:
         validate(body.expression)
     except WatchSyntaxError as exc:
         raise HTTPException(status_code=422, detail=f"expression：{exc}") from exc
-    if session.scalar(select(WatchTopic.id).where(WatchTopic.name == body.name)) is not None:
+    if Q.watch_topic_named(session, body.name) is not None:
         raise HTTPException(status_code=409, detail=f"name：已有名为“{body.name}”的监测专题")
     topic = WatchTopic(name=body.name, expression=body.expression, keywords=[], enabled=True,
                        created_at=clock_now())

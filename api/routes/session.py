@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from sqlalchemy import select
 
 from store.models import ApiToken, User
 from yuqing.clock import local_iso
@@ -11,7 +10,7 @@ from yuqing.clock import now as clock_now
 from yuqing.vocab import Role, TokenScope, TokenState
 
 from .. import schemas as S
-from ..auth import new_token, revoke_token, token_state
+from ..auth import new_token, revoke_token, token_state, tokens
 from ..deps import CurrentUser, IdPath, SessionDep, SettingsDep, allowed, client_address
 from ..throttle import Locked, attempt
 
@@ -65,11 +64,8 @@ def token_info(row: ApiToken, username: str) -> S.TokenInfo:
 
 @router.get("/tokens", response_model=list[S.TokenInfo], summary="API 令牌（管理员看全部，其他人看自己的）")
 def list_tokens(session: SessionDep, who: CurrentUser) -> list[S.TokenInfo]:
-    q = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
-    if not allowed(who, "user.manage"):
-        q = q.where(ApiToken.user_id == who.user.id)
-    rows = session.execute(q.order_by(ApiToken.id.desc()).limit(1000)).all()
-    return [token_info(t, name) for t, name in rows]
+    mine = None if allowed(who, "user.manage") else who.user.id
+    return [token_info(t, name) for t, name in tokens(session, user_id=mine, limit=1000)]
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=S.TokenInfo, summary="吊销 API 令牌（本人或管理员）")

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from datetime import datetime
 
-from crawler.quarantine import QuarantineError, release, state_of
-from store.models import Document, Quarantine, Source
+from fastapi import APIRouter, HTTPException, Query
+
+from crawler.quarantine import QuarantineError, quarantined, release, state_of
+from store import queries as Q
+from store.models import Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 from yuqing.vocab import SourceKind, SourceStatus
 
 from .. import schemas as S
-from ..deps import (
-    MAX_ID,
-    CurrentUser,
-    Principal,
-    SessionDep,
-    SettingsDep,
-    current_principal,
-    get_session,
-    require,
-)
+from ..deps import MAX_ID, Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
 from ..present import source_warnings
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
@@ -36,11 +28,19 @@ def _interval(settings: Settings, source: Source) -> int | None:
     return settings.crawl.default_intervals.get(source.kind)
 
 
+def _quarantine_out(r: Quarantine, source: str | None, body_bytes: int, now: datetime) -> S.QuarantineOut:
+    return S.QuarantineOut(
+        id=r.id, source_id=r.source_id, source_name=source, stage=r.stage, url=r.url, reason=r.reason,
+        status_code=r.status_code, content_type=r.content_type, body_bytes=body_bytes,
+        created_at=local_iso(r.created_at), attempts=r.attempts or 1, state=state_of(r, now),
+    )
+
+
 @router.get("/sources", response_model=list[S.SourceOut], summary="采集源及健康状况")
 def list_sources(_: CurrentUser, session: SessionDep, settings: SettingsDep) -> list[S.SourceOut]:
     now = clock_now()
     out = []
-    for s in session.scalars(select(Source).order_by(Source.name)):
+    for s in Q.sources(session):
         warnings = source_warnings(s, _interval(settings, s), now)
         # "正常" beside a warning misleads: a source with something to look at reads 告警.
         shown = SourceStatus.WARNING if s.status == SourceStatus.OK and warnings else s.status
@@ -76,42 +76,18 @@ def list_quarantine(
     source_id: int | None = Query(None, ge=1, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[S.QuarantineOut]:
-    q = select(Quarantine, Source.name, func.length(Quarantine.body)).outerjoin(
-        Source, Source.id == Quarantine.source_id
-    )
-    if source_id is not None:
-        q = q.where(Quarantine.source_id == source_id)
-    rows = session.execute(q.order_by(Quarantine.id.desc()).limit(limit)).all()
-    t = clock_now()
-    return [
-        S.QuarantineOut(
-            id=r.id,
-            source_id=r.source_id,
-            source_name=name,
-            stage=r.stage,
-            url=r.url,
-            reason=r.reason,
-            status_code=r.status_code,
-            content_type=r.content_type,
-            body_bytes=size or 0,
-            created_at=local_iso(r.created_at),
-            attempts=r.attempts or 1,
-            state=state_of(r, t),
-        )
-        for r, name, size in rows
-    ]
+    now = clock_now()
+    return [_quarantine_out(r, name, size, now)
+            for r, name, size in quarantined(session, source_id=source_id, limit=limit)]
 
 
 @router.get("/off-topic", response_model=list[S.OffTopicOut], summary="判为无关的文档及原因（不进舆情信息）")
 def list_off_topic(
-    source_id: int | None = None,
+    _: CurrentUser,
+    session: SessionDep,
+    source_id: int | None = Query(None, ge=1, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[S.OffTopicOut]:
-    q = select(Document).where(Document.status == "irrelevant")
-    if source_id is not None:
-        q = q.where(Document.source_id == source_id)
     return [
         S.OffTopicOut(
             id=d.id, source_id=d.source_id, platform=d.platform, url=d.url, title=d.title,
@@ -119,7 +95,7 @@ def list_off_topic(
             published_at=local_iso(d.published_at) if d.published_at else None,
             analysed_at=local_iso(d.analysed_at) if d.analysed_at else None,
         )
-        for d in session.scalars(q.order_by(Document.id.desc()).limit(limit))
+        for d in Q.off_topic(session, source_id=source_id, limit=limit)
     ]
 
 
@@ -129,9 +105,7 @@ def list_off_topic(
     summary="放行隔离条目：下次抓取时重新抓取",
 )
 def release_quarantine(
-    quarantine_id: int,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("quarantine.release")),
+    who: Allowed("quarantine.release"), quarantine_id: IdPath, session: SessionDep
 ) -> S.QuarantineOut:
     try:
         row = release(session, [quarantine_id], now=clock_now(), actor=who.name)[0]
@@ -139,9 +113,4 @@ def release_quarantine(
         raise HTTPException(status_code=404 if "没有编号" in str(exc) else 409, detail=str(exc)) from exc
     session.commit()
     source = session.get(Source, row.source_id) if row.source_id is not None else None
-    return S.QuarantineOut(
-        id=row.id, source_id=row.source_id, source_name=source.name if source else None, stage=row.stage,
-        url=row.url, reason=row.reason, status_code=row.status_code, content_type=row.content_type,
-        body_bytes=len(row.body or b""), created_at=local_iso(row.created_at), attempts=row.attempts or 1,
-        state=state_of(row, clock_now()),
-    )
+    return _quarantine_out(row, source.name if source else None, len(row.body or b""), clock_now())

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts import evaluation as evaluations
 from alerts import warnings as W
+from store import queries as Q
 from store.audit import record
-from store.models import EarlyWarning, Mention
+from store.models import EarlyWarning
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 from yuqing.vocab import WarningLevel, WarningStatus
 
 from .. import schemas as S
-from ..deps import (
-    CurrentUser,
-    IdPath,
-    IncidentInPath,
-    Principal,
-    current_principal,
-    get_session,
-    get_settings,
-    require,
-)
+from ..deps import Allowed, CurrentUser, IdPath, IncidentInPath, Principal, SessionDep, SettingsDep
 from ..present import mention_out
 
 router = APIRouter(prefix="/api/v1", tags=["预警与评估"])
@@ -65,7 +55,7 @@ class EvaluationIn(BaseModel):
 
 def warning_out(session: Session, w: EarlyWarning) -> WarningOut:
     ids = [int(i) for i in (w.mention_ids or [])][:5]
-    posts = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))} if ids else {}
+    posts = Q.mentions_by_id(session, ids)
     return WarningOut(
         id=w.id, level=w.level, level_label=WarningLevel.label_of(w.level), series_kind=w.series_kind,
         label=w.label, reason=w.reason, count=w.count, ratio=w.ratio, counts=[int(c) for c in w.counts or []],
@@ -78,16 +68,16 @@ def warning_out(session: Session, w: EarlyWarning) -> WarningOut:
 
 @router.get("/warnings", response_model=list[WarningOut], summary="预警（默认待处理，最新在前）")
 def list_warnings(
+    _: CurrentUser,
+    session: SessionDep,
     status: str = Query("open", pattern="^(open|acknowledged|promoted|dismissed|all)$"),
     limit: int = Query(50, ge=1, le=500),
-    session: Session = Depends(get_session),
-    _: Principal = Depends(current_principal),
 ) -> list[WarningOut]:
-    q = select(EarlyWarning)
-    if status != "all":
-        q = q.where(EarlyWarning.status == status)
-    rows = session.scalars(q.order_by(EarlyWarning.detected_at.desc(), EarlyWarning.id.desc()).limit(limit))
+    rows = Q.warnings(session, status=None if status == "all" else status, limit=limit)
     return [warning_out(session, w) for w in rows]
+
+
+Handler = Allowed("incident.handle")
 
 
 def _handled(
@@ -100,32 +90,20 @@ def _handled(
 
 
 @router.post("/warnings/{warning_id}/acknowledge", response_model=WarningOut, summary="确认预警（继续关注）")
-def acknowledge_warning(
-    warning_id: IdPath,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-) -> WarningOut:
+def acknowledge_warning(who: Handler, warning_id: IdPath, session: SessionDep) -> WarningOut:
     w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now())
     return _handled(session, who, w, "warning.acknowledge", {})
 
 
 @router.post("/warnings/{warning_id}/dismiss", response_model=WarningOut, summary="排除预警（无需处置）")
-def dismiss_warning(
-    warning_id: IdPath,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-) -> WarningOut:
+def dismiss_warning(who: Handler, warning_id: IdPath, session: SessionDep) -> WarningOut:
     w = W.acknowledge(session, warning_id=warning_id, actor=who.name, now=clock_now(), dismiss=True)
     return _handled(session, who, w, "warning.dismiss", {})
 
 
 @router.post("/warnings/{warning_id}/promote", response_model=WarningOut, summary="预警升级为舆情事件")
 def promote_warning(
-    warning_id: IdPath,
-    body: PromoteIn,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
-    settings: Settings = Depends(get_settings),
+    who: Handler, warning_id: IdPath, body: PromoteIn, session: SessionDep, settings: SettingsDep
 ) -> WarningOut:
     incident = W.promote(session, warning_id=warning_id, actor=who.name, now=clock_now(),
                          settings=settings, grade=body.grade)
@@ -136,19 +114,13 @@ def promote_warning(
 
 @router.post("/incidents/{incident_id}/evaluation", summary="处置评估（时效、针对性、效果与经验教训）")
 def evaluate_incident(
-    incident_id: IdPath,
-    body: EvaluationIn,
-    session: Session = Depends(get_session),
-    who: Principal = Depends(require("incident.handle")),
+    who: Handler, incident: IncidentInPath, body: EvaluationIn, session: SessionDep
 ) -> dict[str, Any]:
-    from store.models import Incident
-
-    found = session.get(Incident, incident_id)
-    before = dict(found.evaluation) if found is not None and found.evaluation else None
-    incident = evaluations.evaluate(session, incident_id=incident_id, actor=who.name, now=clock_now(),
-                                    addressed_claims=body.addressed_claims, lessons=body.lessons)
-    record(session, actor=who.name, action="incident.evaluate", target=f"incident:{incident_id}",
-           before={k: (before or {}).get(k) for k in ("addressed_claims", "lessons")},
+    before = dict(incident.evaluation or {})
+    evaluations.evaluate(session, incident_id=incident.id, actor=who.name, now=clock_now(),
+                         addressed_claims=body.addressed_claims, lessons=body.lessons)
+    record(session, actor=who.name, action="incident.evaluate", target=f"incident:{incident.id}",
+           before={k: before.get(k) for k in ("addressed_claims", "lessons")},
            after={"addressed_claims": body.addressed_claims, "lessons": body.lessons})
     session.commit()
     return incident.evaluation or {}

@@ -3,9 +3,11 @@
 Our commands' help and messages are written in Chinese; what typer (and the click it vendors) adds
 around them ("Usage:", "Options", "Missing option", "Show this message and exit." …) is English and
 ships no Chinese catalog. `install()` translates it in one place each: the gettext lookups
-(`MESSAGES`, `SINGULAR`/`PLURAL`), the panel titles typer computes once at import, the usage prefix,
+(`MESSAGES`, `SINGULAR`/`PLURAL`), the panel titles typer computes once at import, the usage line
+(prefix and placeholders, `USAGE_WORDS`), the value types shown beside each option (`TYPE_WORDS`),
 the help option's text, and the error messages (`ERRORS`, patterns over the final text). A message
-not listed here is shown as typer wrote it.
+not listed here is shown as typer wrote it; tests/test_cli_language.py fails when English reaches
+any command's help or errors.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ MESSAGES = {
     "Do you want to continue?": "是否继续？",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "unknown error": "未知错误",
+    "(dynamic)": "（动态）",
 }
 # ngettext's messages: the singular's and the plural's Chinese, each by its English.
 SINGULAR = {
@@ -110,9 +113,27 @@ ERRORS = (
     (re.compile(r"^(.*?)[.。]* Did you mean (.+)\?$", re.S), r"\1。是否要输入 \2？"),
     (re.compile(r"^(.+?) does not exist\.$"), r"\1 不存在。"),
     (re.compile(r"^(.+?) is a directory\.$"), r"\1 是目录。"),
+    (re.compile(r"^(.+?) is a file\.$"), r"\1 是文件。"),
+    (re.compile(r"^(.+?) is not (readable|writable)\.$"), r"\1 不可\2。"),
+    (re.compile(r"不可readable。$"), "不可读。"),
+    (re.compile(r"不可writable。$"), "不可写。"),
+    (re.compile(r"\bfile (?=')"), "文件 "),
+    (re.compile(r"\bdirectory (?=')"), "目录 "),
+    (re.compile(r"\bpath (?=')"), "路径 "),
+    (re.compile(r"^(.+?) is not one of (.+?)\.?$"), r"\1 不是可选值之一：\2。"),
+    (re.compile(r" ?\(Possible options: (.+)\)$"), r"（可用的选项：\1）"),
 )
 HELP_OPTION_TEXT = "显示此帮助并退出。"
 USAGE_PREFIX = "用法："
+# The usage line's placeholders: "[OPTIONS] COMMAND [ARGS]..." → "[选项] 命令 [参数]…".
+USAGE_WORDS = (("[OPTIONS]", "[选项]"), ("COMMAND", "命令"), ("[ARGS]", "[参数]"), ("...", "…"))
+# The value type typer shows beside a parameter (<str>, <int>, <list[str]>, <int range>, <path>…).
+TYPE_WORDS = {
+    "str": "文本", "int": "整数", "float": "数值", "bool": "开关", "datetime": "时间", "UUID": "UUID",
+    "path": "路径", "file": "文件", "directory": "目录", "Path": "路径",
+}
+_LIST = re.compile(r"^list\[(.+)\]$")
+_RANGE = re.compile(r"^(\w+) range$")
 
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
 TYPER_MODULES = ("core", "main", "rich_utils")
@@ -131,6 +152,24 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return SINGULAR.get(singular, singular) if n == 1 else PLURAL.get(plural, plural)
+
+
+def translate_usage(args: str) -> str:
+    for english, chinese in USAGE_WORDS:
+        args = args.replace(english, chinese)
+    return args
+
+
+def translate_type(label: str) -> str:
+    """"<list[str]>" → "<文本，可多个>", "<int range>" → "<整数>"; choices and formats stay as written."""
+    inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
+    if (found := _LIST.match(inner)) is not None:
+        inner = translate_type(found.group(1)) + "，可多个"
+    elif (found := _RANGE.match(inner)) is not None:
+        inner = TYPE_WORDS.get(found.group(1), found.group(1))
+    else:
+        inner = TYPE_WORDS.get(inner, inner)
+    return f"<{inner}>" if label.startswith("<") else inner
 
 
 def translate_error(message: str) -> str:
@@ -169,7 +208,7 @@ def install() -> None:
     write_usage = formatting.HelpFormatter.write_usage
     if not getattr(write_usage, "__yuqing_translated__", False):
         def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            write_usage(self, prog, args, USAGE_PREFIX if prefix is None else prefix)
+            write_usage(self, prog, translate_usage(args), USAGE_PREFIX if prefix is None else prefix)
 
         usage.__yuqing_translated__ = True  # type: ignore[attr-defined]
         formatting.HelpFormatter.write_usage = usage
@@ -188,6 +227,14 @@ def install() -> None:
 
         chinese_help_option.__yuqing_translated__ = True  # type: ignore[attr-defined]
         decorators.help_option = chinese_help_option
+    parameter = importlib.import_module("typer.core")._TyperParameter
+    display_type = parameter.display_type
+    if not getattr(display_type, "__yuqing_translated__", False):
+        def chinese_type(self: Any, ctx: Any) -> str:
+            return translate_type(display_type(self, ctx))
+
+        chinese_type.__yuqing_translated__ = True  # type: ignore[attr-defined]
+        parameter.display_type = chinese_type
     rich_utils = importlib.import_module("typer.rich_utils")
     for constant, english in TYPER_CONSTANTS.items():
         setattr(rich_utils, constant, MESSAGES[english])

@@ -87,7 +87,8 @@ def register(app: typer.Typer) -> None:
     @cases.command("import")
     def import_cases(
         file: Path = typer.Argument(
-            ..., exists=True, dir_okay=False, help="事项 CSV 文件（列：kind,title,received_at,…）"
+            ..., exists=True, dir_okay=False, metavar="事项文件",
+            help="事项 CSV 文件（列：kind,title,received_at,…）"
         ),
         actor: str = typer.Option("import", help="操作人"),
     ) -> None:
@@ -120,7 +121,7 @@ def register(app: typer.Typer) -> None:
 
     @holidays.command("set")
     def holidays_set(
-        day: str = typer.Argument(..., help="日期 YYYY-MM-DD"),
+        day: str = typer.Argument(..., metavar="日期", help="日期 YYYY-MM-DD"),
         workday: bool = typer.Option(..., "--workday/--holiday", help="调休上班日或放假日"),
         note: str | None = typer.Option(None, help="备注，如 \"2027年春节\""),
         actor: str = typer.Option("admin", help="操作人"),
@@ -144,7 +145,7 @@ def register(app: typer.Typer) -> None:
 
     @holidays.command("import")
     def holidays_import(
-        file: Path = typer.Argument(..., exists=True, dir_okay=False,
+        file: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="安排文件",
                                     help="国务院办公厅节假日安排：CSV（date,type,name）或 iCalendar（.ics）"),
         year: int = typer.Option(..., "--year", min=2000, max=2100, help="安排所属年份"),
         actor: str = typer.Option("admin", help="操作人"),
@@ -172,7 +173,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"已导入 {year} 年节假日安排（{result.days} 个日期），重新计算暂定期限 {changed} 项")
 
     @holidays.command("remove")
-    def holidays_remove(day: str = typer.Argument(..., help="日期 YYYY-MM-DD")) -> None:
+    def holidays_remove(day: str = typer.Argument(..., metavar="日期", help="日期 YYYY-MM-DD")) -> None:
         """删除某日的录入，恢复为节假日安排或周一至周五规则。"""
         from alerts.holidays import remove_override
         from store.audit import record

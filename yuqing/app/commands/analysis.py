@@ -74,7 +74,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def classify(
-        input_file: Path | None = typer.Argument(None, help="输入文件（默认标准输入），每行一条文本"),
+        input_file: Path | None = typer.Argument(
+            None, metavar="输入文件", help="输入文件（默认标准输入），每行一条文本"),
         column: str | None = typer.Option(None, "--column", help="CSV 输入：文本所在列名"),
     ) -> None:
         """对文本打情感分：每行输出一条 JSON（label 与三个概率）。"""

@@ -63,6 +63,7 @@ def register(app: typer.Typer) -> None:
         spider: Annotated[
             str | None,
             typer.Argument(
+                metavar="爬虫",
                 help="爬虫（= 来源类型）：news_rss、news_site、weibo_search、tieba、discuz、releases"
             ),
         ] = None,
@@ -194,7 +195,7 @@ def register(app: typer.Typer) -> None:
 
     @quarantine_app.command("release")
     def quarantine_release(
-        ids: Annotated[list[int], typer.Argument(help="隔离区条目编号（可多个）")],
+        ids: Annotated[list[int], typer.Argument(metavar="条目编号", help="隔离区条目编号（可多个）")],
     ) -> None:
         """放行条目：其来源下次抓取时重新抓取这些网址。"""
         _settings, names = _release(ids)
@@ -202,7 +203,7 @@ def register(app: typer.Typer) -> None:
 
     @quarantine_app.command("refetch")
     def quarantine_refetch(
-        ids: Annotated[list[int], typer.Argument(help="隔离区条目编号（可多个）")],
+        ids: Annotated[list[int], typer.Argument(metavar="条目编号", help="隔离区条目编号（可多个）")],
     ) -> None:
         """放行条目并立即抓取其来源，重新抓取这些网址。"""
         from crawler.run import CrawlError, run_crawls
@@ -221,7 +222,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import-calendar")
     def import_calendar(
-        path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="发布日程：.csv 或 .ics")],
+        path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="日程文件",
+                                             help="发布日程：.csv 或 .ics")],
     ) -> None:
         """导入发布日程（CSV 或 iCalendar），生成待发布（scheduled）的发布记录。"""
         from crawler.calendar_import import CalendarError, import_entries, parse_calendar

@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command(help="生成某一舆情事件（I/II 级）的舆情专报。")
     def special(
-        incident_id: int = typer.Argument(..., help="舆情事件编号"),
+        incident_id: int = typer.Argument(..., metavar="事件编号", help="舆情事件编号"),
         fmt: str = typer.Option("pdf", "--format", help="html、docx 或 pdf"),
         out: Path = typer.Option(None, "--out", help="输出文件（默认：舆情专报-事件编号.格式）"),
         store: bool = typer.Option(False, "--store", help="同时存档为新版本"),
@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("assess-release", help="数据发布舆情研判：反应、风险等级、往期发布与预案建议。")
     def assess_release(
-        release_id: int = typer.Argument(..., help="数据发布编号（见 yuqing releases）"),
+        release_id: int = typer.Argument(..., metavar="发布编号", help="数据发布编号（见 yuqing releases）"),
         fmt: str = typer.Option("html", "--format", help="html、docx 或 pdf"),
         out: Path = typer.Option(None, "--out", help="输出文件（默认：发布研判-指标-编号.格式）"),
     ) -> None:

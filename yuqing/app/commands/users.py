@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
     @user_app.command("add")
     def add(
-        name: str = typer.Argument(..., help="用户名（登录用）"),
+        name: str = typer.Argument(..., metavar="用户名", help="用户名（登录用）"),
         role: str = typer.Option(Role.PRESS.value, help=ROLES_HELP),
         display_name: str | None = typer.Option(None, "--display-name", help="显示名称，默认同用户名"),
         password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
 
     @user_app.command("passwd")
     def passwd(
-        name: str = typer.Argument(..., help="用户名"),
+        name: str = typer.Argument(..., metavar="用户名", help="用户名"),
         password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     ) -> None:
         """修改用户密码：该用户的所有浏览器会话结束，所有 API 令牌被吊销。"""
@@ -100,20 +100,20 @@ def register(app: typer.Typer) -> None:
             _fail(str(exc))
 
     @user_app.command("disable")
-    def disable(name: str = typer.Argument(..., help="用户名")) -> None:
+    def disable(name: str = typer.Argument(..., metavar="用户名", help="用户名")) -> None:
         """停用用户：立即结束其所有会话并吊销其所有 API 令牌。"""
         _set_active(name, False)
         typer.echo(f"已停用 {name}；其会话已结束、令牌已吊销")
 
     @user_app.command("enable")
-    def enable(name: str = typer.Argument(..., help="用户名")) -> None:
+    def enable(name: str = typer.Argument(..., metavar="用户名", help="用户名")) -> None:
         """重新启用用户（原有令牌仍为吊销状态）。"""
         _set_active(name, True)
         typer.echo(f"已启用 {name}")
 
     @token_app.command("create")
     def create(
-        name: str = typer.Argument(..., help="令牌所属的用户名"),
+        name: str = typer.Argument(..., metavar="用户名", help="令牌所属的用户名"),
         label: str = typer.Option("cli", help="令牌用途，写入审计日志"),
         scope: str = typer.Option(TokenScope.READ.value, help=SCOPES_HELP),
         days: int = typer.Option(90, help="有效天数（1 至 365）"),
@@ -170,7 +170,9 @@ def register(app: typer.Typer) -> None:
             typer.echo("没有令牌", err=True)
 
     @token_app.command("revoke")
-    def revoke(token_id: int = typer.Argument(..., help="令牌编号（见 yuqing token list）")) -> None:
+    def revoke(
+        token_id: int = typer.Argument(..., metavar="令牌编号", help="令牌编号（见 yuqing token list）"),
+    ) -> None:
         """吊销 API 令牌：使用它的脚本立即失效。"""
         from api.auth import AuthError, revoke_token
         from store.db import session_scope
