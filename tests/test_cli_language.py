@@ -134,3 +134,19 @@ def test_error_patterns() -> None:
     assert suggested == "没有选项 --x（可用的选项：--store）"
     assert translate_error("Invalid value for '安排文件': file '/x' does not exist.") == \
         "'安排文件' 取值无效：文件 '/x' 不存在。"
+
+
+def test_a_runtime_failure_is_told_in_chinese_without_a_traceback(tmp_path: Any) -> None:
+    """An unmigrated database is the commonest mistake on a new server: say what to do, in Chinese."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "YUQING_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    env.pop("YUQING_DEBUG", None)
+    done = subprocess.run([sys.executable, "-m", "yuqing", "token", "list"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "请先运行 yuqing migrate" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not ENGLISH.search(done.stderr.replace("YUQING_DEBUG", "").replace("YUQING_DATABASE_URL", ""))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
+import sys
 
 import typer
 
@@ -41,5 +44,30 @@ for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
+def _runtime_error_message(exc: BaseException) -> str:
+    """A failure a user can act on, in Chinese; the traceback only with YUQING_DEBUG=1."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, OperationalError | ProgrammingError) and re.search(
+        r"no such table|does not exist|UndefinedTable", str(exc)
+    ):
+        return "错误：数据库尚未建立或结构不是最新版本，请先运行 yuqing migrate。"
+    if isinstance(exc, OperationalError):
+        return f"错误：无法使用数据库（请检查 YUQING_DATABASE_URL 与数据库服务）：{text}"
+    if isinstance(exc, PermissionError):
+        return f"错误：没有权限访问文件：{getattr(exc, 'filename', '') or text}"
+    if isinstance(exc, FileNotFoundError):
+        return f"错误：找不到文件：{getattr(exc, 'filename', '') or text}"
+    return f"错误：命令未能完成（{type(exc).__name__}）：{text}"
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # the boundary between the program and the person at the terminal
+        if os.environ.get("YUQING_DEBUG") == "1":
+            raise
+        print(_runtime_error_message(exc), file=sys.stderr)
+        print("（设置环境变量 YUQING_DEBUG=1 后重试可看到完整的错误跟踪。）", file=sys.stderr)
+        raise SystemExit(1) from None
