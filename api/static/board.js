@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, time, dueText, gradeBadge, mentionCard, countdownNode } = YQ;
+  const { api, el, time, dueText, gradeBadge, mentionCard, countdownNode, storyGroups } = YQ;
   const openAction = YQ.actionDialog(() => refreshIncidents());
 
   function deadlineRow(d) {
@@ -32,6 +32,9 @@
         el("span", { class: "status status-" + i.status, text: i.status_label }),
         el("a", { class: "i-title", href: "/incidents/" + i.id, text: i.title }),
       ]),
+      i.subtitle ? el("div", { class: "i-subtitle muted small", text: i.subtitle }) : null,
+      i.situation && i.situation.length
+        ? el("ul", { class: "situation small" }, i.situation.map((line) => el("li", { text: line }))) : null,
       el("div", { class: "muted small" }, [
         el("span", { text: "发现 " + time(i.opened_at) + " · 风险 " + i.risk.toFixed(0) + " · 信息 " + i.mention_count + " 条" +
           (i.owner ? " · 负责人 " + i.owner : "") }),
@@ -106,7 +109,7 @@
     const list = await api("GET", "/api/v1/mentions?limit=30" + q);
     if (!list) return;
     document.getElementById("mentions").replaceChildren(
-      ...(list.length ? list.map(mentionCard) : [el("p", { class: "muted", text: "暂无信息" })]));
+      ...(list.length ? storyGroups(list, mentionCard) : [el("p", { class: "muted", text: "暂无信息" })]));
   }
 
   async function refreshSources() {
