@@ -50,6 +50,19 @@
     ]);
   }
 
+  /** The posts behind a warning, copies of one story counted once: [first post, copies]. */
+  function storyPreview(posts) {
+    const seen = new Map();
+    const out = [];
+    for (const m of posts) {
+      if (m.story_id != null && seen.has(m.story_id)) { seen.get(m.story_id)[1] += 1; continue; }
+      const entry = [m, 1];
+      if (m.story_id != null) seen.set(m.story_id, entry);
+      out.push(entry);
+    }
+    return out;
+  }
+
   function warningCard(w) {
     const act = (path, body) => async (ev) => {
       ev.target.disabled = true;
@@ -63,8 +76,9 @@
         el("span", { class: "muted small", text: time(w.detected_at) }),
       ]),
       el("div", { class: "small", text: w.reason }),
-      el("ul", { class: "warning-posts small" }, w.posts.slice(0, 3).map((m) =>
-        el("li", { text: (m.author ? m.author + "：" : "") + (m.text.length > 60 ? m.text.slice(0, 60) + "…" : m.text) }))),
+      el("ul", { class: "warning-posts small" }, storyPreview(w.posts).slice(0, 3).map(([m, n]) =>
+        el("li", { text: (m.author ? m.author + "：" : "") + (m.text.length > 60 ? m.text.slice(0, 60) + "…" : m.text) +
+          (n > 1 ? "（同一内容 " + n + " 条" + (m.story_earliest_publisher ? "，最早：" + m.story_earliest_publisher : "") + "）" : "") }))),
       el("div", { class: "buttons" }, [
         el("button", { class: "primary", text: "升级为事件", onclick: act("promote", {}) }),
         el("button", { text: "确认关注", onclick: act("acknowledge") }),

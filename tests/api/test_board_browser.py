@@ -322,9 +322,14 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     with session_maker() as s:
         for h in range(1, 13):
             make.mention(s, f"CPI平稳{h}", topics=["CPI"], published_at=now - timedelta(hours=h, minutes=5))
+        copied = Story(title="【扩散】CPI数据造假", size=3, earliest_publisher="某大V",
+                       platforms={"weibo": 3})
+        s.add(copied)
+        s.flush()
         for i in range(30):
-            make.mention(s, f"CPI数据造假？第{i}条", topics=["CPI"], risk=60, sentiment="negative",
-                         published_at=now - timedelta(minutes=40 - i))
+            make.mention(s, "【扩散】CPI数据造假" if i < 3 else f"CPI数据造假？第{i}条", topics=["CPI"],
+                         risk=60, sentiment="negative", published_at=now - timedelta(minutes=40 - i),
+                         story_id=copied.id if i < 3 else None)
         [warning] = raise_warnings(s, settings, now=now)
         s.commit()
         warning_id = warning.id
@@ -332,6 +337,8 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     card = page.locator(f"[data-warning-id='{warning_id}']")
     card.wait_for()
     assert "近1小时 30 条" in card.inner_text() and "预警" in card.inner_text()
+    posts = card.locator(".warning-posts li").all_inner_texts()  # copies counted once, with who was first
+    assert posts[0] == "【扩散】CPI数据造假（同一内容 3 条，最早：某大V）" and len(posts) == 3
     card.get_by_role("button", name="升级为事件").click()
     page.locator(".incident .i-title", has_text="CPI 舆情突增").wait_for()
     assert page.locator("#warnings-panel").is_hidden()
