@@ -1,7 +1,9 @@
 """评估: volume and negativity of an incident's mentions before and after each response action.
 
 An effect read while the "after" window is still running is provisional (观察中): each row says how
-much of that window has elapsed at `now`, so the UI does not present half a day as the final effect.
+much of that window has elapsed at `now`, its "after" figures are marked partial, and it carries no
+`change` — a full window before against a few minutes after read as "147 → 0 −147", a false drop.
+Equal windows are compared only once the after-window has elapsed.
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def incident_effect(
     actions = session.scalars(select(Action).where(Action.incident_id == incident_id)
                               .order_by(Action.at, Action.id))
     now = as_utc(now)
-    return [{"action_id": a.id, "kind": a.kind, "at": local_iso(a.at), **measure(points, as_utc(a.at), hours),
-             "after_window": observation(as_utc(a.at), now, hours)}
-            for a in actions]
+    out = []
+    for a in actions:
+        row = {"action_id": a.id, "kind": a.kind, "at": local_iso(a.at),
+               **measure(points, as_utc(a.at), hours), "after_window": observation(as_utc(a.at), now, hours)}
+        row["partial"] = row["after_window"]["observing"]
+        if row["partial"]:
+            row["change"] = {}
+        out.append(row)
+    return out

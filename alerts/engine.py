@@ -207,8 +207,7 @@ def _open_once(
                 summary="；".join(verdict.reasons), settings=settings)
     except IntegrityError:
         return None
-    describe_incident(session, incident, mentions, now=now)  # title, subtitle, situation (issue 13)
-    return incident
+    return incident  # open_incident wrote its title, subtitle and situation (issue 13)
 
 
 def _process_event(

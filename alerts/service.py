@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.incident_describe import describe_incident
 from store.models import (
     Action,
     Case,
@@ -124,6 +125,9 @@ def open_incident(
     session.flush()
     for mention in mentions:
         session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, attached_at=now))
+    # the representative post and the three-line situation, whoever opened it (a rule also gets its
+    # title generated; a title typed by a person is kept) — issue 13
+    describe_incident(session, incident, mentions, now=now)
     record_event(session, actor=actor, now=now, kind=TimelineKind.OPENED, incident_id=incident.id,
                  message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
                  details={"grade": grade, "category": category, "mention_ids": ids})

@@ -4,19 +4,20 @@
 becomes one warning (per series and hour, whatever number of engines run), with a level, the
 reason in words and the posts behind it, and a notice to the press office. The officer
 acknowledges it or promotes it to an incident with one click. A series that already has an open
-incident raises no warning: the incident's own clocks speak for it.
+incident (on its release, promoted from its earlier warning, or holding most of its posts) raises no
+warning: the incident's own clocks speak for it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analysis.bursts import Burst, current_bursts
-from store.models import EarlyWarning, Incident, Mention, MentionRelease
+from store.models import EarlyWarning, Incident, IncidentMention, Mention, MentionRelease
 from yuqing.clock import as_utc
 from yuqing.config import Settings
 from yuqing.vocab import Grade, TimelineKind, WarningLevel, WarningStatus
@@ -49,12 +50,25 @@ def _posts(session: Session, burst: Burst, now: datetime) -> list[int]:
     return [mid for mid, topics in session.execute(q) if burst.key in (topics or ())][:POSTS_KEPT]
 
 
-def _covered(session: Session, burst: Burst) -> bool:
-    """An open incident on the same release already holds this series."""
-    if burst.kind != "release":
+def _covered(session: Session, burst: Burst, posts: list[int]) -> bool:
+    """An open incident already holds this series: one on the same release, one promoted from an
+    earlier warning on the same series, or one that already holds most of the burst's posts (the
+    engine attached them). Its own clocks speak for it; another warning each hour would be noise."""
+    still_open = Incident.status != "closed"
+    if burst.kind == "release" and session.scalar(select(Incident.id).where(
+            Incident.release_id == int(burst.key), still_open).limit(1)) is not None:
+        return True
+    promoted = select(EarlyWarning.incident_id).where(
+        EarlyWarning.series_kind == burst.kind, EarlyWarning.series_key == burst.key,
+        EarlyWarning.incident_id.is_not(None))
+    if session.scalar(select(Incident.id).where(Incident.id.in_(promoted), still_open).limit(1)) is not None:
+        return True
+    if not posts:
         return False
-    return session.scalar(select(Incident.id).where(
-        Incident.release_id == int(burst.key), Incident.status != "closed").limit(1)) is not None
+    held = session.scalar(select(func.count(func.distinct(IncidentMention.mention_id)))
+                          .join(Incident, Incident.id == IncidentMention.incident_id)
+                          .where(IncidentMention.mention_id.in_(posts), still_open)) or 0
+    return 2 * held >= len(posts)
 
 
 def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> list[EarlyWarning]:
@@ -63,15 +77,17 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
     raised = []
     for burst in current_bursts(session, now=now):
         key = f"{burst.kind}:{burst.key}:{as_utc(burst.hour_start):%Y%m%d%H}"
-        if _covered(session, burst) or session.scalar(
-                select(EarlyWarning.id).where(EarlyWarning.key == key)) is not None:
+        if session.scalar(select(EarlyWarning.id).where(EarlyWarning.key == key)) is not None:
+            continue
+        posts = _posts(session, burst, now)
+        if _covered(session, burst, posts):
             continue
         sig = burst.signal
         warning = EarlyWarning(
             key=key, series_kind=burst.kind, series_key=burst.key, label=burst.label,
             release_id=int(burst.key) if burst.kind == "release" else None, level=level_of(sig.score),
             reason=sig.reason, count=sig.count, ratio=round(sig.ratio, 2), score=round(sig.score, 1),
-            counts=list(burst.counts), mention_ids=_posts(session, burst, now),
+            counts=list(burst.counts), mention_ids=posts,
             hour_start=as_utc(burst.hour_start), detected_at=now, status=WarningStatus.OPEN,
         )
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from alerts.calendar import WorkingDayCalendar
 from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
 from yuqing.clock import SHANGHAI, as_utc, local_iso
@@ -166,8 +168,15 @@ def risk_factors(raw: list[Any] | None) -> list[S.RiskFactorOut]:
     return out
 
 
+def _story_of(m: Mention) -> Story | None:
+    """The mention's story through its own session (the identity map keeps repeats free)."""
+    session = object_session(m)
+    return session.get(Story, m.story_id) if session is not None and m.story_id is not None else None
+
+
 def mention_out(m: Mention) -> S.MentionOut:
     topics = list(m.sensitive_topics or [])
+    story = _story_of(m)
     return S.MentionOut(
         id=m.id,
         platform=m.platform,
@@ -192,6 +201,9 @@ def mention_out(m: Mention) -> S.MentionOut:
         event_key=m.event_key,
         authority=m.authority,
         authority_label=AuthorityKind.label_of(m.authority) if m.authority else None,
+        story_size=story.size if story else None,
+        story_earliest_publisher=story.earliest_publisher if story else None,
+        story_earliest_at=local_iso(story.earliest_published_at) if story else None,
     )
 
 

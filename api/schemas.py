@@ -233,6 +233,11 @@ class MentionOut(BaseModel):
     event_key: str | None
     authority: str | None = None  # bureau_site | bureau_account | official_media (analysis/authority.py)
     authority_label: str | None = None
+    # Its story (转载聚合), so that every list can fold copies into one entry with the count and who
+    # published first (issue 13): the story's size, earliest publisher and time.
+    story_size: int | None = None
+    story_earliest_publisher: str | None = None
+    story_earliest_at: Time | None = None
 
 
 class StoryOut(BaseModel):

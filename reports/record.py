@@ -22,7 +22,7 @@ from yuqing.vocab import ActionKind
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import count_timeliness, incident_items, response_text
-from .special import effect_lines
+from .special import effect_lines, evaluation_lines
 from .timefmt import fmt_dt, fmt_share
 
 NOTICE_STATES = {
@@ -143,6 +143,8 @@ def incident_record(session: Session, settings: Settings, *, incident_id: int, n
     ]
     if actions:
         blocks.append(Bullets([response_text(a) or "" for a in actions]))
+    if incident.evaluation:  # the 处置评估 recorded when the incident was evaluated or closed (issue 13)
+        blocks += [Paragraph("处置评估", emphasis=True), Bullets(evaluation_lines(incident.evaluation))]
     return Report(
         title=f"舆情事件处置档案：{incident.title}",
         meta=[f"事件编号 {incident.id}", f"导出时间：{fmt_dt(now)}（北京时间）"],

@@ -112,17 +112,47 @@ def effect_lines(effects: list[dict], actions: dict[int, Action]) -> list[str]:
         a = actions.get(e["action_id"])
         what = ActionKind.label_of(e["kind"])
         before, after = e["before"], e["after"]
+        hours = f"{e['window_hours']:g}"
+        if e["after_window"]["observing"]:  # partial: the windows are not equal yet, so no comparison
+            share = after["negative_share"]
+            line = (
+                f"{fmt_short(a.at) if a else ''} {what}：前 {hours} 小时相关信息 {before['mentions']} 条；"
+                f"回应后观察中，已过 {fmt_hours(e['after_window']['elapsed_hours'])}，"
+                f"目前 {after['mentions']} 条（部分数据"
+                + (f"，负面占比 {share * 100:.1f}%" if share is not None else "")
+                + f"），{hours} 小时窗口走完后再比较"
+            )
+            out.append(line + "。")
+            continue
         line = (
-            f"{fmt_short(a.at) if a else ''} {what}：前 {e['window_hours']:g} 小时相关信息 "
+            f"{fmt_short(a.at) if a else ''} {what}：前 {hours} 小时相关信息 "
             f"{before['mentions']} 条，后 {after['mentions']} 条"
         )
         if before["negative_share"] is not None and after["negative_share"] is not None:
             delta = (after["negative_share"] - before["negative_share"]) * 100
             line += f"，负面占比{'下降' if delta < 0 else '上升'} {abs(delta):.1f} 个百分点"
-        if e["after_window"]["observing"]:
-            line += f"（观察中，已过 {fmt_hours(e['after_window']['elapsed_hours'])}）"
         out.append(line + "。")
     return out
+
+
+def evaluation_lines(ev: dict) -> list[str]:  # type: ignore[type-arg]
+    """The recorded 处置评估 (alerts/evaluation.py) as sentences: timeliness, targeting, effect, lessons."""
+    lines = [f"时效：按时 {ev.get('on_time', 0)} / {ev.get('judged', 0)}："
+             + "，".join(f"{t['kind_label']}{t['outcome_label']}" for t in ev.get("timeliness", []))]
+    if ev.get("addressed_claims") is not None:
+        lines.append("针对性：" + ("回应针对了主要关切" if ev["addressed_claims"] else "回应未针对主要关切"))
+    for e in ev.get("effects", []):
+        before, after = e["before"], e["after"]
+        line = (f"效果：{ActionKind.label_of(e['kind'])}前后相关信息 "
+                f"{before['mentions']} → {after['mentions']} 条")
+        if before.get("negative_share") is not None and after.get("negative_share") is not None:
+            line += f"，负面占比 {before['negative_share'] * 100:.1f}% → {after['negative_share'] * 100:.1f}%"
+        lines.append(line)
+    if ev.get("observing_responses"):
+        lines.append(f"效果：另有 {ev['observing_responses']} 次回应的观察窗口尚未走完，未计入")
+    if ev.get("lessons"):
+        lines.append("经验教训：" + str(ev["lessons"]))
+    return lines
 
 
 def build_special(
@@ -189,16 +219,8 @@ def build_special(
         Bullets(effect_lines(effects, actions)) if effects else Paragraph("尚未回应，暂无法评估效果。")
     )
     if incident.evaluation:  # 处置评估 recorded (at the latest when a grade I/II incident closed)
-        ev = incident.evaluation
-        lines = [f"时效：按时 {ev.get('on_time', 0)} / {ev.get('judged', 0)}："
-                 + "，".join(f"{t['kind_label']}{t['outcome_label']}" for t in ev.get("timeliness", []))]
-        if ev.get("addressed_claims") is not None:
-            answered = "回应针对了主要关切" if ev["addressed_claims"] else "回应未针对主要关切"
-            lines.append("针对性：" + answered)
-        if ev.get("lessons"):
-            lines.append("经验教训：" + str(ev["lessons"]))
         blocks.append(Paragraph("处置评估", emphasis=True))
-        blocks.append(Bullets(lines))
+        blocks.append(Bullets(evaluation_lines(incident.evaluation)))
     blocks.append(Heading("六、下一步工作建议"))
     steps = []
     if incident.status == "detected":

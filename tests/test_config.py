@@ -45,6 +45,26 @@ def test_file_overrides_defaults_and_environment_overrides_file(
     assert Settings(database_url="sqlite:///arg.db").database_url == "sqlite:///arg.db"
 
 
+def test_grade_windows_default_to_the_rules_and_a_partial_table_keeps_the_rest(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anhui 二(二): 5 h / 24 h for 特别重大 (I) only. A bureau that makes II stricter in its file or
+    environment keeps grade I's clocks; a grade it names with an empty list gets none."""
+    default = Settings().policy.grade_windows
+    assert default["I"] == ["authoritative_info", "press_conference", "update"]
+    assert "authoritative_info" not in default["II"] and "press_conference" not in default["II"]
+    assert default["III"] == default["IV"] == []
+
+    config_file.write_text('[policy.grade_windows]\nII = ["authoritative_info", "press_conference"]\n'
+                           'III = []\n', encoding="utf-8")
+    windows = Settings().policy.grade_windows
+    assert windows["II"] == ["authoritative_info", "press_conference"]
+    assert windows["I"] == default["I"] and windows["III"] == []
+    monkeypatch.setenv("YUQING_POLICY__GRADE_WINDOWS", '{"II": ["timely_response"]}')
+    windows = Settings().policy.grade_windows
+    assert windows["I"] == default["I"] and windows["II"] == ["timely_response"]
+
+
 def test_production_refuses_the_development_secret(config_file: Path) -> None:
     with pytest.raises(ValueError, match="YUQING_SECRET_KEY"):
         Settings(env="production")

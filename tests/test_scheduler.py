@@ -88,3 +88,42 @@ def test_each_source_is_crawled_on_its_interval(
         assert crawled == ["s1"]
     finally:
         sched.stop()
+
+
+def test_the_alert_job_raises_a_warning_from_a_burst_before_any_incident(
+    engine: Engine, session_maker  # type: ignore[no-untyped-def]
+) -> None:
+    """预警 is wired: the scheduler's alert job turns a burst on a watched topic into a warning."""
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+    from sqlalchemy import select
+
+    from store.models import Document, EarlyWarning, Incident, Mention
+
+    at = datetime(2026, 12, 7, 2, tzinfo=UTC)  # 10:00 Beijing, on the hour
+    counter = iter(range(10**6))
+
+    def post(text_: str, when: datetime) -> Mention:
+        n = next(counter)
+        doc = Document(platform="weibo", dedup_key=f"b{n}", url=f"http://127.0.0.1/b/{n}",
+                       text=text_, published_at=when, status="analysed")
+        s.add(doc)
+        s.flush()
+        return Mention(document_id=doc.id, platform="weibo", published_at=when, text=text_,
+                       sentiment="neutral", p_negative=0.2, p_neutral=0.6, p_positive=0.2,
+                       model_version="test", risk=10.0, risk_factors=[], sensitive_topics=[],
+                       topics=["CPI"], analysed_at=when)
+
+    with session_maker() as s, s.begin():
+        s.add_all([post(f"CPI平稳{h}", at - timedelta(hours=h, minutes=10)) for h in range(1, 13)])
+        s.add_all([post(f"CPI数据造假？第{i}条", at - timedelta(minutes=50 - i)) for i in range(30)])
+    settings = Settings(sources=[], watch=[{"name": "CPI", "expression": "CPI"}])
+    with time_machine.travel(at, tick=False):
+        Scheduler(settings, engine, crawl_runner=lambda name: 0).alert()
+    with session_maker() as s:
+        [warning] = s.scalars(select(EarlyWarning)).all()
+        assert (warning.status, warning.series_kind, warning.series_key) == ("open", "topic", "CPI")
+        assert warning.count == 30
+        assert len(warning.mention_ids) > 0 and warning.reason
+        assert s.scalars(select(Incident)).all() == []  # the officer is warned before any incident exists

@@ -220,7 +220,11 @@ class PolicyConfig(BaseModel):
     @field_validator("grade_windows")
     @classmethod
     def _every_grade(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return {grade: list(dict.fromkeys(value.get(grade, []))) for grade in ("I", "II", "III", "IV")}
+        # A grade the configuration does not name keeps the rules' default: a bureau that writes only
+        # `II = [...]` must not silently take grade I's 5 h / 24 h clocks away. `III = []` says "none".
+        default = _default_grade_windows()
+        return {grade: list(dict.fromkeys(value.get(grade, default[grade])))
+                for grade in ("I", "II", "III", "IV")}
 
 
 class CalendarConfig(BaseModel):

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, time, dueText, gradeBadge, mentionCard, countdownNode } = YQ;
+  const { api, el, time, dueText, gradeBadge, mentionCard, countdownNode, storyGroups } = YQ;
   const openAction = YQ.actionDialog(() => refreshIncidents());
 
   function deadlineRow(d) {
@@ -32,6 +32,9 @@
         el("span", { class: "status status-" + i.status, text: i.status_label }),
         el("a", { class: "i-title", href: "/incidents/" + i.id, text: i.title }),
       ]),
+      i.subtitle ? el("div", { class: "i-subtitle muted small", text: i.subtitle }) : null,
+      i.situation && i.situation.length
+        ? el("ul", { class: "situation small" }, i.situation.map((line) => el("li", { text: line }))) : null,
       el("div", { class: "muted small" }, [
         el("span", { text: "发现 " + time(i.opened_at) + " · 风险 " + i.risk.toFixed(0) + " · 信息 " + i.mention_count + " 条" +
           (i.owner ? " · 负责人 " + i.owner : "") }),
@@ -47,6 +50,19 @@
     ]);
   }
 
+  /** The posts behind a warning, copies of one story counted once: [first post, copies]. */
+  function storyPreview(posts) {
+    const seen = new Map();
+    const out = [];
+    for (const m of posts) {
+      if (m.story_id != null && seen.has(m.story_id)) { seen.get(m.story_id)[1] += 1; continue; }
+      const entry = [m, 1];
+      if (m.story_id != null) seen.set(m.story_id, entry);
+      out.push(entry);
+    }
+    return out;
+  }
+
   function warningCard(w) {
     const act = (path, body) => async (ev) => {
       ev.target.disabled = true;
@@ -60,8 +76,9 @@
         el("span", { class: "muted small", text: time(w.detected_at) }),
       ]),
       el("div", { class: "small", text: w.reason }),
-      el("ul", { class: "warning-posts small" }, w.posts.slice(0, 3).map((m) =>
-        el("li", { text: (m.author ? m.author + "：" : "") + (m.text.length > 60 ? m.text.slice(0, 60) + "…" : m.text) }))),
+      el("ul", { class: "warning-posts small" }, storyPreview(w.posts).slice(0, 3).map(([m, n]) =>
+        el("li", { text: (m.author ? m.author + "：" : "") + (m.text.length > 60 ? m.text.slice(0, 60) + "…" : m.text) +
+          (n > 1 ? "（同一内容 " + n + " 条" + (m.story_earliest_publisher ? "，最早：" + m.story_earliest_publisher : "") + "）" : "") }))),
       el("div", { class: "buttons" }, [
         el("button", { class: "primary", text: "升级为事件", onclick: act("promote", {}) }),
         el("button", { text: "确认关注", onclick: act("acknowledge") }),
@@ -106,7 +123,7 @@
     const list = await api("GET", "/api/v1/mentions?limit=30" + q);
     if (!list) return;
     document.getElementById("mentions").replaceChildren(
-      ...(list.length ? list.map(mentionCard) : [el("p", { class: "muted", text: "暂无信息" })]));
+      ...(list.length ? storyGroups(list, mentionCard) : [el("p", { class: "muted", text: "暂无信息" })]));
   }
 
   async function refreshSources() {

@@ -251,6 +251,45 @@ const YQ = (() => {
     ]);
   }
 
+  /**
+   * Copies folded into their story (转载聚合): items of one story_id become one entry showing the first
+   * (in list order), how many copies the list holds, the story's size and its earliest publisher; the
+   * others open on demand, each a full card (with its 更正). `card(item)` draws one; `mentionOf(item)`
+   * gives the mention (search hits wrap it).
+   */
+  function storyGroups(items, card, mentionOf = (x) => x) {
+    const groups = [];
+    const byStory = new Map();
+    for (const item of items) {
+      const sid = mentionOf(item).story_id;
+      if (sid != null && byStory.has(sid)) { byStory.get(sid).push(item); continue; }
+      const g = [item];
+      if (sid != null) byStory.set(sid, g);
+      groups.push(g);
+    }
+    return groups.map((g) => {
+      const m = mentionOf(g[0]);
+      if (g.length === 1 && !(m.story_size > 1)) return card(g[0]);
+      const size = m.story_size && m.story_size > g.length ? "，聚合共 " + m.story_size + " 条" : "";
+      const first = m.story_earliest_publisher
+        ? " · 最早：" + m.story_earliest_publisher + (m.story_earliest_at ? "（" + time(m.story_earliest_at) + "）" : "") : "";
+      const head = el("div", { class: "group-head small" }, [
+        el("strong", { text: "同一内容 " + g.length + " 条" }), el("span", { class: "muted", text: size + first }),
+      ]);
+      const box = el("div", { class: "mention-group", dataset: { storyId: m.story_id ?? "" } }, [head, card(g[0])]);
+      if (g.length > 1) {
+        const rest = el("div", { class: "group-rest", hidden: true }, g.slice(1).map(card));
+        const toggle = el("button", { type: "button", class: "link-dark small", text: "展开其余 " + (g.length - 1) + " 条" });
+        toggle.addEventListener("click", () => {
+          rest.hidden = !rest.hidden;
+          toggle.textContent = rest.hidden ? "展开其余 " + (g.length - 1) + " 条" : "收起";
+        });
+        box.append(toggle, rest);
+      }
+      return box;
+    });
+  }
+
   /** The record-response dialog, shared by the board and the incident page. */
   function actionDialog(onDone) {
     const dialog = document.getElementById("action-dialog");
@@ -287,6 +326,6 @@ const YQ = (() => {
   if (document.getElementById("live-status")) { alarm.bind(); alarm.check(); }
   return {
     api, el, time, dueText, serverNow, hms, countdown, countdownNode, tick, live, alarm, gradeBadge, chips, mentionCard,
-    actionDialog,
+    actionDialog, storyGroups, correction,
   };
 })();

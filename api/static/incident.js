@@ -17,6 +17,10 @@
         el("span", { class: "status status-" + i.status, text: i.status_label }),
       ]),
       el("h1", { text: i.title }),
+      // the representative post under the generated title, then the three-line situation (issue 13)
+      i.subtitle ? el("p", { class: "i-subtitle muted", text: "代表性信息：" + i.subtitle }) : null,
+      i.situation && i.situation.length
+        ? el("ul", { class: "situation", "aria-label": "态势摘要" }, i.situation.map((line) => el("li", { text: line }))) : null,
       i.summary ? el("p", { text: i.summary }) : null,
       el("p", { class: "muted", text: "发现 " + time(i.opened_at) + " · 风险 " + i.risk.toFixed(0) + " · 信息 " +
         i.mention_count + " 条 · 负责人 " + (i.owner || "未指定") + " · 开立 " + i.opened_by_label }),

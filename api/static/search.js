@@ -1,8 +1,9 @@
-/* 检索: full-text search with highlights (DOM <mark> nodes, never HTML), story groups, export, paging. */
+/* 检索: full-text search with highlights (DOM <mark> nodes, never HTML), copies folded into their story,
+   更正 on every hit, export, paging. */
 "use strict";
 
 (() => {
-  const { api, el, time } = YQ;
+  const { api, el, time, storyGroups, correction } = YQ;
   const form = document.getElementById("search-form");
   const live = document.getElementById("live-status");
   if (live) live.hidden = true;
@@ -34,16 +35,17 @@
     const m = h.mention;
     const link = m.url && /^https?:\/\//.test(m.url)
       ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "原文" }) : null;
+    const badge = el("span", { class: "sent sent-" + m.sentiment, text: m.sentiment_label });
     return el("article", { class: "mention", dataset: { id: m.id, storyId: m.story_id ?? "" } }, [
       el("div", { class: "m-head" }, [
-        el("span", { class: "sent sent-" + m.sentiment, text: m.sentiment_label }),
+        badge,
         el("span", { class: "risk", text: "风险 " + m.risk.toFixed(0) }),
         el("span", { class: "muted", text: m.platform_label + (m.author ? " · " + m.author : "") }),
         el("span", { class: "muted", text: time(m.published_at || m.analysed_at) }),
       ]),
       m.title ? el("div", { class: "m-title" }, marked(m.title, h.title_spans, 120)) : null,
       el("div", { class: "m-text" }, marked(m.text, h.text_spans)),
-      link,
+      el("div", { class: "m-foot small" }, [link, correction(m, badge)]),
     ]);
   }
 
@@ -72,7 +74,8 @@
       const res = await api("GET", "/api/v1/search?" + p);
       if (!res) return;
       const box = document.getElementById("results");
-      const cards = res.items.map(hitCard);
+      // copies of one story fold into one entry within each page of results
+      const cards = storyGroups(res.items, hitCard, (h) => h.mention);
       if (append) box.append(...cards); else box.replaceChildren(...(cards.length ? cards : [el("p", { class: "muted", text: "没有找到匹配的信息" })]));
       if (!append) { total = 0; document.getElementById("groups").replaceChildren(...groups(res.groups)); }
       total += res.items.length;

@@ -1,4 +1,5 @@
-/* 采集源: health of every source, its last error, and the quarantine with the true reasons. */
+/* 采集源: health of every source, its last error, the quarantine with the true reasons, and the documents
+   kept out of mentions as off-topic with the reason (analysis/relevance.py). */
 "use strict";
 
 (() => {
@@ -11,8 +12,23 @@
   const STAGES = { crawl: "采集", fetch: "抓取", parse: "解析" };
 
   async function load() {
-    const [sources, quarantine] = await Promise.all([api("GET", "/api/v1/sources"), api("GET", "/api/v1/quarantine?limit=100")]);
-    if (!sources || !quarantine) return;
+    const [sources, quarantine, offTopic] = await Promise.all([api("GET", "/api/v1/sources"),
+      api("GET", "/api/v1/quarantine?limit=100"), api("GET", "/api/v1/off-topic?limit=100")]);
+    if (!sources || !quarantine || !offTopic) return;
+    const names = Object.fromEntries(sources.map((s) => [s.id, s.name]));
+    document.querySelector("#off-topic-table tbody").replaceChildren(...(offTopic.length ? offTopic.map((d) =>
+      el("tr", { dataset: { documentId: d.id } }, [
+        el("td", { text: time(d.published_at || d.analysed_at) }),
+        el("td", { text: names[d.source_id] || "—" }),
+        el("td", { class: "case-title" }, [
+          d.title ? el("div", { class: "src-name", text: d.title }) : null,
+          el("div", { class: "small", text: d.text.length > 120 ? d.text.slice(0, 120) + "…" : d.text }),
+          d.url && /^https?:\/\//.test(d.url)
+            ? el("a", { class: "small", href: d.url, target: "_blank", rel: "noopener noreferrer nofollow", text: "原文" }) : null,
+        ]),
+        el("td", { class: "off-topic-reason", text: d.reason || "—" }),
+        el("td", { class: "num", text: d.relevance == null ? "—" : d.relevance.toFixed(2) }),
+      ])) : [el("tr", {}, el("td", { colspan: "5", class: "muted", text: "暂无判为无关的文档" }))]));
     document.querySelector("#source-table tbody").replaceChildren(...(sources.length ? sources.map((s) =>
       el("tr", { class: s.warnings.length ? "warn" : "", dataset: { sourceId: s.id } }, [
         el("td", {}, el("span", { class: "src-status src-" + s.status, text: s.status_label })),

@@ -59,3 +59,19 @@ def test_before_the_release_is_known_the_topic_event_names_its_indicator(
                  topics=("data_credibility",), title="CPI数据注水，谁信")
     incident = session.get(Incident, process_mentions(session, settings, now=T0)[0])
     assert incident.release_id is None and incident.title == "CPI数据遭造假质疑"
+
+
+def test_an_incident_opened_by_hand_with_its_posts_gets_subtitle_and_situation_at_once(
+        session, add_mentions, make_settings):
+    """The duty officer who opens an incident from posts sees the same summary a rule-opened one has."""
+    posts = add_mentions(3, event=None, risk=70, at=T0, topics=("data_credibility",),
+                         title="菜价涨了一倍,CPI才涨0.2%? 今天去菜市场,数据造假谁信")
+    incident = service.open_incident(session, title="手工立案：CPI质疑", grade="II",
+                                     category="data_credibility", actor="officer", now=T0,
+                                     mention_ids=[m.id for m in posts],
+                                     settings=make_settings())
+    assert incident.title == "手工立案：CPI质疑"  # a person's title is kept
+    assert incident.subtitle == "菜价涨了一倍,CPI才涨0.2%? 今天去菜市场,数据造假谁信"
+    lines = incident.situation.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("规模与趋势：共 3 条")
+    assert lines[1].startswith("主要说法：数据造假")

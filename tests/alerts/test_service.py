@@ -189,7 +189,10 @@ def test_effect_reports_how_much_of_the_after_window_has_been_observed(session, 
     assert first["after_window"] == {"elapsed_hours": 6.0, "elapsed_fraction": 0.25, "observing": True,
                                      "complete_at": "2026-11-11T10:00:00+08:00"}
     assert second["after_window"]["elapsed_hours"] == 1.0 and second["after_window"]["observing"]
+    # while observing, the after figures are partial and nothing is compared (no false drop)
+    assert first["partial"] and first["change"] == {} and first["before"]["mentions"] == 3
     done, _ = service.incident_effect(session, incident_id=incident.id, now=T0 + timedelta(days=3))
+    assert not done["partial"] and done["change"] == {"mentions": -3}
     assert done["after_window"]["elapsed_fraction"] == 1.0 and not done["after_window"]["observing"]
     assert done["after_window"]["elapsed_hours"] == 24.0
 

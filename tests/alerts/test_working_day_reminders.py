@@ -155,3 +155,30 @@ def test_hour_clocks_keep_minute_reminders_day_and_night(session_maker, make_set
     assert (due - timedelta(minutes=60), "lead-60") in steps
     assert (due - timedelta(minutes=15), "lead-15") in steps
     assert (due, "breach") in steps
+
+
+def test_a_reply_recorded_before_the_last_morning_stops_reminders_and_escalation(
+    session_maker, make_settings, receiver
+):
+    """Leadership is told on the last morning only if nothing was recorded; a reply ends the schedule."""
+    settings = make_settings(receiver)
+    received = local(2026, 11, 2, 10)  # 15 working days: the last day is Monday 23 Nov
+    with time_machine.travel(received, tick=False), session_maker() as s, s.begin():
+        case_id = service.create_case(s, kind="complaint", title="对CPI口径的投诉", received_at=now(),
+                                      actor="clerk", now=now(), settings=settings).id
+
+    def steps_at(t: datetime) -> list[str]:
+        with time_machine.travel(t, tick=False), session_maker() as s, s.begin():
+            tick(s, settings, now=now())
+            deadline = s.scalar(select(Deadline).where(Deadline.case_id == case_id))
+            return [n.payload["step"] for n in s.scalars(select(Notification).where(
+                Notification.deadline_id == deadline.id, Notification.created_at == now()))]
+
+    assert steps_at(local(2026, 11, 18, 9)) == ["lead-3d"]  # the schedule runs…
+    reply_at = local(2026, 11, 20, 8, 40)
+    with time_machine.travel(reply_at, tick=False), session_maker() as s, s.begin():
+        service.record_action(s, kind="complaint_reply", at=now(), actor="clerk", now=now(), case_id=case_id)
+    for t in (local(2026, 11, 20, 9), local(2026, 11, 23, 9), local(2026, 11, 24, 9), local(2026, 11, 25, 9)):
+        assert steps_at(t) == [], t  # …until a reply is recorded: no lead, no escalation, no breach
+    with session_maker() as s:
+        assert s.scalar(select(Deadline).where(Deadline.case_id == case_id)).state == "met"

@@ -33,3 +33,27 @@ def test_train_refuses_an_unreadable_corrections_database(tmp_path: Path) -> Non
                                       f"sqlite:///{missing}"])
     assert result.exit_code == 2
     assert "更正数据库" in result.output and not (tmp_path / "m").exists()
+
+
+def test_train_learns_the_stored_corrections_and_the_card_counts_them(  # type: ignore[no-untyped-def]
+        session_maker, database_url, tmp_path: Path):
+    """What an analyst's 更正 stored (who, what) reaches `yuqing train`; the model card says how many."""
+    import re
+
+    beside = Path(__file__).resolve().parents[2].parent / "shared" / "data"  # ../shared of the checkout
+    data = beside if beside.is_dir() else Path("/work/shared/data")  # a worktree: the shared copy
+    assert data.is_dir()
+    with session_maker() as s, s.begin():
+        s.add_all([
+            SentimentCorrection(text="感谢统计局新闻发布会的详细说明，疑问都解答了", label="positive",
+                                previous_label="negative", user="ana", created_at=AT),
+            SentimentCorrection(text="CPI 0.2%这个数字谁信谁傻笑死", label="negative",
+                                previous_label="positive", user="bob", created_at=AT),
+        ])
+    out = tmp_path / "m"
+    result = CliRunner().invoke(app, ["train", "--data", str(data), "--limit", "150", "--out", str(out),
+                                      "--corrections-db", database_url])
+    assert result.exit_code == 0, result.output
+    assert "分析员更正：2 条" in result.output and "本次训练使用分析员更正 2 条" in result.output
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert re.search(r"corrections.*used: 2\b", card), card[:2000]

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import service
+from analysis.relevance import relevance
 from api.auth import ensure_user
-from store.models import Story
+from store.models import Document, Story
 from yuqing.clock import now as clock_now
 
 pytestmark = pytest.mark.browser
@@ -118,7 +119,10 @@ def test_arrival_rings_titles_and_notifies_and_mute_is_remembered(
     page.wait_for_function("() => window.__notified.length === 1")
     assert page.evaluate("() => window.__notified[0]").startswith("【特别重大")
     assert page.evaluate("() => document.body.dataset.lastAlarm") is not None
-    page.locator(f"[data-incident-id='{incident_id}']").wait_for()
+    card = page.locator(f"[data-incident-id='{incident_id}']")
+    card.wait_for()
+    assert card.locator(".i-subtitle").inner_text() == "【扩散】CPI数据造假，谁信"
+    assert card.locator(".situation li").count() == 3
     shot(page, "board-desk")
 
     page.click("#mute-toggle")
@@ -190,6 +194,11 @@ def test_incident_page_has_the_curve_story_groups_and_paging(
     assert bars >= 1
     assert page.locator("#chart svg text", has_text="数据发布").count() == 1
     assert page.locator("#chart svg text", has_text="立案").count() == 1
+    # the generated (here: typed) title, the representative post under it, the three-line situation
+    assert page.inner_text("#incident-head .i-subtitle") == "代表性信息：【扩散】CPI数据造假，谁信"
+    situation = page.locator("#incident-head .situation li").all_inner_texts()
+    assert len(situation) == 3 and situation[0].startswith("规模与趋势：共 28 条")
+    assert situation[1].startswith("主要说法：") and situation[2].startswith("主要传播者：")
     groups = page.locator("#mentions .mention-group")
     groups.first.wait_for()
     assert groups.count() == 20  # the riskiest twenty first
@@ -268,7 +277,11 @@ def test_history_search_and_sources_pages_answer_what_an_officer_asks(
         service.change_status(s, incident_id=old.id, status="closed", actor="测试",
                               now=now - timedelta(days=19), note="已澄清")
         make.mention(s, "房租又涨了，CPI才涨0.2%，<b>谁信</b>")
-        make.source(s, name="某市晚报", status="ok", last_run_at=now, items_last_run=0, total_items=0)
+        paper = make.source(s, name="某市晚报", status="ok", last_run_at=now, items_last_run=0, total_items=0)
+        s.add(Document(platform="weibo", dedup_key="mouse-cpi", url="http://127.0.0.1/mouse",
+                       source_id=paper.id, text="新显示器到了…鼠标CPI调到1600",
+                       status="irrelevant", relevance=0.0,
+                       relevance_reason=relevance("新显示器到了…鼠标CPI调到1600").reason, published_at=now))
         s.commit()
         old_id = old.id
 
@@ -292,6 +305,12 @@ def test_history_search_and_sources_pages_answer_what_an_officer_asks(
     row.wait_for()
     assert row.locator(".src-status").inner_text() == "告警"  # never 正常 beside a warning
     assert "尚未采集到任何条目" in row.inner_text()
+    # what was kept out of mentions as off-topic, and why, is there for the analyst to check
+    off = page.locator("#off-topic-table tr", has_text="鼠标CPI调到1600")
+    off.wait_for()
+    assert "某市晚报" in off.inner_text()
+    assert "「CPI」在此指鼠标或硬件参数" in off.locator(".off-topic-reason").inner_text()
+    assert serious_violations(page) == []
 
 
 def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
@@ -303,9 +322,14 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     with session_maker() as s:
         for h in range(1, 13):
             make.mention(s, f"CPI平稳{h}", topics=["CPI"], published_at=now - timedelta(hours=h, minutes=5))
+        copied = Story(title="【扩散】CPI数据造假", size=3, earliest_publisher="某大V",
+                       platforms={"weibo": 3})
+        s.add(copied)
+        s.flush()
         for i in range(30):
-            make.mention(s, f"CPI数据造假？第{i}条", topics=["CPI"], risk=60, sentiment="negative",
-                         published_at=now - timedelta(minutes=40 - i))
+            make.mention(s, "【扩散】CPI数据造假" if i < 3 else f"CPI数据造假？第{i}条", topics=["CPI"],
+                         risk=60, sentiment="negative", published_at=now - timedelta(minutes=40 - i),
+                         story_id=copied.id if i < 3 else None)
         [warning] = raise_warnings(s, settings, now=now)
         s.commit()
         warning_id = warning.id
@@ -313,6 +337,8 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     card = page.locator(f"[data-warning-id='{warning_id}']")
     card.wait_for()
     assert "近1小时 30 条" in card.inner_text() and "预警" in card.inner_text()
+    posts = card.locator(".warning-posts li").all_inner_texts()  # copies counted once, with who was first
+    assert posts[0] == "【扩散】CPI数据造假（同一内容 3 条，最早：某大V）" and len(posts) == 3
     card.get_by_role("button", name="升级为事件").click()
     page.locator(".incident .i-title", has_text="CPI 舆情突增").wait_for()
     assert page.locator("#warnings-panel").is_hidden()
@@ -358,3 +384,46 @@ def test_an_authoritative_publication_is_confirmed_as_the_response_and_dead_noti
     candidate.get_by_role("button", name="确认为本事件的回应").click()
     page.locator("#candidates-panel").wait_for(state="hidden")
     page.locator("#deadlines td", has_text="已完成").first.wait_for()
+
+
+def test_copies_fold_into_their_story_in_the_feed_and_search_with_a_correction_on_each(
+    browser, server, officer, session_maker, make  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy import select
+
+    from store.models import SentimentCorrection
+
+    now = clock_now()
+    with session_maker() as s:
+        story = Story(title="【扩散】CPI数据造假", size=5, earliest_publisher="某大V",
+                      earliest_published_at=now - timedelta(hours=2), platforms={"weibo": 5})
+        s.add(story)
+        s.flush()
+        copies = [make.mention(s, "【扩散】统计局CPI数据造假，谁信", story_id=story.id, sentiment="positive",
+                               published_at=now - timedelta(minutes=10 - i)).id for i in range(3)]
+        make.mention(s, "房租又涨了，统计局CPI才涨0.2%", published_at=now - timedelta(minutes=1))
+        s.commit()
+    page = signed_in(browser, server, DESK)
+    group = page.locator("#mentions .mention-group", has_text="同一内容 3 条")
+    group.wait_for()
+    head = group.locator(".group-head").inner_text()
+    assert "聚合共 5 条" in head and "最早：某大V" in head
+    assert page.locator("#mentions article.mention:visible").count() == 2  # one story, one post
+    group.get_by_role("button", name="展开其余 2 条").click()
+    assert group.locator("article.mention:visible").count() == 3
+    assert group.locator("select.relabel").count() == 3  # 更正 on every copy
+
+    page.goto(f"{server}/search?q=统计局")
+    hits = page.locator("#results .mention-group", has_text="同一内容 3 条")
+    hits.wait_for()
+    assert "最早：某大V" in hits.inner_text()
+    assert page.locator("#results article.mention:visible").count() == 2
+    hit = hits.locator("article.mention").first
+    hit.locator("select.relabel").select_option("negative")
+    hit.get_by_text("已更正为负面").wait_for()
+    fixed_id = int(hit.get_attribute("data-id"))
+    assert fixed_id in copies
+    with session_maker() as s:
+        fix = s.scalars(select(SentimentCorrection).where(SentimentCorrection.mention_id == fixed_id)).one()
+        assert (fix.label, fix.previous_label, fix.user) == ("negative", "positive", "demo")
+    assert serious_violations(page) == []

@@ -77,6 +77,29 @@ def test_officer_acknowledges_dismisses_or_promotes_with_one_click(client, sessi
     assert client.post("/api/v1/warnings/999999/dismiss").status_code == 404
 
 
+def test_a_series_with_an_open_incident_raises_no_more_warnings(session, make, settings) -> None:  # type: ignore[no-untyped-def]
+    """Once promoted, the incident's clocks speak for the series: the next hour's burst on the same
+    topic is no second warning, nor are posts the engine already attached to an open incident."""
+    from alerts.warnings import promote
+
+    settings = settings_with_channel(settings)
+    now = clock_now().replace(minute=0, second=0, microsecond=0)
+    burst(session, make, now)
+    [w] = raise_warnings(session, settings, now=now)
+    incident = promote(session, warning_id=w.id, actor="测试", now=now, settings=settings)
+    session.commit()
+    later = now + timedelta(hours=1)
+    for i in range(80):  # the wave goes on, louder
+        make.mention(session, f"CPI注水？第{i}条", topics=["CPI"], risk=50, sentiment="negative",
+                     published_at=later - timedelta(minutes=55 - i % 50))
+    session.commit()
+    assert raise_warnings(session, settings, now=later) == []
+    service.change_status(session, incident_id=incident.id, status="closed", actor="测试", now=later)
+    session.commit()
+    [again] = raise_warnings(session, settings, now=later)  # closed: a new burst warns again
+    assert again.series_key == "CPI" and again.id != w.id
+
+
 def test_closing_a_serious_incident_records_its_evaluation(client, session, make) -> None:  # type: ignore[no-untyped-def]
     now = clock_now()
     ids = [make.mention(session, "CPI造假", sentiment="negative",

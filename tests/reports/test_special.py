@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from reports.blocks import Bullets, Paragraph, Table
-from reports.special import build_special
+from reports.record import incident_record
+from reports.special import build_special, effect_lines, evaluation_lines
 from store.models import Action, Deadline, IncidentMention, Mention, Story
 from yuqing.app.cli import app
 from yuqing.config import get_settings
@@ -77,8 +80,29 @@ def test_special_report_figures_equal_the_store(session, world, settings):
         "发布权威信息｜11月9日 16:12｜11月9日 15:00 发布权威信息（https://tjj.example.gov.cn/jd/2.html）｜按时"
         in text
     )
-    assert "发布权威信息：前 24 小时相关信息 3 条，后 0 条（观察中，已过 17.5小时）。" in text
+    # 17.5 of the 24 hours after the response: partial figures, no comparison yet (issue 13)
+    assert ("发布权威信息：前 24 小时相关信息 3 条；回应后观察中，已过 17.5小时，目前 0 条（部分数据），"
+            "24 小时窗口走完后再比较。") in text
+    later = _texts(build_special(session, settings, incident_id=world.incident_serious,
+                                 now=world.now + timedelta(hours=7)))
+    assert "发布权威信息：前 24 小时相关信息 3 条，后 0 条。" in later and "观察中" not in later
     assert "须于 11月10日 11:12 前召开新闻发布会" in text
+
+
+def test_a_partial_after_window_is_shown_as_partial_never_as_a_drop():
+    """"147 → 0 −147" next to "已过 0.0 小时" was a false drop: no comparison until the window ends."""
+    row = {"action_id": 1, "kind": "authoritative_info", "window_hours": 24,
+           "before": {"mentions": 147, "negative_share": 0.9},
+           "after": {"mentions": 2, "negative_share": 0.5},
+           "change": {}, "partial": True,
+           "after_window": {"elapsed_hours": 0.5, "observing": True}}
+    [line] = effect_lines([row], {})
+    assert "目前 2 条（部分数据，负面占比 50.0%）" in line and "已过 30分钟" in line
+    assert "下降" not in line and "上升" not in line and "后 2 条" not in line
+    done = {**row, "partial": False, "change": {"mentions": -145, "negative_share": -0.4},
+            "after_window": {"elapsed_hours": 24.0, "observing": False}}
+    assert effect_lines([done], {}) == [
+        " 发布权威信息：前 24 小时相关信息 147 条，后 2 条，负面占比下降 40.0 个百分点。"]
 
 
 def test_special_report_of_an_incident_without_mentions_or_responses(session, world, settings):
@@ -98,6 +122,22 @@ def test_special_report_carries_the_evaluation(session, world, settings):
     session.commit()
     text = _texts(build_special(session, settings, incident_id=world.incident_new, now=world.now))
     assert "处置评估" in text and "回应针对了主要关切" in text and "解读材料应随数据同步发布" in text
+    # the incident's record (处置档案) carries the same evaluation
+    record = _texts(incident_record(session, settings, incident_id=world.incident_new, now=world.now))
+    assert "回应针对了主要关切" in record and "经验教训：解读材料应随数据同步发布" in record
+
+
+def test_evaluation_lines_give_timeliness_targeting_measured_effect_and_lessons():
+    ev = {"on_time": 1, "judged": 2, "addressed_claims": False, "lessons": "早发声",
+          "timeliness": [{"kind_label": "发布权威信息", "outcome_label": "按时"},
+                         {"kind_label": "召开新闻发布会", "outcome_label": "超时未回应"}],
+          "effects": [{"kind": "authoritative_info", "before": {"mentions": 147, "negative_share": 0.9},
+                       "after": {"mentions": 40, "negative_share": 0.5}}],
+          "observing_responses": 1}
+    assert evaluation_lines(ev) == [
+        "时效：按时 1 / 2：发布权威信息按时，召开新闻发布会超时未回应", "针对性：回应未针对主要关切",
+        "效果：发布权威信息前后相关信息 147 → 40 条，负面占比 90.0% → 50.0%",
+        "效果：另有 1 次回应的观察窗口尚未走完，未计入", "经验教训：早发声"]
 
 
 @pytest.fixture
