@@ -42,6 +42,9 @@ NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 Beijing
         ("2周前", datetime(2026, 3, 2, 2, 0, tzinfo=UTC)),
         ("刚才", NOW),
         ("2024-8-6 22:55", datetime(2024, 8, 6, 14, 55, tzinfo=UTC)),  # Tieba 楼中楼
+        ("2026-03-15T10:05:33+08:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),  # ISO 8601
+        ("2026-03-15 10:05:33+08:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),  # its space form
+        ("2026-3-15T04:05 +0200", datetime(2026, 3, 15, 2, 5, tzinfo=UTC)),
     ],
 )
 def test_forum_time_forms(raw: str, expected: datetime) -> None:

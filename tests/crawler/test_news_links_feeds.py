@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from crawler.links import link_target
 from crawler.parsing.article import METHODS
 from crawler.parsing.feeds import parse_feed
-from crawler.spiders.news import link_target
 from store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
@@ -33,6 +33,9 @@ def test_link_targets_and_reasons() -> None:
     assert link_target(base, "") == (None, "empty")
     assert link_target(base, "#top") == (None, "empty")
     assert link_target(base, "http://[::1") == (None, "invalid")
+    assert link_target(base, "http://example.invalid:abc/a.html") == (None, "invalid")  # port no number
+    assert link_target(base, "http://example.invalid:99999/a.html") == (None, "invalid")
+    assert link_target(base, "http://exa mple.invalid/a.html") == (None, "invalid")
 
 
 def test_a_feed_whose_first_item_is_javascript_stores_every_other_item(site, crawl, session, caplog) -> None:
@@ -68,7 +71,11 @@ def test_a_list_page_with_javascript_void_links_stores_its_articles(site, crawl,
     assert run.returncode == 0, run.stderr
     assert "Missing scheme" not in run.stderr
     assert set(by_path(session)) == {"2026/1115/c1004-001.html", "2026/1115/c1004-002.html"}
-    assert "javascript: 伪链接 2 个" in run.stderr + caplog.text  # the javascript "下一页" is not a page
+    logged = run.stderr + caplog.text
+    assert "javascript: 伪链接 2 个" in logged  # the javascript "下一页" is not a page
+    # mailto: and tel:, a port that is no number, an unclosed IPv6 bracket, a host with a space
+    assert "非 http(s) 链接（mailto:、tel:、data: 等） 2 个" in logged and "无法解析的链接 3 个" in logged
+    assert "ValueError" not in run.stderr
     assert site.hits("javascript") == 0
     row = session.scalar(select(Source))
     assert (row.status, row.items_last_run) == ("ok", 2)

@@ -3,7 +3,7 @@ for real through the local server; each test states what its pages must yield.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from sqlalchemy import select
@@ -144,6 +144,46 @@ def test_discuz_x34_threads_board_from_the_breadcrumb(site: MockSite, crawl, ses
     assert got["4"].text == "[附件（需登录查看）]" and got["4"].extra["attachments_hidden"] is True
     assert session.scalar(select(Source)).status == "ok"
 
+
+
+# how Discuz! prints a post's time (crawler.parsing.times), put into the real X3.4 thread-1.html
+TIME_FORMS = {  # thread id: printed inside <em id="authorposton…">, what the post must be dated
+    "11": ("发表于 半小时前", None),  # relative: half an hour before the crawl
+    "12": ("发布于 2026-3-15", datetime(2026, 3, 14, 16, 0, tzinfo=UTC)),  # midnight Beijing
+    "13": ("发表于 2026-03-15T10:05:33+08:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),
+    "14": ("发表于 2026-03-15 04:05:33+02:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),
+    "15": (  # a recent post: the exact time in the title, the relative one shown
+        '发表于 <span title="2026-3-15 10:05:33">半小时前</span>', datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)
+    ),
+}
+
+
+def test_discuz_time_forms_on_the_real_x34_thread(site: MockSite, crawl, session) -> None:
+    """thread-1.html served once per time form (its post renumbered so each is its own post):
+    every form is dated, the ISO 8601 offset is kept, not cut to the day."""
+    real = (REAL / "discuz" / "thread-1.html").read_text(encoding="utf-8")
+    printed = '<em id="authorposton1">发表于 2020-2-19 19:19:11</em>'
+    assert printed in real
+    rows = "".join(DISCUZ_ROW.format(tid=t, title=f"时间 {t}") for t in TIME_FORMS)
+    site.route("/forum.php?mod=forumdisplay&fid=2&page=1", Reply(body=DISCUZ_LIST.format(rows=rows).encode()))
+    for tid, (em, _) in TIME_FORMS.items():
+        page = real.replace(printed, f'<em id="authorposton1">{em}</em>')
+        page = page.replace('id="post_1"', f'id="post_{tid}"')
+        site.route(f"/forum.php?mod=viewthread&tid={tid}", Reply(body=page.encode()))
+    src = {"name": "BapuRo", "kind": "discuz", "url": site.url, "options": {"fids": [2]}}
+    before = now()
+    assert crawl([src], "discuz").returncode == 0
+    after = now()
+
+    got = docs(session)
+    assert set(got) == set(TIME_FORMS)
+    for tid, (_, expected) in TIME_FORMS.items():
+        if expected is not None:
+            assert got[tid].published_at == expected, tid
+    half_hour = timedelta(minutes=30)
+    assert before - half_hour <= got["11"].published_at <= after - half_hour
+    assert got["13"].published_raw == "2026-03-15T10:05:33+08:00"  # not cut to "2026-03-15"
+    assert session.scalar(select(Source)).status == "ok"
 
 
 def test_a_list_page_read_short_is_never_ok(site: MockSite, crawl, session) -> None:
