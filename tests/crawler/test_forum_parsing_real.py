@@ -233,6 +233,13 @@ def test_health_is_never_ok_when_items_were_lost() -> None:
     assert remark(skipped) == "跳过无效链接 3 条（原因见日志）"
     lost = RunOutcome.from_stats({"yuqing/pages_ok": 1, "yuqing/stored": 3, "yuqing/feed_items_lost": 1})
     assert run_status(lost) == "warning" and silent_loss(lost) == "有 1 条未能解析"
+    # a callback that raised (Scrapy logs it and goes on) lost the rest of its page: never 正常
+    raised = RunOutcome.from_stats({
+        "yuqing/pages_ok": 1, "yuqing/stored": 2,
+        "spider_exceptions/count": 1, "spider_exceptions/ValueError": 1,
+    })
+    assert run_status(raised) == "warning"
+    assert silent_loss(raised) == "解析页面时出错 1 次（ValueError），页面其余条目可能丢失，详见日志"
 
 
 def test_typed_options_per_kind() -> None:
