@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from crawler.parsing.comments import CommentsError, parse_comment_page
-from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article
+from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
 from store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
@@ -150,6 +150,14 @@ def test_wechat_pages_that_cannot_be_read() -> None:
         parse_wechat_article("<html><body><p>别的页面</p></body></html>", "https://x/s/a", now=NOW)
     assert article_key("https://mp.weixin.qq.com/s?__biz=QQ==&mid=5&idx=1&sn=z") == "wechat:QQ==:5:1"
     assert article_key("https://mp.weixin.qq.com/s/Xy_z-1") == "wechat:s/Xy_z-1"
+    # Sogou's /link page: a starting piece and "@"-salted pieces (iszhouhua/weixin-sogou's reading)
+    link = (
+        "<script>var url = 'https://mp.';\nurl += 'wei@xin.qq.com/s?__biz=QQ==';\n"
+        "url += '&mid=5&i@dx=1';</script>"
+    )
+    assert redirect_target(link) == "https://mp.weixin.qq.com/s?__biz=QQ==&mid=5&idx=1"
+    sogou = (SITES / "wechat" / "sogou_link.html").read_text(encoding="utf-8")
+    assert redirect_target(sogou) == "/s/ViaSogou7"
 
 
 def test_cursor_paged_comments_of_another_portal(site, crawl, session) -> None:
