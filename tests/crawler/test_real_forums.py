@@ -82,6 +82,26 @@ def test_raw_forum_list_reaches_all_48_threads_with_floors_ip_images_and_nested_
     assert src_row.status == "warning" and src_row.items_last_run == 96
 
 
+def test_browser_saved_forum_list_reaches_all_its_50_threads(site: MockSite, crawl, session) -> None:
+    """gne_forum_list.html is the same kind of list saved from a browser's DOM (贴吧热议吧, 50
+    threads, pinned ones first): every thread is asked for. Their pages are not served (404)."""
+    from crawler.parsing.forums import tieba_forum_list
+
+    dom = (REAL / "tieba" / "gne_forum_list.html").read_text(encoding="utf-8")
+    expected = {r.thread_id for r in tieba_forum_list(dom, site.url)[0]}
+    forum = "贴吧热议"
+    site.route(f"/f?kw={quote(forum)}&ie=utf-8&pn=0", Reply.real("tieba/gne_forum_list.html"))
+    src = {
+        "name": "贴吧-热议", "kind": "tieba", "url": site.url,
+        "options": {"forums": [forum], "max_forum_pages": 1, "max_thread_pages": 1},
+    }
+    assert crawl([src], "tieba").returncode == 0
+    asked = {p.removeprefix("/p/") for p in site.log if p.startswith("/p/")}
+    assert len(expected) == 50 and asked == expected
+    row = session.scalar(select(Source))
+    assert row.status != "ok" and session.query(Quarantine).count() == 50  # 50 × HTTP 404
+
+
 def test_search_results_page_keeps_every_result_as_a_snippet(site: MockSite, crawl, session) -> None:
     """mc_search_keyword_notes.html (/f/search/res): 10 results; their threads are not served, so
     each result is stored from the search snippet."""
