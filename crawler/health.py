@@ -34,6 +34,7 @@ class RunOutcome:
     items_lost: int = 0  # items a page or feed declared but could not be read (bad XML…)
     parse_errors: int = 0  # exceptions raised in a spider callback (the rest of that page is lost)
     parse_error_kinds: tuple[str, ...] = ()  # their exception classes
+    last_quarantined: str | None = None  # the last item quarantined, with its reason
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> RunOutcome:
@@ -53,6 +54,7 @@ class RunOutcome:
             pages_ok=stats.get("yuqing/pages_ok", 0),
             blocked_reason=stats.get("yuqing/blocked"),
             last_error=stats.get("yuqing/last_error"),
+            last_quarantined=stats.get("yuqing/last_quarantined"),
             disallowed=stats.get("yuqing/disallowed", 0),
             items_found=stats.get("yuqing/items_found", 0),
             skipped_known=stats.get("yuqing/skipped_known", 0),
@@ -128,6 +130,8 @@ def record_run(
         src.last_error, src.last_error_at = outcome.last_error, now
     elif loss := silent_loss(outcome):
         src.last_error, src.last_error_at = loss, now
+    elif outcome.last_quarantined:  # 告警 for a quarantine says which item and why
+        src.last_error, src.last_error_at = outcome.last_quarantined, now
     if not outcome.blocked_reason:
         src.backoff_until = None
     session.flush()

@@ -81,6 +81,14 @@ def test_a_list_page_with_javascript_void_links_stores_its_articles(site, crawl,
     assert (row.status, row.items_last_run) == ("ok", 2)
 
 
+def source_out(session) -> dict:
+    """The one source as GET /api/v1/sources presents it."""
+    from api.routes.sources import list_sources
+    from yuqing.config import Settings
+
+    return list_sources(None, session, Settings())[0].model_dump()  # type: ignore[arg-type]
+
+
 def test_a_list_page_whose_every_link_is_unusable_is_not_shown_as_fine(site, crawl, session) -> None:
     serve_news(site)
     site.route("/news/list/onlybad.html", Reply.file("news/list/onlybad.html"))
@@ -97,6 +105,11 @@ def test_a_list_page_whose_every_link_is_unusable_is_not_shown_as_fine(site, cra
     assert q.body == (SITES / "news/list/onlybad.html").read_bytes()
     row = session.scalar(select(Source))
     assert row.status != "ok" and row.quarantined_count == 1
+    # the sources page (and the board's source list) reads 告警 and says why
+    shown = source_out(session)
+    assert (shown["name"], shown["status_label"]) == ("坏列表", "告警")
+    assert shown["warnings"] == [f"采集异常：{row.last_error[:80]}"]
+    assert "onlybad.html — 页面的 2 个条目链接都无法抓取" in row.last_error
 
 
 def test_a_malformed_feed_loses_no_item_silently(site, crawl, session) -> None:
