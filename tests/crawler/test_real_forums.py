@@ -166,6 +166,25 @@ def test_discuz_x34_threads_board_from_the_breadcrumb(site: MockSite, crawl, ses
 
 
 
+def test_a_discuz_row_with_a_bad_link_costs_no_other_thread(site: MockSite, crawl, session) -> None:
+    """The list's first rows link to "javascript:;" and to a port that is no number; the real X3.4
+    threads after them are read, the two links counted as skipped."""
+    thread = "forum.php?mod=viewthread&amp;tid="
+    bad = DISCUZ_ROW.format(tid="98", title="置顶公告").replace(f"{thread}98", "javascript:;")
+    port = DISCUZ_ROW.format(tid="99", title="旧帖").replace(f"{thread}99", f"http://x.example.invalid:abc/{thread}99")
+    good = "".join(DISCUZ_ROW.format(tid=t, title=t) for t in ("1", "6"))
+    listing = DISCUZ_LIST.format(rows=bad + port + good).encode()
+    site.route("/forum.php?mod=forumdisplay&fid=2&page=1", Reply(body=listing))
+    for tid in ("1", "6"):
+        site.route(f"/forum.php?mod=viewthread&tid={tid}", Reply.real(f"discuz/thread-{tid}.html"))
+    src = {"name": "BapuRo", "kind": "discuz", "url": site.url, "options": {"fids": [2]}}
+    run = crawl([src], "discuz")
+    assert run.returncode == 0, run.stderr
+    assert set(docs(session)) == {"1", "7"}  # the first posts of threads 1 and 6
+    assert "跳过无效链接 2 条" in run.stdout
+    assert session.scalar(select(Source)).status == "ok"
+
+
 # how Discuz! prints a post's time (crawler.parsing.times), put into the real X3.4 thread-1.html
 TIME_FORMS = {  # thread id: printed inside <em id="authorposton…">, what the post must be dated
     "11": ("发表于 半小时前", None),  # relative: half an hour before the crawl
