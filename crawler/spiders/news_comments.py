@@ -64,9 +64,9 @@ class NewsCommentsSpider(SourceSpider):
         self.crawler.stats.set_value("yuqing/comment_threads", len(articles))
         for url, title, key, thread in articles:
             article = {"url": url, "title": title, "key": key, "thread": thread}
-            yield self.request(
-                self.page_url(thread, 0), self.parse_comments, cb_kwargs={"article": article, "page": 1}
-            )
+            api = self.follow_link(self.source.url, self.page_url(thread, 0))  # a thread id no URL holds
+            if api is not None:
+                yield self.request(api, self.parse_comments, cb_kwargs={"article": article, "page": 1})
 
     def parse_comments(self, response: Response, article: dict[str, Any], page: int) -> Iterator[Any]:
         try:
