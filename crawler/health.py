@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from store.models import Source
 from yuqing.vocab import SourceStatus
 
+_EXC = "spider_exceptions/count"  # Scrapy's count of exceptions raised in callbacks
+
 
 @dataclass(frozen=True)
 class RunOutcome:
@@ -30,13 +32,17 @@ class RunOutcome:
     skipped_links: int = 0  # items dropped for a bad link (javascript:, no scheme…), by reason in stats
     short_pages: int = 0  # pages that yielded fewer items than they held
     items_lost: int = 0  # items a page or feed declared but could not be read (bad XML…)
+    parse_errors: int = 0  # exceptions raised in a spider callback (the rest of that page is lost)
+    parse_error_kinds: tuple[str, ...] = ()  # their exception classes
+    last_quarantined: str | None = None  # the last item quarantined, with its reason
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> RunOutcome:
         """From a crawl's Scrapy stats. Spiders count with these keys: `yuqing/items_found`,
         `yuqing/pages_short` (crawler.spiders.base.SourceSpider.page_items), items a feed held but
         lost `yuqing/feed_items_lost`, and skipped links `yuqing/skipped_links` with one
-        `yuqing/skipped_link/<reason>` key per reason (crawler.spiders.news)."""
+        `yuqing/skipped_link/<reason>` key per reason (crawler.spiders.base); Scrapy counts
+        exceptions raised in callbacks as `spider_exceptions/count` and per class."""
         skipped = stats.get("yuqing/skipped_links", 0) or sum(
             v for k, v in stats.items() if k.startswith("yuqing/skipped_link/") and isinstance(v, int)
         )
@@ -48,12 +54,17 @@ class RunOutcome:
             pages_ok=stats.get("yuqing/pages_ok", 0),
             blocked_reason=stats.get("yuqing/blocked"),
             last_error=stats.get("yuqing/last_error"),
+            last_quarantined=stats.get("yuqing/last_quarantined"),
             disallowed=stats.get("yuqing/disallowed", 0),
             items_found=stats.get("yuqing/items_found", 0),
             skipped_known=stats.get("yuqing/skipped_known", 0),
             skipped_links=skipped,
             short_pages=stats.get("yuqing/pages_short", 0),
             items_lost=stats.get("yuqing/feed_items_lost", 0),
+            parse_errors=stats.get(_EXC, 0),
+            parse_error_kinds=tuple(
+                sorted(k.split("/", 1)[1] for k in stats if k.startswith("spider_exceptions/") and k != _EXC)
+            ),
         )
 
 
@@ -61,10 +72,14 @@ def silent_loss(outcome: RunOutcome) -> str | None:
     """Why a run that raised no error still lost items (Chinese), or None.
 
     Pages held items but nothing reached the store, not even as already known; or some page
-    yielded fewer items than it held. Such a run is never 正常. Links skipped for what they are
+    yielded fewer items than it held; or a callback raised (whatever its page held after that is
+    lost). Such a run is never 正常. Links skipped for what they are
     (javascript:, empty, no scheme: page furniture, not articles) are counted, not a loss: see
     `remark`.
     """
+    if outcome.parse_errors:  # a callback that raised lost what its page still held
+        kinds = "、".join(outcome.parse_error_kinds) or "异常"
+        return f"解析页面时出错 {outcome.parse_errors} 次（{kinds}），页面其余条目可能丢失，详见日志"
     handled = outcome.stored + outcome.duplicates + outcome.skipped_known + outcome.quarantined
     if outcome.items_found and handled == 0:
         return f"页面共有 {outcome.items_found} 条，入库 0 条"
@@ -115,6 +130,8 @@ def record_run(
         src.last_error, src.last_error_at = outcome.last_error, now
     elif loss := silent_loss(outcome):
         src.last_error, src.last_error_at = loss, now
+    elif outcome.last_quarantined:  # 告警 for a quarantine says which item and why
+        src.last_error, src.last_error_at = outcome.last_quarantined, now
     if not outcome.blocked_reason:
         src.backoff_until = None
     session.flush()

@@ -153,6 +153,8 @@ class StorePipeline:
                 else None
             )
         self.crawler.stats.inc_value("yuqing/quarantined")
+        # what the sources page shows beside 告警 when nothing else went wrong (crawler.health)
+        self.crawler.stats.set_value("yuqing/last_quarantined", f"已隔离 {item.url} — {item.reason}"[:500])
         log.warning("已隔离 %s：%s", item.url, item.reason)
 
     def close_spider(self, spider: Spider | None = None) -> None:

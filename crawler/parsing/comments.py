@@ -56,16 +56,41 @@ def _int(value: Any) -> int:
 
 
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
+_JSONP_OPEN = re.compile(r"^\s*[\w$.]+\s*\(\s*[{\[]")
+
+
+def utf8_body(raw: bytes) -> str | None:
+    """The reply as UTF-8 (the comment APIs send UTF-8), None when it is some other encoding.
+    Raises CommentsError when the bytes stop inside a character: the reply was cut off."""
+    if not raw.strip():
+        return None  # empty: crawler.parsing.charset names it
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            raise CommentsError(f"评论接口的回复被截断：{len(raw)} 字节处中断在一个字符中间") from None
+        return None
+
+
+def _load(body: str) -> Any:
+    """JSON or JSONP, saying whether a failure is a reply cut off or not JSON at all."""
+    if m := _JSONP.match(body):
+        body = m.group(1)
+    elif _JSONP_OPEN.match(body):  # "callback({…" without its closing ")"
+        raise CommentsError(f"评论接口的回复被截断：JSONP 在第 {len(body)} 个字符处没有结尾")
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        pos = getattr(exc, "pos", 0)
+        if body.lstrip()[:1] in ("{", "[") and pos >= len(body.rstrip()) - 1:
+            raise CommentsError(f"评论接口的回复被截断：JSON 在第 {pos} 个字符处意外结束") from exc
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列" if isinstance(exc, json.JSONDecodeError) else "开头"
+        raise CommentsError(f"评论接口返回的不是 JSON（{where}无法解析）") from exc
 
 
 def parse_comment_page(body: str, *, now: datetime) -> CommentPage:
-    """Raises CommentsError when `body` is not a comment list."""
-    if m := _JSONP.match(body):
-        body = m.group(1)
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise CommentsError(f"评论接口返回的不是 JSON（{exc.msg}）") from exc
+    """Raises CommentsError when `body` is not a comment list (or was cut off)."""
+    data = _load(body)
     if not isinstance(data, dict):
         raise CommentsError("评论接口返回的 JSON 不是对象")
     if isinstance(data.get("data"), dict) and "oriCommList" in data["data"]:

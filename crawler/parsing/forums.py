@@ -9,7 +9,11 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 from parsel import Selector, SelectorList
 
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?: \d{1,2}:\d{2}(?::\d{2})?)?")
+# a date with its time, and the offset of an ISO 8601 time ("2026-03-15T10:05:33+08:00") kept whole
+_DATE = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z(?![A-Za-z])|\s?[+-]\d{2}:?\d{2}(?!\d))?)?"
+)
 
 
 class ForumFormatError(ValueError):

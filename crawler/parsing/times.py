@@ -26,6 +26,11 @@ _SHORT_YEAR = re.compile(
     r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+# an offset after any date-and-time form ISO 8601 or forums allow: space or T, unpadded, "+0800"
+_OFFSET = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"\s?(?:(Z)|([+-])(\d{2}):?(\d{2}))$"
+)
 _NO_YEAR = re.compile(r"^(\d{1,2})\s*[-月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2}))?$")
 
 
@@ -44,6 +49,8 @@ def parse_time(raw: str | None, now: datetime) -> datetime | None:
         return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
     except ValueError:
         pass
+    if m := _OFFSET.match(text):
+        return _with_offset(m)
     if _ISO.match(text):
         try:
             iso = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -94,6 +101,19 @@ def _forum_relative(text: str, now: datetime) -> datetime | None:
         unit, factor = _AGO_EXTRA[m.group(4)]
         return (now - timedelta(**{unit: int(m.group(3)) * factor})).astimezone(UTC)
     return None
+
+
+def _with_offset(m: re.Match[str]) -> datetime | None:
+    """UTC for an `_OFFSET` match (the printed offset, not Beijing, says where the time was read)."""
+    y, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups()[:6])
+    sign, oh, om = m.group(8), m.group(9), m.group(10)
+    offset = timedelta(0) if m.group(7) else timedelta(hours=int(oh), minutes=int(om))
+    if sign == "-":
+        offset = -offset
+    try:
+        return (datetime(y, mo, d, hh, mm, ss, tzinfo=UTC) - offset).astimezone(UTC)
+    except ValueError:
+        return None
 
 
 def _local(y: int, mo: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> datetime | None:

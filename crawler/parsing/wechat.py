@@ -56,16 +56,19 @@ def article_key(url: str) -> str:
     return f"wechat:{canonicalize_url(url)}"[:500]  # a search engine's redirect link
 
 
+_URL_START = re.compile(r"""\bvar\s+url\s*=\s*['"]([^'"]*)['"]""")
 _URL_PIECE = re.compile(r"""\burl\s*\+=\s*['"]([^'"]*)['"]""")
 
 
 def redirect_target(html: str) -> str | None:
-    """Where a search engine's script redirect leads (Sogou's /link page assembles the article URL
-    from `url += '…'` pieces, with "@" inserted to hide it; public crawlers read it the same way)."""
+    """Where a search engine's script redirect leads. Sogou's /link page assembles the article URL
+    from `var url = '…'` and `url += '…'` pieces, with "@" inserted to hide it; public crawlers read
+    it the same way (iszhouhua/weixin-sogou @ 0784837 : spider/parse.py, get_wechat_url)."""
     pieces = _URL_PIECE.findall(html)
     if not pieces or "js_content" in html:
         return None
-    return "".join(pieces).replace("@", "") or None
+    start = _URL_START.search(html)
+    return ((start.group(1) if start else "") + "".join(pieces)).replace("@", "") or None
 
 
 def _js(html: str, name: str) -> str | None:

@@ -15,6 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import QuarantineItem
+from crawler.links import SKIP_REASONS, link_target
 from crawler.parsing.charset import UndecodableError, decode_html
 from crawler.seen import Seen
 from yuqing.clock import now
@@ -76,6 +77,36 @@ class SourceSpider(scrapy.Spider):
 
     def request(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.failed, **kwargs)
+
+    def follow_link(self, base: str, href: str | None) -> str | None:
+        """The URL to fetch for `href`, or None after counting why it is skipped (one bad link never
+        costs the other items: stats `yuqing/skipped_links` and `yuqing/skipped_link/<reason>`)."""
+        url, reason = link_target(base, href)
+        if url is None:
+            stats = self.crawler.stats
+            stats.inc_value("yuqing/skipped_links")
+            stats.inc_value(f"yuqing/skipped_link/{reason}")
+        return url
+
+    def skipped_reasons(self) -> str:
+        """"javascript: 伪链接 2 个、链接为空 1 个" for this run so far ("" when none)."""
+        stats = self.crawler.stats.get_stats()
+        return "、".join(
+            f"{label} {stats[f'yuqing/skipped_link/{key}']} 个"
+            for key, label in SKIP_REASONS.items()
+            if stats.get(f"yuqing/skipped_link/{key}")
+        )
+
+    def all_links_bad(self, response: Response, total: int, followed: int) -> Iterator[Any]:
+        """A page whose every item had an unusable link stored nothing: say so, keep the page."""
+        if total and not followed:
+            why = self.skipped_reasons()
+            yield self.quarantine(response, f"页面的 {total} 个条目链接都无法抓取（{why}）")
+
+    def closed(self, reason: str) -> None:
+        if skipped := self.crawler.stats.get_value("yuqing/skipped_links"):
+            why = self.skipped_reasons()
+            log.warning("来源 %s 跳过 %d 个无法抓取的链接：%s", self.source.name, skipped, why)
 
     # -- bad input -----------------------------------------------------------------------------
 

@@ -64,14 +64,17 @@ class DiscuzSpider(SourceSpider):
             if row.thread_id in counts and row.replies is not None and counts[row.thread_id] >= row.replies:
                 self.crawler.stats.inc_value("yuqing/skipped_known")
                 continue
+            url = self.follow_link(response.url, row.url)  # "javascript:;" or a bad URL: counted, skipped
+            if url is None:
+                continue
             changed += 1
             start = int(pages.get(row.thread_id, 1))
             yield self.request(
-                discuz_page_url(row.url, start),
+                discuz_page_url(url, start),
                 self.parse_thread,
                 cb_kwargs={
                     "fid": fid, "replies": row.replies, "tid": row.thread_id, "page": start, "first": start,
-                    "thread_url": row.url,
+                    "thread_url": url,
                 },
             )
         if changed and _next and page < self.options.max_pages:

@@ -22,7 +22,7 @@ from scrapy.http import Response
 from sqlalchemy import select
 
 from crawler.items import DocumentItem
-from crawler.parsing.comments import CommentsError, parse_comment_page
+from crawler.parsing.comments import CommentsError, parse_comment_page, utf8_body
 from crawler.spiders.base import SourceSpider
 from store.db import make_engine, session_factory, session_scope
 from store.models import Document
@@ -64,15 +64,21 @@ class NewsCommentsSpider(SourceSpider):
         self.crawler.stats.set_value("yuqing/comment_threads", len(articles))
         for url, title, key, thread in articles:
             article = {"url": url, "title": title, "key": key, "thread": thread}
-            yield self.request(
-                self.page_url(thread, 0), self.parse_comments, cb_kwargs={"article": article, "page": 1}
-            )
+            api = self.follow_link(self.source.url, self.page_url(thread, 0))  # a thread id no URL holds
+            if api is not None:
+                yield self.request(api, self.parse_comments, cb_kwargs={"article": article, "page": 1})
 
     def parse_comments(self, response: Response, article: dict[str, Any], page: int) -> Iterator[Any]:
-        body, bad = self.decode_or_quarantine(response)
-        if bad is not None:
-            yield bad
+        try:
+            body = utf8_body(response.body)
+        except CommentsError as exc:  # cut off inside a character: no charset guessing, say so
+            yield self.quarantine(response, f"跟帖解析失败：{exc}")
             return
+        if body is None:
+            body, bad = self.decode_or_quarantine(response)
+            if bad is not None:
+                yield bad
+                return
         try:
             found = parse_comment_page(body or "", now=self.crawl_time)
         except CommentsError as exc:

@@ -11,7 +11,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.spiders.news import ArticleSpider, article_key, link_target
+from crawler.links import link_target
+from crawler.spiders.news import ArticleSpider, article_key
 
 
 class NewsSiteSpider(ArticleSpider):

@@ -47,8 +47,10 @@ class ReleasesSpider(SourceSpider):
             yield self.quarantine(response, f"发布列表页无法解析：{exc}")
             return
         self.ok()
-        new = [row for row in rows if self.seen.add(row.url)]
-        self.crawler.stats.inc_value("yuqing/skipped_known", len(rows) - len(new))
+        usable = [row for row in rows if self.follow_link(response.url, row.url)]  # bad links counted
+        yield from self.all_links_bad(response, len(rows), len(usable))
+        new = [row for row in usable if self.seen.add(row.url)]
+        self.crawler.stats.inc_value("yuqing/skipped_known", len(usable) - len(new))
         for row in new:
             yield self.request(row.url, self.parse_detail, cb_kwargs={"row": row})
         last = (pages or 1) - 1

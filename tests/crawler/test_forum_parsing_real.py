@@ -42,6 +42,9 @@ NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 Beijing
         ("2周前", datetime(2026, 3, 2, 2, 0, tzinfo=UTC)),
         ("刚才", NOW),
         ("2024-8-6 22:55", datetime(2024, 8, 6, 14, 55, tzinfo=UTC)),  # Tieba 楼中楼
+        ("2026-03-15T10:05:33+08:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),  # ISO 8601
+        ("2026-03-15 10:05:33+08:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),  # its space form
+        ("2026-3-15T04:05 +0200", datetime(2026, 3, 15, 2, 5, tzinfo=UTC)),
     ],
 )
 def test_forum_time_forms(raw: str, expected: datetime) -> None:
@@ -230,6 +233,13 @@ def test_health_is_never_ok_when_items_were_lost() -> None:
     assert remark(skipped) == "跳过无效链接 3 条（原因见日志）"
     lost = RunOutcome.from_stats({"yuqing/pages_ok": 1, "yuqing/stored": 3, "yuqing/feed_items_lost": 1})
     assert run_status(lost) == "warning" and silent_loss(lost) == "有 1 条未能解析"
+    # a callback that raised (Scrapy logs it and goes on) lost the rest of its page: never 正常
+    raised = RunOutcome.from_stats({
+        "yuqing/pages_ok": 1, "yuqing/stored": 2,
+        "spider_exceptions/count": 1, "spider_exceptions/ValueError": 1,
+    })
+    assert run_status(raised) == "warning"
+    assert silent_loss(raised) == "解析页面时出错 1 次（ValueError），页面其余条目可能丢失，详见日志"
 
 
 def test_typed_options_per_kind() -> None:

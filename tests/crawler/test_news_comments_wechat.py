@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from crawler.parsing.comments import CommentsError, parse_comment_page
-from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article
+from crawler.parsing.comments import CommentsError, parse_comment_page, utf8_body
+from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
 from store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
@@ -81,6 +81,18 @@ def test_comment_pages_that_are_no_comment_list() -> None:
     assert past_end.finished and past_end.comments == []
     page = parse_comment_page((SITES / "comments/c1004-001_p1.json").read_text(encoding="utf-8"), now=NOW)
     assert [c.id for c in page.comments] == ["9001", "9002", "9003", "9004"] and page.total == 5
+    # a reply cut off is named as such, whether JSON, JSONP or inside a character
+    netease = (SITES / "comments/c1004-001_p1.json").read_text(encoding="utf-8")
+    with pytest.raises(CommentsError, match="被截断：JSON 在第"):
+        parse_comment_page(netease[: len(netease) // 2], now=NOW)
+    coral = (SITES / "comments/coral_p1.js").read_text(encoding="utf-8")
+    with pytest.raises(CommentsError, match="被截断：JSONP"):
+        parse_comment_page(coral[: len(coral) // 2], now=NOW)
+    raw = netease.encode("utf-8")
+    cut = raw[: raw.index("菜价".encode()) + 1]  # inside 菜
+    with pytest.raises(CommentsError, match="中断在一个字符中间"):
+        utf8_body(cut)
+    assert utf8_body(b"") is None and utf8_body("统计".encode("gbk")) is None  # left to charset detection
 
 
 def _wechat_source(site: MockSite) -> dict:
@@ -150,6 +162,14 @@ def test_wechat_pages_that_cannot_be_read() -> None:
         parse_wechat_article("<html><body><p>别的页面</p></body></html>", "https://x/s/a", now=NOW)
     assert article_key("https://mp.weixin.qq.com/s?__biz=QQ==&mid=5&idx=1&sn=z") == "wechat:QQ==:5:1"
     assert article_key("https://mp.weixin.qq.com/s/Xy_z-1") == "wechat:s/Xy_z-1"
+    # Sogou's /link page: a starting piece and "@"-salted pieces (iszhouhua/weixin-sogou's reading)
+    link = (
+        "<script>var url = 'https://mp.';\nurl += 'wei@xin.qq.com/s?__biz=QQ==';\n"
+        "url += '&mid=5&i@dx=1';</script>"
+    )
+    assert redirect_target(link) == "https://mp.weixin.qq.com/s?__biz=QQ==&mid=5&idx=1"
+    sogou = (SITES / "wechat" / "sogou_link.html").read_text(encoding="utf-8")
+    assert redirect_target(sogou) == "/s/ViaSogou7"
 
 
 def test_cursor_paged_comments_of_another_portal(site, crawl, session) -> None:
@@ -182,3 +202,25 @@ def test_cursor_paged_comments_of_another_portal(site, crawl, session) -> None:
     assert got["6701"].published_at == datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
     assert got["6702"].extra["reply_to"] == "c1004-001:6701"
     assert session.query(Quarantine).filter(Quarantine.url.like("%/coral/%")).count() == 0
+
+
+def test_a_comment_reply_cut_off_is_quarantined_as_cut_off(site, crawl, session) -> None:
+    """The first comment page of a thread stops inside a character (a dropped connection): it is
+    kept with that reason, not with a charset or "not JSON" guess; the other thread is read."""
+    serve_news(site)
+    raw = (SITES / "comments/c1004-001_p1.json").read_bytes()
+    cut = raw[: raw.index("菜价".encode()) + 1]
+    site.route("/comments/c1004-001?offset=0&limit=4", Reply(body=cut, content_type="application/json"))
+    site.route("/comments/c1004-002?offset=0&limit=4", Reply.file("comments/c1004-001_p2.json"))
+    past_end = '{"code": "40001", "message": "非法的分页参数"}'.encode()  # NetEase past the last page
+    site.route("/comments/c1004-002?offset=4&limit=4", Reply(body=past_end, content_type="application/json"))
+    rss = {"name": "RSS", "kind": "news_rss", "url": f"{site.url}/news/feed.xml"}
+    sources = [rss, _comments_source(site)]
+    assert crawl(sources, "news_rss", "--source", "RSS").returncode == 0
+    assert crawl(sources, "news_comments", "--source", "示例跟帖").returncode == 0
+    q = session.scalars(select(Quarantine).where(Quarantine.url.like("%/comments/%"))).one()
+    assert "c1004-001" in q.url and q.body == cut
+    assert q.reason == f"跟帖解析失败：评论接口的回复被截断：{len(cut)} 字节处中断在一个字符中间"
+    stored = session.scalars(select(Document).where(Document.platform == "news_comment")).all()
+    assert {d.extra["thread"] for d in stored} == {"c1004-002"}
+    assert session.scalar(select(Source).where(Source.name == "示例跟帖")).status == "warning"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from crawler.links import link_target
 from crawler.parsing.article import METHODS
 from crawler.parsing.feeds import parse_feed
-from crawler.spiders.news import link_target
 from store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
@@ -33,6 +33,9 @@ def test_link_targets_and_reasons() -> None:
     assert link_target(base, "") == (None, "empty")
     assert link_target(base, "#top") == (None, "empty")
     assert link_target(base, "http://[::1") == (None, "invalid")
+    assert link_target(base, "http://example.invalid:abc/a.html") == (None, "invalid")  # port no number
+    assert link_target(base, "http://example.invalid:99999/a.html") == (None, "invalid")
+    assert link_target(base, "http://exa mple.invalid/a.html") == (None, "invalid")
 
 
 def test_a_feed_whose_first_item_is_javascript_stores_every_other_item(site, crawl, session, caplog) -> None:
@@ -68,10 +71,22 @@ def test_a_list_page_with_javascript_void_links_stores_its_articles(site, crawl,
     assert run.returncode == 0, run.stderr
     assert "Missing scheme" not in run.stderr
     assert set(by_path(session)) == {"2026/1115/c1004-001.html", "2026/1115/c1004-002.html"}
-    assert "javascript: 伪链接 2 个" in run.stderr + caplog.text  # the javascript "下一页" is not a page
+    logged = run.stderr + caplog.text
+    assert "javascript: 伪链接 2 个" in logged  # the javascript "下一页" is not a page
+    # mailto: and tel:, a port that is no number, an unclosed IPv6 bracket, a host with a space
+    assert "非 http(s) 链接（mailto:、tel:、data: 等） 2 个" in logged and "无法解析的链接 3 个" in logged
+    assert "ValueError" not in run.stderr
     assert site.hits("javascript") == 0
     row = session.scalar(select(Source))
     assert (row.status, row.items_last_run) == ("ok", 2)
+
+
+def source_out(session) -> dict:
+    """The one source as GET /api/v1/sources presents it."""
+    from api.routes.sources import list_sources
+    from yuqing.config import Settings
+
+    return list_sources(None, session, Settings())[0].model_dump()  # type: ignore[arg-type]
 
 
 def test_a_list_page_whose_every_link_is_unusable_is_not_shown_as_fine(site, crawl, session) -> None:
@@ -90,6 +105,11 @@ def test_a_list_page_whose_every_link_is_unusable_is_not_shown_as_fine(site, cra
     assert q.body == (SITES / "news/list/onlybad.html").read_bytes()
     row = session.scalar(select(Source))
     assert row.status != "ok" and row.quarantined_count == 1
+    # the sources page (and the board's source list) reads 告警 and says why
+    shown = source_out(session)
+    assert (shown["name"], shown["status_label"]) == ("坏列表", "告警")
+    assert shown["warnings"] == [f"采集异常：{row.last_error[:80]}"]
+    assert "onlybad.html — 页面的 2 个条目链接都无法抓取" in row.last_error
 
 
 def test_a_malformed_feed_loses_no_item_silently(site, crawl, session) -> None:

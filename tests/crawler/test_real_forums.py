@@ -3,7 +3,7 @@ for real through the local server; each test states what its pages must yield.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from sqlalchemy import select
@@ -82,6 +82,26 @@ def test_raw_forum_list_reaches_all_48_threads_with_floors_ip_images_and_nested_
     assert src_row.status == "warning" and src_row.items_last_run == 96
 
 
+def test_browser_saved_forum_list_reaches_all_its_50_threads(site: MockSite, crawl, session) -> None:
+    """gne_forum_list.html is the same kind of list saved from a browser's DOM (贴吧热议吧, 50
+    threads, pinned ones first): every thread is asked for. Their pages are not served (404)."""
+    from crawler.parsing.forums import tieba_forum_list
+
+    dom = (REAL / "tieba" / "gne_forum_list.html").read_text(encoding="utf-8")
+    expected = {r.thread_id for r in tieba_forum_list(dom, site.url)[0]}
+    forum = "贴吧热议"
+    site.route(f"/f?kw={quote(forum)}&ie=utf-8&pn=0", Reply.real("tieba/gne_forum_list.html"))
+    src = {
+        "name": "贴吧-热议", "kind": "tieba", "url": site.url,
+        "options": {"forums": [forum], "max_forum_pages": 1, "max_thread_pages": 1},
+    }
+    assert crawl([src], "tieba").returncode == 0
+    asked = {p.removeprefix("/p/") for p in site.log if p.startswith("/p/")}
+    assert len(expected) == 50 and asked == expected
+    row = session.scalar(select(Source))
+    assert row.status != "ok" and session.query(Quarantine).count() == 50  # 50 × HTTP 404
+
+
 def test_search_results_page_keeps_every_result_as_a_snippet(site: MockSite, crawl, session) -> None:
     """mc_search_keyword_notes.html (/f/search/res): 10 results; their threads are not served, so
     each result is stored from the search snippet."""
@@ -144,6 +164,65 @@ def test_discuz_x34_threads_board_from_the_breadcrumb(site: MockSite, crawl, ses
     assert got["4"].text == "[附件（需登录查看）]" and got["4"].extra["attachments_hidden"] is True
     assert session.scalar(select(Source)).status == "ok"
 
+
+
+def test_a_discuz_row_with_a_bad_link_costs_no_other_thread(site: MockSite, crawl, session) -> None:
+    """The list's first rows link to "javascript:;" and to a port that is no number; the real X3.4
+    threads after them are read, the two links counted as skipped."""
+    thread = "forum.php?mod=viewthread&amp;tid="
+    bad = DISCUZ_ROW.format(tid="98", title="置顶公告").replace(f"{thread}98", "javascript:;")
+    port = DISCUZ_ROW.format(tid="99", title="旧帖").replace(f"{thread}99", f"http://x.example.invalid:abc/{thread}99")
+    good = "".join(DISCUZ_ROW.format(tid=t, title=t) for t in ("1", "6"))
+    listing = DISCUZ_LIST.format(rows=bad + port + good).encode()
+    site.route("/forum.php?mod=forumdisplay&fid=2&page=1", Reply(body=listing))
+    for tid in ("1", "6"):
+        site.route(f"/forum.php?mod=viewthread&tid={tid}", Reply.real(f"discuz/thread-{tid}.html"))
+    src = {"name": "BapuRo", "kind": "discuz", "url": site.url, "options": {"fids": [2]}}
+    run = crawl([src], "discuz")
+    assert run.returncode == 0, run.stderr
+    assert set(docs(session)) == {"1", "7"}  # the first posts of threads 1 and 6
+    assert "跳过无效链接 2 条" in run.stdout
+    assert session.scalar(select(Source)).status == "ok"
+
+
+# how Discuz! prints a post's time (crawler.parsing.times), put into the real X3.4 thread-1.html
+TIME_FORMS = {  # thread id: printed inside <em id="authorposton…">, what the post must be dated
+    "11": ("发表于 半小时前", None),  # relative: half an hour before the crawl
+    "12": ("发布于 2026-3-15", datetime(2026, 3, 14, 16, 0, tzinfo=UTC)),  # midnight Beijing
+    "13": ("发表于 2026-03-15T10:05:33+08:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),
+    "14": ("发表于 2026-03-15 04:05:33+02:00", datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)),
+    "15": (  # a recent post: the exact time in the title, the relative one shown
+        '发表于 <span title="2026-3-15 10:05:33">半小时前</span>', datetime(2026, 3, 15, 2, 5, 33, tzinfo=UTC)
+    ),
+}
+
+
+def test_discuz_time_forms_on_the_real_x34_thread(site: MockSite, crawl, session) -> None:
+    """thread-1.html served once per time form (its post renumbered so each is its own post):
+    every form is dated, the ISO 8601 offset is kept, not cut to the day."""
+    real = (REAL / "discuz" / "thread-1.html").read_text(encoding="utf-8")
+    printed = '<em id="authorposton1">发表于 2020-2-19 19:19:11</em>'
+    assert printed in real
+    rows = "".join(DISCUZ_ROW.format(tid=t, title=f"时间 {t}") for t in TIME_FORMS)
+    site.route("/forum.php?mod=forumdisplay&fid=2&page=1", Reply(body=DISCUZ_LIST.format(rows=rows).encode()))
+    for tid, (em, _) in TIME_FORMS.items():
+        page = real.replace(printed, f'<em id="authorposton1">{em}</em>')
+        page = page.replace('id="post_1"', f'id="post_{tid}"')
+        site.route(f"/forum.php?mod=viewthread&tid={tid}", Reply(body=page.encode()))
+    src = {"name": "BapuRo", "kind": "discuz", "url": site.url, "options": {"fids": [2]}}
+    before = now()
+    assert crawl([src], "discuz").returncode == 0
+    after = now()
+
+    got = docs(session)
+    assert set(got) == set(TIME_FORMS)
+    for tid, (_, expected) in TIME_FORMS.items():
+        if expected is not None:
+            assert got[tid].published_at == expected, tid
+    half_hour = timedelta(minutes=30)
+    assert before - half_hour <= got["11"].published_at <= after - half_hour
+    assert got["13"].published_raw == "2026-03-15T10:05:33+08:00"  # not cut to "2026-03-15"
+    assert session.scalar(select(Source)).status == "ok"
 
 
 def test_a_list_page_read_short_is_never_ok(site: MockSite, crawl, session) -> None:

@@ -176,3 +176,39 @@ def test_moved_release_keeps_its_list_date_and_a_js_challenge_is_a_block(site, c
     session.expire_all()
     src = session.scalar(select(Source))
     assert src.status == "blocked" and "加速乐" in (src.last_error or "")
+
+
+def test_a_bad_link_on_the_release_list_costs_no_release(site, crawl, session) -> None:
+    """The list's first rows link to javascript:, mailto: and a URL with a port that is no number
+    (scrapy.Request refuses each: raised in the callback, it lost every later row); the real
+    releases after them are stored, the skipped links counted with their reasons."""
+    good = "/sj/zxfb/202611/t20261115_1957001.html"
+    rows = [
+        ("javascript:void(0)", "2026年10月份居民消费价格同比上涨0.2%（专题）"),
+        ("mailto:tjj@example.invalid", "2026年10月份工业生产者出厂价格同比下降2.1%（邮件订阅）"),
+        ("http://www.example.invalid:abc/sj/zxfb/1.html", "2026年10月份全国城镇调查失业率为5.1%（旧址）"),
+        (good, "2026年10月份居民消费价格同比上涨0.2%"),
+    ]
+    items = "".join(f'<li><a href="{h}" title="{t}">{t}</a><span>2026-11-15</span></li>' for h, t in rows)
+    listing = f'<div class="list-content"><ul>{items}</ul></div>'
+    site.route("/sj/zxfb/", Reply(body=listing.encode()))
+    site.route(good, Reply.file(f"{BASE}/202611/t20261115_1957001.html"))
+    run = crawl([source(site)], "releases")
+    assert run.returncode == 0, run.stderr
+    assert [r.url.rsplit("/", 1)[1] for r in session.scalars(select(Release))] == ["t20261115_1957001.html"]
+    assert "ValueError" not in run.stderr
+    src = session.scalar(select(Source))
+    assert (src.status, src.items_last_run) == ("ok", 1)
+    assert "跳过无效链接 3 条" in run.stdout
+
+
+def test_a_release_list_whose_every_link_is_bad_is_not_fine(site, crawl, session) -> None:
+    title = "2026年10月份居民消费价格同比上涨0.2%"
+    item = f'<li><a href="javascript:;" title="{title}">{title}</a></li>'
+    listing = f'<div class="list-content"><ul>{item}</ul></div>'
+    site.route("/sj/zxfb/", Reply(body=listing.encode()))
+    assert crawl([source(site)], "releases").returncode == 0
+    assert session.query(Release).count() == 0
+    q = session.scalars(select(Quarantine)).one()
+    assert "1 个条目链接都无法抓取（javascript: 伪链接 1 个）" in q.reason
+    assert session.scalar(select(Source)).status != "ok"
