@@ -2,6 +2,12 @@
 
 On PostgreSQL each pytest worker gets a database of its own, created and dropped here, so
 parallel runs and several developers never see each other's rows.
+
+The PostgreSQL pass (`make test` runs the suite twice) runs only the tests whose outcome can
+depend on the suite's database: those whose fixtures reach `database_url` or `fresh_database_url`
+(engine, session, the API app, the crawl runner …), and those marked `db`. The others (parsers,
+window arithmetic, sentiment, tests on a database of their own such as the scale tests' `pg_url`)
+already ran in the SQLite pass, identically; they are deselected here, not skipped.
 """
 
 from __future__ import annotations
@@ -17,6 +23,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from store import search_index
 from store.db import make_engine, migrate, normalise_url, session_factory
 from store.models import Base
+
+SUITE_DATABASE_FIXTURES = frozenset({"database_url", "fresh_database_url"})
+
+
+def _on_postgres() -> bool:
+    return (os.environ.get("YUQING_TEST_DATABASE_URL") or "").startswith("postgres")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, deselect the tests that never touch the suite's database."""
+    if not _on_postgres():
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_db = SUITE_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses_db or item.get_closest_marker("db") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def _pg_database(base_url: str) -> Iterator[str]:
