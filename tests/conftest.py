@@ -32,7 +32,10 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass, deselect the tests that never touch the suite's database."""
+    """Slow tests first (xdist hands the first items out in turn, so they spread over the workers
+    instead of leaving one worker alone at the end); on the PostgreSQL pass, deselect the tests
+    that never touch the suite's database."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
     if not _on_postgres():
         return
     kept, dropped = [], []
