@@ -65,6 +65,22 @@ def _pg_database(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Argon2 at a test cost in this process. At the production cost (64 MiB, 3 passes: 0.3–0.7 s
+    a hash on this 2-core machine) the users every API test signs in as, and the failed logins the
+    throttle tests count, took much of the suite's time. Still argon2, verified the same way; child
+    processes (`yuqing user add` …) hash at the production cost."""
+    from argon2 import PasswordHasher
+
+    from api import auth
+
+    production = auth._hasher
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    auth._hasher = production
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh, empty database for this test session (this xdist worker)."""
