@@ -2,6 +2,12 @@
 
 On PostgreSQL each pytest worker gets a database of its own, created and dropped here, so
 parallel runs and several developers never see each other's rows.
+
+The PostgreSQL pass (`make test` runs the suite twice) runs only the tests whose outcome can
+depend on the suite's database: those whose fixtures reach `database_url` or `fresh_database_url`
+(engine, session, the API app, the crawl runner …), and those marked `db`. The others (parsers,
+window arithmetic, sentiment, tests on a database of their own such as the scale tests' `pg_url`)
+already ran in the SQLite pass, identically; they are deselected here, not skipped.
 """
 
 from __future__ import annotations
@@ -17,6 +23,28 @@ from sqlalchemy.orm import Session, sessionmaker
 from store import search_index
 from store.db import make_engine, migrate, normalise_url, session_factory
 from store.models import Base
+
+SUITE_DATABASE_FIXTURES = frozenset({"database_url", "fresh_database_url"})
+
+
+def _on_postgres() -> bool:
+    return (os.environ.get("YUQING_TEST_DATABASE_URL") or "").startswith("postgres")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests first (xdist hands the first items out in turn, so they spread over the workers
+    instead of leaving one worker alone at the end); on the PostgreSQL pass, deselect the tests
+    that never touch the suite's database."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
+    if not _on_postgres():
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_db = SUITE_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses_db or item.get_closest_marker("db") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def _pg_database(base_url: str) -> Iterator[str]:
@@ -35,6 +63,22 @@ def _pg_database(base_url: str) -> Iterator[str]:
             )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Argon2 at a test cost in this process. At the production cost (64 MiB, 3 passes: 0.3–0.7 s
+    a hash on this 2-core machine) the users every API test signs in as, and the failed logins the
+    throttle tests count, took much of the suite's time. Still argon2, verified the same way; child
+    processes (`yuqing user add` …) hash at the production cost."""
+    from argon2 import PasswordHasher
+
+    from api import auth
+
+    production = auth._hasher
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    auth._hasher = production
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import Engine, text
@@ -46,6 +47,13 @@ def test_a_leader_whose_lock_connection_died_stops_and_another_takes_over(engine
         with engine.connect() as admin:
             assert admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
             admin.commit()
+            # pg_terminate_backend only signals: wait (an event, bounded) until the backend has
+            # exited and its locks are gone, as after a restart, however slow the machine is.
+            deadline = time.monotonic() + 30
+            while admin.execute(text("SELECT count(*) FROM pg_locks WHERE pid = :p"), {"p": pid}).scalar():
+                admin.commit()
+                assert time.monotonic() < deadline, "the killed backend kept its locks for 30 s"
+                time.sleep(0.02)
         second.crawl_source("second")  # the lock died with the connection: the follower leads now
         first.crawl_source("first")  # the old leader finds its connection dead and the lock taken
         first.crawl_source("first")

@@ -41,14 +41,27 @@ NOTIFICATION_SPY = """
 """
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def chromium():  # type: ignore[no-untyped-def]
+    """One chromium for this module's tests on a worker (each test opens contexts of its own).
+
+    Module scope, not session: while Playwright's sync API is started, its event loop counts as
+    running in this thread, which other modules' `asyncio.run` would refuse."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser(chromium, server: str):  # type: ignore[no-untyped-def]
+    """The module's chromium for one test. Every context the test opened is closed before the
+    server stops: a board's open event stream would otherwise hold uvicorn's shutdown."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def signed_in(browser, server: str, viewport: dict[str, int], path: str = "/"):  # type: ignore[no-untyped-def]

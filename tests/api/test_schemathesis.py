@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -26,6 +27,8 @@ from schemathesis.generation import GenerationMode
 
 from api.app import create_app
 from api.auth import create_token, ensure_user
+
+pytestmark = pytest.mark.slow  # fuzzing every operation: run first (tests/conftest.py)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]

@@ -3,8 +3,9 @@
 These tests need PostgreSQL whichever database the rest of the suite runs on (advisory locks,
 SKIP LOCKED, LISTEN/NOTIFY are the subject): `pg_url` is a database of the test's own, made on
 the suite's PostgreSQL server when YUQING_TEST_DATABASE_URL names one, else on the local server
-CI starts (`.ci/run`). They run in both passes of the suite rather than being skipped in one:
-they never read the suite's database, so the second run costs time but hides nothing.
+CI starts (`.ci/run`). They run in the SQLite pass of the suite, and the PostgreSQL pass
+deselects them (tests/conftest.py): they never read the suite's database, so a second run would
+cost time and show nothing new.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 import redis
 from sqlalchemy import func, select
 
@@ -23,6 +24,8 @@ from store.sync import sync_config
 from tests.crawler.conftest import write_config
 from tests.scale.conftest import REDIS_URL, Children, wait_until
 from yuqing.config import Settings, SourceConfig
+
+pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 
 ARTICLES = 24
 
@@ -61,7 +64,7 @@ class Site:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     @property
     def url(self) -> str:

@@ -21,6 +21,8 @@ from store.db import make_engine, migrate, session_factory
 from tests.scale.conftest import REDIS_URL, ThreadServer, wait_until
 from yuqing.config import Settings
 
+pytestmark = pytest.mark.slow  # several replicas: run first (tests/conftest.py)
+
 BACKSTOP = 120.0  # the streams' timer: far beyond the wait below, so arrival proves the wake-up
 
 

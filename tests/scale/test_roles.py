@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from crawler.service import SharedCrawls
@@ -18,6 +19,8 @@ from store.sync import sync_config
 from yuqing.app.roles import Role, background
 from yuqing.clock import now
 from yuqing.config import Settings, SourceConfig
+
+pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 
 
 def _serve(args: list[str], database_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.scale.conftest import Children, wait_until
+
+pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 
 
 def _runs(log: Path) -> list[tuple[int, float]]:

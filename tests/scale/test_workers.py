@@ -10,11 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 
 from store.db import make_engine, migrate, session_factory
 from store.models import Document, Incident, IncidentMention, Mention, Source
 from tests.scale.conftest import Children, wait_until
+
+pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 
 DOCS = 300
 TEXTS = ("国家统计局发布数据，居民收入稳步增长，就业形势总体稳定。",
