@@ -125,6 +125,7 @@ def test_pos_neg_accuracy_is_scored_on_the_polar_rows_of_three_class_sets() -> N
     scores = score_rows(model, rows)
     polar = [(t, label) for t, label in rows if label != "neutral"]
     probs = model.predict_proba([tokenise(t) for t, _ in polar])
-    expected = np.mean([(p[2] > p[0]) == (label == "positive") for p, (_, label) in zip(probs, polar, strict=True)])
+    right = [(p[2] > p[0]) == (label == "positive") for p, (_, label) in zip(probs, polar, strict=True)]
+    expected = np.mean(right)
     assert scores["pos_neg_accuracy_with_emoticons"] == round(float(expected), 4)
     assert "pos_neg_accuracy_with_emoticons" not in score_rows(model, rows[2:3] + rows[:1])
