@@ -110,7 +110,23 @@ def target_lines(result: TrainResult) -> list[str]:
 FINDINGS = [
     "## weibo_senti_100k without emoticons",
     "",
-    "FINDINGS_PLACEHOLDER",
+    "Why the emoticon-free figure stays near 75% (each measured on the same held-out 10%, pos/neg accuracy "
+    "with emoticons removed):",
+    "",
+    "- Baseline: a plain word model (this tokeniser, words + bigrams, logistic regression) trained on "
+    "weibo_senti_100k alone without emoticons scores 74.0% (C = 1), 74.4% (C = 4), 72.4% (C = 0.3); with "
+    "character n-grams added 75.5%. Model 1.2.0's 74.5% was not below a plain baseline on these splits; "
+    "the data README's \"about 78%\" was not reproduced.",
+    "- Labels: the errors are mostly posts whose emoticon, not their words, decides the label (\"真让人感动"
+    "[泪]\" is negative, \"[衰][衰][衰]转发微博\" too); 1.9% of posts are empty without emoticons (56.5% "
+    "right, the majority rate), and accuracy is flat at about 75% from 5 to 100+ characters.",
+    "- Emoticon-kept rows: where an emoticon explains the label the words learn little. Training every row "
+    "without emoticons gave 75.3% (+0.8) but cut accuracy on posts as posted from 97.6% to 83.6%; each "
+    "row once with and once without its emoticons at half weight (1.3.0) gives +0.7 and keeps 97.2%.",
+    "- Class balance (49.7% positive) is not the cause; nor is C (the word model alone: 72.4% at C = 0.3, "
+    "74.0% at 1, 74.4% at 4; C = 8 kept).",
+    "- The human-labelled Weibo corpora (SMP2020-EWECT, NLPCC 2014) are the better guide to \"real Weibo "
+    "posts\": weighting them twice raised their pos/neg accuracy by 0.3 and 0.4 points.",
 ]
 
 
