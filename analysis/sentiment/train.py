@@ -172,8 +172,8 @@ def train(
         report(f"评估 {name}", 0, 1)
         raw = name == "stats_domain"  # written as posts are crawled: reposts, markup and all
         scores[name] = score_rows(model, rows, normalised=not raw)
-        if previous is not None:  # as the service scored before: the whole normalised text
-            before[name] = score_rows(previous, [(normalise(t), label) for t, label in rows])
+        if previous is not None:  # same rows, same way: the service reads reposts' stance for any model
+            before[name] = score_rows(previous, rows, normalised=not raw)
     return TrainResult(model=model, sizes=sizes, scores=scores, before=before,
                        before_version=previous.version if previous is not None else "",
                        extra={"project_sentences": len(project), "corrections": len(corrections)},
