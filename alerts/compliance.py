@@ -1,4 +1,5 @@
-"""考核: windows that fell due in a period, met on time / late / missed / waived, by kind."""
+"""考核: windows that fell due in a period, met on time / late / missed / waived, by kind; and the
+处置评估 of the grade I/II incidents closed in it (已评估 / 应评估, each one's conclusion)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def compliance_report(session: Session, *, start: datetime, end: datetime) -> di
     A working-day window ends at 24:00 of its last day, stored as 00:00 of the next: that moment
     belongs to the day that ends, so a period closes on its end instant and opens just after its start.
     """
+    from .evaluation import evaluations_in  # evaluation reads outcome() from here
+
     rows = session.scalars(select(Deadline).where(Deadline.due_at > start, Deadline.due_at <= end)
                            .order_by(Deadline.due_at, Deadline.id))
     by_kind: dict[str, dict[str, int]] = {}
@@ -57,4 +60,5 @@ def compliance_report(session: Session, *, start: datetime, end: datetime) -> di
         "by_kind": {k: {"label": DeadlineKind.label_of(k), **_rates(v)} for k, v in sorted(by_kind.items())},
         "total": _rates(total),
         "late_or_missed": late_or_missed,
+        "evaluations": evaluations_in(session, start=start, end=end),
     }

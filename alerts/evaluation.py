@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 
 from store.models import Deadline, Incident
 from yuqing.clock import as_utc, local_iso
-from yuqing.vocab import SERIOUS_GRADES, DeadlineKind, Outcome, TimelineKind
+from yuqing.vocab import (
+    SERIOUS_GRADES,
+    ActionKind,
+    ClaimsAddressed,
+    DeadlineKind,
+    EvaluationStatus,
+    Grade,
+    Outcome,
+    TimelineKind,
+)
 
 from .compliance import outcome
 from .effect import incident_effect
@@ -88,3 +97,57 @@ def on_close(session: Session, incident: Incident, *, actor: str, now: datetime)
     """Closing a grade I/II incident records the figures if no evaluation was made before."""
     if incident.grade in EVALUATED_GRADES:
         evaluate(session, incident_id=incident.id, actor=actor, now=now)
+
+
+def effect_text(effects: list[dict[str, Any]], observing: int = 0) -> str:
+    """The measured effect in one line: mentions and negative share before → after each response."""
+    parts = []
+    for e in effects:
+        before, after = e["before"], e["after"]
+        line = f"{ActionKind.label_of(e['kind'])}：前 {before['mentions']} 条→后 {after['mentions']} 条"
+        if before.get("negative_share") is not None and after.get("negative_share") is not None:
+            line += f"，负面占比 {before['negative_share']:.0%}→{after['negative_share']:.0%}"
+        parts.append(line)
+    if observing:
+        parts.append(f"{observing} 项回应观察中")
+    return "；".join(parts) if parts else "无已完成观察期的回应"
+
+
+def conclusion(evaluation: dict[str, Any]) -> dict[str, Any]:
+    """An evaluation's conclusion as the 考核 shows it: timeliness, whether the claims were
+    addressed (code and label), measured effect, lessons."""
+    timeliness = "，".join(f"{t['kind_label']}{t['outcome_label']}" for t in evaluation.get("timeliness", []))
+    addressed = ClaimsAddressed.of(evaluation.get("addressed_claims"))
+    return {
+        "on_time": evaluation.get("on_time", 0), "judged": evaluation.get("judged", 0),
+        "timeliness": f"按时 {evaluation.get('on_time', 0)}/{evaluation.get('judged', 0)}"
+                      + (f"（{timeliness}）" if timeliness else ""),
+        "addressed_claims": addressed.value, "addressed_label": addressed.label,
+        "effect": effect_text(evaluation.get("effects", []), evaluation.get("observing_responses", 0)),
+        "lessons": evaluation.get("lessons") or "",
+        "evaluated_by": evaluation.get("evaluated_by"), "evaluated_at": evaluation.get("evaluated_at"),
+    }
+
+
+def evaluations_in(session: Session, *, start: datetime, end: datetime) -> dict[str, Any]:
+    """Incidents closed in [start, end) that are grade I/II (应评估) or carry an evaluation, with its
+    conclusion; `evaluated` counts the grade I/II ones that carry one (已评估 / 应评估)."""
+    closed = session.scalars(select(Incident).where(Incident.closed_at >= start, Incident.closed_at < end)
+                             .order_by(Incident.closed_at, Incident.id))
+    rows = []
+    for incident in closed:
+        due = incident.grade in EVALUATED_GRADES
+        if not due and not incident.evaluation:
+            continue
+        status = EvaluationStatus.EVALUATED if incident.evaluation else EvaluationStatus.MISSING
+        rows.append({
+            "incident_id": incident.id, "title": incident.title, "grade": incident.grade,
+            "grade_label": Grade.label_of(incident.grade), "owner": incident.owner,
+            "closed_at": local_iso(incident.closed_at), "due": due,
+            "status": status.value, "status_label": status.label,
+            **(conclusion(incident.evaluation) if incident.evaluation else {}),
+        })
+    due = sum(r["due"] for r in rows)
+    evaluated = sum(r["due"] and r["status"] == EvaluationStatus.EVALUATED for r in rows)
+    return {"due": due, "evaluated": evaluated, "rows": rows,
+            "summary": f"{EvaluationStatus.EVALUATED.label} {evaluated} / {EvaluationStatus.DUE.label} {due}"}

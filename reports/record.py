@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.effect import incident_effect
+from alerts.evaluation import conclusion
 from store.audit import action_label
 from store.models import Action, AuditLog, Incident, IncidentEvent, IncidentMention, Mention, Notification
 from yuqing.config import Settings
@@ -22,7 +23,7 @@ from yuqing.vocab import ActionKind
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import count_timeliness, incident_items, response_text
-from .special import effect_lines, evaluation_lines
+from .special import effect_lines
 from .timefmt import fmt_dt, fmt_share
 
 NOTICE_STATES = {
@@ -143,8 +144,13 @@ def incident_record(session: Session, settings: Settings, *, incident_id: int, n
     ]
     if actions:
         blocks.append(Bullets([response_text(a) or "" for a in actions]))
-    if incident.evaluation:  # the 处置评估 recorded when the incident was evaluated or closed (issue 13)
-        blocks += [Paragraph("处置评估", emphasis=True), Bullets(evaluation_lines(incident.evaluation))]
+    if incident.evaluation:  # 处置评估 (recorded at the latest when a grade I/II incident closed)
+        c = conclusion(incident.evaluation)
+        when = (c["evaluated_at"] or "—")[:16].replace("T", " ")
+        lines = [f"时效：{c['timeliness']}", f"针对性：{c['addressed_label']}", f"效果：{c['effect']}",
+                 *([f"经验教训：{c['lessons']}"] if c["lessons"] else []),
+                 f"评估人：{c['evaluated_by'] or '—'}（{when}）"]
+        blocks += [Paragraph("处置评估", emphasis=True), Bullets(lines)]
     return Report(
         title=f"舆情事件处置档案：{incident.title}",
         meta=[f"事件编号 {incident.id}", f"导出时间：{fmt_dt(now)}（北京时间）"],

@@ -3,6 +3,7 @@
 The rules assess units (Anhui 五(四): timeliness is assessed and failures reported), so the compliance
 count by deadline kind is broken down by the owner unit and person: an incident's owner, a release
 plan's 解读 owner and unit. A person's unit comes from the plan, else from settings.reports.units.
+The 处置评估 of the grade I/II incidents closed in the period follows (Anhui: responses are evaluated).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.evaluation import evaluations_in
 from store.models import Deadline, Incident, Release, ReleaseInterpretation
 from yuqing.config import Settings
 from yuqing.vocab import DeadlineKind
@@ -62,6 +65,7 @@ class Scorecard:
     end: datetime
     generated_at: datetime
     rows: list[ScoreRow]
+    evaluations: dict[str, Any] = field(default_factory=lambda: {"due": 0, "evaluated": 0, "rows": []})
 
 
 def build_scorecard(
@@ -125,7 +129,8 @@ def build_scorecard(
     ordered = sorted(
         rows.values(), key=lambda r: (r.unit == NO_UNIT, r.unit, r.person == NO_PERSON, r.person)
     )
-    return Scorecard(settings.bureau_name, start, end, now, ordered)
+    return Scorecard(settings.bureau_name, start, end, now, ordered,
+                     evaluations_in(session, start=start, end=min(end, now)))
 
 
 HEADER = [
@@ -159,13 +164,29 @@ def _cells(r: ScoreRow) -> list[str]:
     ]
 
 
+EVALUATION_HEADER = ["事件", "级别", "责任人", "关闭时间", "评估状态", "时效", "针对性", "效果", "经验教训"]
+
+
+def _evaluation_cells(r: dict[str, Any]) -> list[str]:
+    closed = datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None
+    return [f"{r['title']}（编号 {r['incident_id']}）", r["grade_label"], r["owner"] or NO_PERSON,
+            fmt_dt(closed), r["status_label"], r.get("timeliness", "—"), r.get("addressed_label", "—"),
+            r.get("effect", "—"), r.get("lessons") or "—"]
+
+
 def scorecard_csv(card: Scorecard) -> bytes:
-    """CSV for spreadsheets (UTF-8 with BOM, so Excel opens the Chinese as Chinese)."""
+    """CSV for spreadsheets (UTF-8 with BOM, so Excel opens the Chinese as Chinese): the table by unit
+    and person, then the 处置评估 of each grade I/II incident closed in the period."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(HEADER)
     for r in card.rows:
         w.writerow(_cells(r))
+    w.writerow([])
+    w.writerow(["处置评估", card.evaluations.get("summary", "")])
+    w.writerow(EVALUATION_HEADER)
+    for e in card.evaluations["rows"]:
+        w.writerow(_evaluation_cells(e))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -187,6 +208,13 @@ def scorecard_report(card: Scorecard, *, classification: str = "") -> Report:
     ]
     failures = [f"{r.unit}·{r.person}：{f}" for r in card.rows for f in r.failures]
     blocks.append(Table(["事项"], [[f] for f in failures]) if failures else Paragraph("无。"))
+    ev = card.evaluations
+    blocks.append(Heading("四、处置评估"))
+    if ev["rows"]:
+        blocks += [Paragraph(f"本期关闭的 I、II 级事件{ev.get('summary', '')}。"),
+                   Table(EVALUATION_HEADER, [_evaluation_cells(e) for e in ev["rows"]])]
+    else:
+        blocks.append(Paragraph("本期没有关闭的 I、II 级事件。"))
     return Report(
         title=f"{card.bureau}舆情回应考核统计",
         meta=[

@@ -16,7 +16,7 @@ from alerts.effect import incident_effect
 from store.models import Action, Incident, IncidentMention, Mention, Story
 from yuqing.clock import as_utc
 from yuqing.config import Settings
-from yuqing.vocab import ActionKind, Platform
+from yuqing.vocab import ActionKind, ClaimsAddressed, Platform
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import deadline_sentence, incident_items, open_deadlines, response_text
@@ -140,7 +140,7 @@ def evaluation_lines(ev: dict) -> list[str]:  # type: ignore[type-arg]
     lines = [f"时效：按时 {ev.get('on_time', 0)} / {ev.get('judged', 0)}："
              + "，".join(f"{t['kind_label']}{t['outcome_label']}" for t in ev.get("timeliness", []))]
     if ev.get("addressed_claims") is not None:
-        lines.append("针对性：" + ("回应针对了主要关切" if ev["addressed_claims"] else "回应未针对主要关切"))
+        lines.append("针对性：" + ClaimsAddressed.of(ev["addressed_claims"]).label)
     for e in ev.get("effects", []):
         before, after = e["before"], e["after"]
         line = (f"效果：{ActionKind.label_of(e['kind'])}前后相关信息 "

@@ -221,6 +221,27 @@ class Outcome(Code):
     OPEN = "open", "未到期"
 
 
+
+class ClaimsAddressed(Code):
+    """针对性 (an evaluation's judgement: did the responses answer the main claims)."""
+
+    YES = "yes", "已针对主要关切"
+    NO = "no", "未针对主要关切"
+    UNJUDGED = "unjudged", "未判断"
+
+    @classmethod
+    def of(cls, addressed: bool | None) -> ClaimsAddressed:
+        """The code for the stored yes/no/None judgement."""
+        return cls.UNJUDGED if addressed is None else (cls.YES if addressed else cls.NO)
+
+
+class EvaluationStatus(Code):
+    """评估状态 (whether a grade I/II incident closed in an assessment period carries its 处置评估)."""
+
+    EVALUATED = "evaluated", "已评估"
+    DUE = "due", "应评估"
+    MISSING = "missing", "未评估"
+
 # ---- cases (依申请事项) --------------------------------------------------------------------------------
 
 class CaseKind(Code):
@@ -461,7 +482,7 @@ def indicator_label(indicator: str | None, name: str | None = None) -> str:
 # Every vocabulary, for tests and for anyone listing the codes.
 ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
-    Outcome, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience, SilenceField, WarningLevel,
-    WarningStatus, Role, TokenScope, TokenState, SourceStatus, DocumentStatus, QuarantineStage, SourceKind,
-    MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel,
+    Outcome, ClaimsAddressed, EvaluationStatus, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience,
+    SilenceField, WarningLevel, WarningStatus, Role, TokenScope, TokenState, SourceStatus, DocumentStatus,
+    QuarantineStage, SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel,
 )

@@ -35,9 +35,7 @@ def model_card(result: TrainResult, *, trained_at: datetime, data_dir: str,
         f"weights SHA-256 `{weights_sha256 or '?'}` — `yuqing train` with no options rebuilds "
         "the same bytes.",
         *([f"- Training time: {train_seconds:.0f} s on one core."] if train_seconds is not None else []),
-        f"- weibo_senti_100k: {result.extra_f.get('strip_share', 0.7):.0%} of its training rows have their "
-        "emoticons removed, because its labels "
-        "follow the emoticons (see data README).",
+        _weibo_line(result.extra_f),
         f"- Project-written sentences (our own text, templated): {result.extra.get('project_sentences', 0)} "
         f"(weight {result.extra_f.get('project_weight', 2):g}) "
         "— news reporting a figure or reporting on and answering accusations (neutral), data-fraud "
@@ -57,7 +55,8 @@ def model_card(result: TrainResult, *, trained_at: datetime, data_dir: str,
         "",
         "Binary corpora are scored on their two classes (a neutral prediction counts as an error); "
         "SMP2020-EWECT (surprise dropped), NLPCC 2014 (primary emotion) and stats_domain on three. "
-        "\"pos/neg acc.\" compares p_positive with p_negative only (what published Weibo figures measure).",
+        "\"pos/neg acc.\" compares p_positive with p_negative only, over the rows labelled positive or "
+        "negative (what published Weibo figures measure); shown for every set that has both.",
         "Reference: SnowNLP scores about 58% accuracy on weibo_senti_100k (see bench/analysis_bench.py).",
         "",
     ]
@@ -65,24 +64,71 @@ def model_card(result: TrainResult, *, trained_at: datetime, data_dir: str,
     return "\n".join(lines)
 
 
+WEIBO_SETS = (("smp2020_ewect", "SMP2020-EWECT, human-labelled: happy vs angry/sad/fear"),
+              ("nlpcc2014", "NLPCC 2014, human-labelled: like/happiness vs disgust/sadness/anger/fear"),
+              ("weibo_senti_100k", "weibo_senti_100k, labelled by its emoticons"))
+
+
+def _weibo_line(extra: dict[str, float]) -> str:
+    weights = ", ".join(f"{k.split(':', 1)[1]} × {v:g}" for k, v in extra.items() if k.startswith("weight:"))
+    share = extra.get("strip_share", 0.5)
+    views = ("every training row is used twice, once with its emoticons removed and once as posted, "
+             "each at half weight" if share < 0 else f"{share:.0%} of its training rows have their emoticons "
+             "removed")
+    return (f"- weibo_senti_100k: {views}, because its labels follow the emoticons (see data README)."
+            + (f" Human-labelled Weibo corpora weighted: {weights}." if weights else ""))
+
+
 def target_lines(result: TrainResult) -> list[str]:
-    """Issue 13's aims, against what this model measured."""
-    weibo, domain = result.scores.get("weibo_senti_100k", {}), result.scores.get("stats_domain", {})
-    if "pos_neg_accuracy_with_emoticons" not in weibo or "with_emoticons" not in domain:
+    """Issue 13's aims, against what this model measured (held-out Weibo posts, polar rows)."""
+    domain = result.scores.get("stats_domain", {})
+    if "with_emoticons" not in domain:
         return []
-    return [
+    lines = [
         "## Aims (issue 13)",
         "",
         f"- ≥ 0.80 three-class macro-F1 on statistics-domain text: {domain['with_emoticons']:.3f} on "
         "stats_domain (our own set: the same team wrote the training sentences, so expect less on text "
         "written by others).",
-        "- ≥ 85% positive-vs-negative accuracy on Weibo posts: "
-        f"{weibo['pos_neg_accuracy_with_emoticons']:.1%} on held-out weibo_senti_100k posts as they are, "
-        f"{weibo['pos_neg_accuracy_without_emoticons']:.1%} with their emoticons removed. That corpus's "
-        "labels follow its emoticons (data README), so the "
-        "text-only figure is bounded by the labels as much as by the model; it is not met.",
-        "",
+        "- ≥ 85% positive-vs-negative accuracy on Weibo posts (held-out posts labelled positive or "
+        "negative):",
     ]
+    key_w, key_wo = "pos_neg_accuracy_with_emoticons", "pos_neg_accuracy_without_emoticons"
+    for name, what in WEIBO_SETS:
+        s, b = result.scores.get(name, {}), result.before.get(name, {})
+        if key_w not in s:
+            continue
+        was = f" (before: {b[key_w]:.1%} / {b[key_wo]:.1%})" if key_w in b else ""
+        verdict = "met" if s[key_w] >= 0.85 else "not met"
+        lines.append(f"  - {what}: {s[key_w]:.1%} as posted, {s[key_wo]:.1%} with emoticons removed{was} — "
+                     f"{verdict} as posted.")
+    return [*lines, "", *FINDINGS, ""]
+
+
+# What the investigation of weibo_senti_100k's emoticon-free figure found (measured when 1.3.0 was built,
+# same splits and tokeniser; /work/shared/data README's "about 78%" was not reproduced).
+FINDINGS = [
+    "## weibo_senti_100k without emoticons",
+    "",
+    "Why the emoticon-free figure stays near 75% (each measured on the same held-out 10%, pos/neg accuracy "
+    "with emoticons removed):",
+    "",
+    "- Baseline: a plain word model (this tokeniser, words + bigrams, logistic regression) trained on "
+    "weibo_senti_100k alone without emoticons scores 74.0% (C = 1), 74.4% (C = 4), 72.4% (C = 0.3); with "
+    "character n-grams added 75.5%. Model 1.2.0's 74.5% was not below a plain baseline on these splits; "
+    "the data README's \"about 78%\" was not reproduced.",
+    "- Labels: the errors are mostly posts whose emoticon, not their words, decides the label (\"真让人感动"
+    "[泪]\" is negative, \"[衰][衰][衰]转发微博\" too); 1.9% of posts are empty without emoticons (56.5% "
+    "right, the majority rate), and accuracy is flat at about 75% from 5 to 100+ characters.",
+    "- Emoticon-kept rows: where an emoticon explains the label the words learn little. Training every row "
+    "without emoticons gave 75.3% (+0.8) but cut accuracy on posts as posted from 97.6% to 83.6%; each "
+    "row once with and once without its emoticons at half weight gave 75.2% (+0.7) and kept 97.2% (1.3.0, "
+    "which also weights the human-labelled corpora, measures what the table shows).",
+    "- Class balance (49.7% positive) is not the cause; nor is C (the word model alone: 72.4% at C = 0.3, "
+    "74.0% at 1, 74.4% at 4; C = 8 kept).",
+    "- The human-labelled Weibo corpora (SMP2020-EWECT, NLPCC 2014) are the better guide to \"real Weibo "
+    "posts\": weighting them twice raised their pos/neg accuracy by 0.3 and 0.4 points.",
+]
 
 
 def _fmt(s: dict[str, float], key: str) -> str:
@@ -121,5 +167,8 @@ def score_lines(result: TrainResult) -> list[str]:
         now = f"macro-F1 {s['with_emoticons']:.3f}（去表情 {s['without_emoticons']:.3f}）"
         was = (f"原模型 {result.before_version}：{b['with_emoticons']:.3f}"
                f"（去表情 {b['without_emoticons']:.3f}）→ " if b else "")
+        if "pos_neg_accuracy_with_emoticons" in s:
+            acc = "pos_neg_accuracy_with_emoticons"
+            now += f"，正负准确率 {s[acc]:.1%}" + (f"（原 {b[acc]:.1%}）" if b and acc in b else "")
         lines.append(f"{name}：{was}{now}")
     return lines

@@ -53,16 +53,18 @@ def macro_f1(truth: Sequence[int], pred: Sequence[int], labels: Sequence[int]) -
 
 def score_rows(model: SentimentModel, rows: Sequence[tuple[str, str]], *,
                normalised: bool = True) -> dict[str, float]:
-    """Macro-F1 with and without emoticons; for two-class sets also positive-vs-negative accuracy
-    (p_positive against p_negative, neutral set aside), which is what published Weibo figures measure."""
+    """Macro-F1 with and without emoticons; for every set with both positive and negative rows also
+    positive-vs-negative accuracy over those rows (p_positive against p_negative, neutral rows and
+    predictions set aside), which is what published Weibo figures measure."""
     truth = [LABEL_INDEX[label] for _, label in rows]
     present = sorted(set(truth))
+    polar = np.isin(np.asarray(truth), (0, 2))
     out: dict[str, float] = {}
     for variant, texts in (("with_emoticons", [t for t, _ in rows]),
                            ("without_emoticons", [strip_emoticons(t) for t, _ in rows])):
         probs = model.predict_proba([tokenise(t) for t in texts]) if normalised else predict_raw(model, texts)
         out[variant] = round(macro_f1(truth, probs.argmax(axis=1), present), 4)
-        if present == [0, 2]:
-            binary = np.where(probs[:, 2] > probs[:, 0], 2, 0)
-            out[f"pos_neg_accuracy_{variant}"] = round(float((binary == np.asarray(truth)).mean()), 4)
+        if 0 in present and 2 in present:
+            binary = np.where(probs[polar, 2] > probs[polar, 0], 2, 0)
+            out[f"pos_neg_accuracy_{variant}"] = round(float((binary == np.asarray(truth)[polar]).mean()), 4)
     return out

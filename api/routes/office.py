@@ -80,7 +80,8 @@ OUTCOME_NAMES = Outcome.labels()
 
 
 def compliance_csv(report: dict[str, Any]) -> str:
-    """The report as one CSV: a row per kind plus the total, then every late or missed window."""
+    """The report as one CSV: a row per kind plus the total, every late or missed window, then the
+    处置评估 of the grade I/II incidents closed in the period (已评估 / 应评估, each conclusion)."""
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["考核期", report["start"], report["end"]])
@@ -105,6 +106,14 @@ def compliance_csv(report: dict[str, Any]) -> str:
                 Outcome.label_of(r["outcome"]),
             ]
         )
+    ev = report["evaluations"]
+    w.writerow([])
+    w.writerow(["处置评估", ev["summary"]])
+    w.writerow(["事件", "标题", "级别", "责任人", "关闭", "评估状态", "时效", "针对性", "效果", "经验教训"])
+    for r in ev["rows"]:
+        w.writerow([r["incident_id"], r["title"], r["grade_label"], r["owner"] or "", r["closed_at"],
+                    r["status_label"], r.get("timeliness", ""), r.get("addressed_label", ""),
+                    r.get("effect", ""), r.get("lessons", "")])
     return out.getvalue()
 
 

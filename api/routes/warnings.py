@@ -15,7 +15,7 @@ from store.audit import record
 from store.models import EarlyWarning
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.vocab import WarningLevel, WarningStatus
+from yuqing.vocab import ClaimsAddressed, WarningLevel, WarningStatus
 
 from .. import schemas as S
 from ..deps import Allowed, CurrentUser, IdPath, IncidentInPath, Principal, SessionDep, SettingsDep
@@ -123,9 +123,14 @@ def evaluate_incident(
            before={k: before.get(k) for k in ("addressed_claims", "lessons")},
            after={"addressed_claims": body.addressed_claims, "lessons": body.lessons})
     session.commit()
-    return incident.evaluation or {}
+    return _labelled(incident.evaluation or {})
+
+
+def _labelled(evaluation: dict[str, Any]) -> dict[str, Any]:
+    """The stored evaluation with its 针对性 label from the vocabulary (pages show the label)."""
+    return {**evaluation, "addressed_label": ClaimsAddressed.of(evaluation.get("addressed_claims")).label}
 
 
 @router.get("/incidents/{incident_id}/evaluation", summary="事件的处置评估（未评估时为 null）")
 def get_evaluation(_: CurrentUser, incident: IncidentInPath) -> dict[str, Any] | None:
-    return incident.evaluation
+    return _labelled(incident.evaluation) if incident.evaluation else None

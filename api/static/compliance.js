@@ -49,10 +49,30 @@
     ]);
   }
 
+  /** 处置评估 of the grade I/II incidents closed in the period: each one's conclusion. */
+  function evaluationTable(ev) {
+    if (!ev.rows.length) return el("p", { class: "muted", text: "本期没有关闭的 I、II 级事件。" });
+    return el("table", { class: "data-table", id: "evaluation-table" }, [
+      el("thead", {}, el("tr", {}, ["事件", "级别", "责任人", "关闭", "评估状态", "时效", "针对性", "效果", "经验教训"].map((t) => el("th", { text: t })))),
+      el("tbody", {}, ev.rows.map((r) => el("tr", { class: "evaluation-" + r.status, dataset: { incident: r.incident_id } }, [
+        el("td", {}, el("a", { href: "/incidents/" + r.incident_id, text: r.title })),
+        el("td", { text: r.grade_label }),
+        el("td", { text: r.owner || "—" }),
+        el("td", { text: time(r.closed_at) }),
+        el("td", { class: r.status === "missing" ? "bad" : "", text: r.status_label }),
+        el("td", { text: r.timeliness || "—" }),
+        el("td", { class: r.addressed_claims === "no" ? "bad" : "", text: r.addressed_label || "—" }),
+        el("td", { text: r.effect || "—" }),
+        el("td", { text: r.lessons || "—" }),
+      ]))),
+    ]);
+  }
+
   async function load() {
     const p = period();
     const q = "?start=" + encodeURIComponent(p.start) + "&end=" + encodeURIComponent(p.end);
     document.getElementById("csv-link").href = "/api/v1/compliance.csv" + q;
+    document.getElementById("doc-link").href = "/api/v1/reports/scorecard?format=docx&start=" + form.elements.start.value + "&end=" + form.elements.end.value;
     document.getElementById("period-error").textContent = "";
     try {
       const report = await api("GET", "/api/v1/compliance" + q);
@@ -63,6 +83,9 @@
       document.getElementById("by-kind").replaceChildren(
         Object.keys(report.by_kind).length ? kindTable(report) : el("p", { class: "muted", text: "本期没有到期的时限。" }));
       document.getElementById("late-list").replaceChildren(lateTable(report.late_or_missed, labels));
+      const ev = report.evaluations;
+      document.getElementById("evaluation-count").textContent = ev.summary;
+      document.getElementById("evaluation-list").replaceChildren(evaluationTable(ev));
       history.replaceState(null, "", "?start=" + form.elements.start.value + "&end=" + form.elements.end.value);
     } catch (e) {
       document.getElementById("period-error").textContent = e.message;

@@ -181,8 +181,7 @@
     return [el("dl", {}, [
       el("dt", { text: "时效" }), el("dd", { text: "按时 " + ev.on_time + " / " + ev.judged + "：" +
         ev.timeliness.map((t) => t.kind_label + " " + t.outcome_label).join("，") }),
-      el("dt", { text: "针对性" }), el("dd", { text: ev.addressed_claims === null || ev.addressed_claims === undefined
-        ? "未填写" : (ev.addressed_claims ? "回应针对了主要关切" : "回应未针对主要关切") }),
+      el("dt", { text: "针对性" }), el("dd", { text: ev.addressed_label || "未判断" }),
       el("dt", { text: "效果" }), el("dd", { text: effect }),
       el("dt", { text: "经验教训" }), el("dd", { text: ev.lessons || "未填写" }),
       el("dt", { text: "评估" }), el("dd", { class: "muted", text: ev.evaluated_by + " · " + time(ev.evaluated_at) }),

@@ -1,9 +1,11 @@
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from analysis.sentiment.card import model_card
 from analysis.sentiment.classify import classify_texts
 from analysis.sentiment.features import FeatureSpec, char_ngrams, vectorise
 from analysis.sentiment.model import ModelError, load_model, read_model
@@ -55,6 +57,12 @@ def test_tiny_training_round_trip(tmp_path: Path) -> None:
     assert "分词" in stages and set(result.scores) >= {"weibo_senti_100k", "smp2020_ewect", "nlpcc2014"}
     assert all(0 <= s["without_emoticons"] <= 1 for s in result.scores.values())
     assert result.extra["corrections"] == 1
+    assert all("pos_neg_accuracy_without_emoticons" in result.scores[n]  # three-class sets too
+               for n in ("weibo_senti_100k", "smp2020_ewect", "nlpcc2014", "stats_domain"))
+    card = model_card(result, trained_at=datetime(2026, 12, 7, tzinfo=UTC), data_dir="data")
+    smp = next(line for line in card.splitlines() if line.startswith("| smp2020_ewect |"))
+    assert smp.split("|")[-2].strip() != "–"  # its pos/neg column is filled
+    assert "SMP2020-EWECT, human-labelled" in card and "once with its emoticons removed" in card
     result.model.save(tmp_path, scores=result.scores)
     again = read_model(tmp_path)
     assert again.version == "tiny" and again.n_features == 2**12 + 2**10 + 2**10  # words, chars, cues
@@ -105,3 +113,19 @@ def test_unknown_feature_hash_is_refused(tmp_path: Path) -> None:
     np.savez_compressed(tmp_path / "sentiment.npz", coef=np.zeros((3, 2**11)), intercept=np.zeros(3))
     with pytest.raises(ModelError, match="特征"):
         read_model(tmp_path)
+
+
+def test_pos_neg_accuracy_is_scored_on_the_polar_rows_of_three_class_sets() -> None:
+    from analysis.sentiment.evaluation import score_rows
+    from analysis.tokenise import tokenise
+
+    model = load_model()
+    rows = [("太好了，今天真开心", "positive"), ("气死我了，太差劲", "negative"), ("今天周一", "neutral"),
+            ("谢谢大家的祝福，爱你们", "positive")]
+    scores = score_rows(model, rows)
+    polar = [(t, label) for t, label in rows if label != "neutral"]
+    probs = model.predict_proba([tokenise(t) for t, _ in polar])
+    right = [(p[2] > p[0]) == (label == "positive") for p, (_, label) in zip(probs, polar, strict=True)]
+    expected = np.mean(right)
+    assert scores["pos_neg_accuracy_with_emoticons"] == round(float(expected), 4)
+    assert "pos_neg_accuracy_with_emoticons" not in score_rows(model, rows[2:3] + rows[:1])

@@ -361,7 +361,7 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     form.locator("input[name=addressed_claims]").check()
     form.locator("textarea[name=lessons]").fill("突增一小时内即升级，处置及时")
     form.get_by_role("button", name="保存评估").click()
-    page.locator("#evaluation", has_text="回应针对了主要关切").wait_for()
+    page.locator("#evaluation", has_text="已针对主要关切").wait_for()
     assert "突增一小时内即升级" in page.inner_text("#evaluation")
 
 

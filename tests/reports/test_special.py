@@ -121,10 +121,10 @@ def test_special_report_carries_the_evaluation(session, world, settings):
              lessons="解读材料应随数据同步发布")
     session.commit()
     text = _texts(build_special(session, settings, incident_id=world.incident_new, now=world.now))
-    assert "处置评估" in text and "回应针对了主要关切" in text and "解读材料应随数据同步发布" in text
+    assert "处置评估" in text and "针对性：已针对主要关切" in text and "解读材料应随数据同步发布" in text
     # the incident's record (处置档案) carries the same evaluation
     record = _texts(incident_record(session, settings, incident_id=world.incident_new, now=world.now))
-    assert "回应针对了主要关切" in record and "经验教训：解读材料应随数据同步发布" in record
+    assert "针对性：已针对主要关切" in record and "经验教训：解读材料应随数据同步发布" in record
 
 
 def test_evaluation_lines_give_timeliness_targeting_measured_effect_and_lessons():
@@ -135,7 +135,7 @@ def test_evaluation_lines_give_timeliness_targeting_measured_effect_and_lessons(
                        "after": {"mentions": 40, "negative_share": 0.5}}],
           "observing_responses": 1}
     assert evaluation_lines(ev) == [
-        "时效：按时 1 / 2：发布权威信息按时，召开新闻发布会超时未回应", "针对性：回应未针对主要关切",
+        "时效：按时 1 / 2：发布权威信息按时，召开新闻发布会超时未回应", "针对性：未针对主要关切",
         "效果：发布权威信息前后相关信息 147 → 40 条，负面占比 90.0% → 50.0%",
         "效果：另有 1 次回应的观察窗口尚未走完，未计入", "经验教训：早发声"]
 
