@@ -61,7 +61,7 @@ def test_duty_officer_sees_ticking_clocks_and_records_a_response(
             title="<b>网传</b>CPI数据造假",
             grade="I",
             category="data_credibility",
-            actor="rule:grade-threshold",
+            actor="值班员",  # typed by a person, so the title is kept as typed (a rule's is generated)
             now=now - timedelta(minutes=30),
             mention_ids=[crawled.id],
         )
