@@ -32,6 +32,7 @@ from yuqing.vocab import (
     NoticeKind,
     NoticeStatus,
     TimelineKind,
+    step_label,
 )
 
 from . import stages
@@ -139,7 +140,7 @@ def alarm(session: Session, dead: Notification, settings: Settings, now: datetim
         told = "、".join(c.name for c in others) or "无其他通道"
         record_event(session, incident_id=dead.incident_id, now=now, actor=stages.OUTBOX_RULE,
                      kind=TimelineKind.NOTIFICATION_DEAD,
-                     message=f"提醒 {dead.payload.get('step')} 经通道「{dead.channel}」未能送达，"
+                     message=f"{step_label(dead.payload.get('step'))}经通道「{dead.channel}」未能送达，"
                              f"转为死信并继续重试；已告警：{told}",
                      details={"notification_id": dead.id, "alarm_ids": [r.id for r in rows]})
     return rows

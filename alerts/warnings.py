@@ -19,7 +19,15 @@ from analysis.bursts import Burst, current_bursts
 from store.models import EarlyWarning, Incident, Mention, MentionRelease
 from yuqing.clock import as_utc
 from yuqing.config import Settings
-from yuqing.vocab import Grade, TimelineKind, WarningLevel, WarningStatus
+from yuqing.vocab import (
+    Audience,
+    Grade,
+    IncidentStatus,
+    NoticeKind,
+    TimelineKind,
+    WarningLevel,
+    WarningStatus,
+)
 
 from . import outbox, service
 from .errors import InvalidTransition, NotFound
@@ -54,7 +62,7 @@ def _covered(session: Session, burst: Burst) -> bool:
     if burst.kind != "release":
         return False
     return session.scalar(select(Incident.id).where(
-        Incident.release_id == int(burst.key), Incident.status != "closed").limit(1)) is not None
+        Incident.release_id == int(burst.key), Incident.status != IncidentStatus.CLOSED).limit(1)) is not None
 
 
 def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> list[EarlyWarning]:
@@ -91,7 +99,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
             ]),
         )
         outbox.enqueue(session, key=f"warning:{warning.id}", text=text,
-                       fields={"kind": "warning", "warning_id": warning.id}, audience="press",
+                       fields={"kind": NoticeKind.WARNING, "warning_id": warning.id}, audience=Audience.PRESS,
                        settings=settings, now=now)
         raised.append(warning)
     return raised

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Briefing, Release
 from yuqing.clock import local_iso
-from yuqing.vocab import indicator_label
+from yuqing.vocab import ReportKind, indicator_label
 
 from .queries import release_reactions
 from .timefmt import fmt_dt, fmt_share
@@ -68,7 +68,7 @@ def release_rows(
     ).all()
     reactions = release_reactions(session, [r.id for r in rows], until=now)
     archived: dict[int, int] = {}
-    for subject in session.scalars(select(Briefing.subject).where(Briefing.kind == "assessment")):
+    for subject in session.scalars(select(Briefing.subject).where(Briefing.kind == ReportKind.ASSESSMENT)):
         if subject.startswith("release:") and subject[8:].isdigit():
             archived[int(subject[8:])] = archived.get(int(subject[8:]), 0) + 1
     out = []

@@ -44,6 +44,11 @@ ACTION_NAMES = {
 
 def action_label(code: str) -> str:
     return ACTION_NAMES.get(code, "其他操作")
+
+
+def actor_name(actor: str | None) -> str:
+    """Who acted, as the exports show it: a user name, or 匿名/系统/命令行/定时任务."""
+    return ACTOR_NAMES.get(actor or ANONYMOUS, actor or ANONYMOUS)
 MAX_ACTOR = 100
 MAX_TARGET = 200
 
@@ -130,7 +135,7 @@ def export_csv(session: Session, *, start: datetime | None = None, end: datetime
         w.writerow([
             a.id,
             local_iso(a.at),
-            _safe(ACTOR_NAMES.get(a.actor, a.actor)),
+            _safe(actor_name(a.actor)),
             action_label(a.action),
             _safe(a.target or ""),
             _safe(_cell(a.before)),

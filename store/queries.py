@@ -28,8 +28,7 @@ from store.models import (
     Silence,
     Story,
 )
-
-OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
+from yuqing.vocab import OPEN_DEADLINE_STATES, IncidentStatus
 
 
 def incidents(
@@ -50,7 +49,7 @@ def incidents(
     if status:
         q = q.where(Incident.status.in_(status))
     elif not include_closed:
-        q = q.where(Incident.status != "closed")
+        q = q.where(Incident.status != IncidentStatus.CLOSED)
     if grade:
         q = q.where(Incident.grade.in_(grade))
     if category:

@@ -67,3 +67,18 @@ def test_demo_sources_point_at_the_worlds_port() -> None:
     got = demo_sources(config, world_port=9001, crawl_interval=5)
     assert [s["url"] for s in got] == ["http://127.0.0.1:9001", "http://127.0.0.1:9001/sj/zxfb/"]
     assert {s["interval_seconds"] for s in got} == {5}
+
+
+def test_the_config_literals_are_the_vocabularys_codes() -> None:
+    """Typed as Literals so a config file's strings stay strings; they must name the same codes."""
+    from typing import get_args
+
+    from yuqing.config import GradeCode, IncidentWindowKind, PolicyConfig
+    from yuqing.vocab import DeadlineKind, Grade
+
+    assert list(get_args(GradeCode)) == list(Grade.values())
+    assert set(get_args(IncidentWindowKind)) == {
+        DeadlineKind.AUTHORITATIVE_INFO, DeadlineKind.PRESS_CONFERENCE, DeadlineKind.UPDATE,
+        DeadlineKind.TIMELY_RESPONSE,
+    }
+    assert set(PolicyConfig().grade_windows) == set(Grade.values())

@@ -32,7 +32,7 @@ from pydantic_settings import (
 
 from yuqing.source_options import CrawlOptions, parse_options
 
-from .vocab import Audience, MediaTier, SourceKind
+from .vocab import Audience, DeadlineKind, Grade, MediaTier, SourceKind
 
 DEV_SECRET = "dev-insecure-secret-change-me"
 
@@ -121,11 +121,9 @@ class RiskConfig(BaseModel):
     )
 
 
-DeadlineKind = Literal[
-    "authoritative_info", "press_conference", "update", "timely_response",
-    "suggestion_reply", "complaint_reply", "repost",
-]
-GradeCode = Literal["I", "II", "III", "IV"]  # vocab.Grade's values
+# vocab.Grade's values and the incident deadline kinds, as Literals so a config file's strings stay
+# strings (tests/test_config.py checks they are the vocabulary's codes).
+GradeCode = Literal["I", "II", "III", "IV"]
 IncidentWindowKind = Literal["authoritative_info", "press_conference", "update", "timely_response"]
 
 
@@ -186,8 +184,8 @@ def _default_grade_windows() -> dict[str, list[str]]:
     # The rules' default (Anhui 二(二); why, in alerts/policy.py's docstring): 5 h authoritative
     # information, a 24 h press conference and continued updates for 特别重大 (I); a timely response
     # (key_matter_hours) for 重大 (II); III and IV get only what their category asks.
-    return {"I": ["authoritative_info", "press_conference", "update"], "II": ["timely_response"],
-            "III": [], "IV": []}
+    return {Grade.I: [DeadlineKind.AUTHORITATIVE_INFO, DeadlineKind.PRESS_CONFERENCE, DeadlineKind.UPDATE],
+            Grade.II: [DeadlineKind.TIMELY_RESPONSE], Grade.III: [], Grade.IV: []}
 
 
 class PolicyConfig(BaseModel):
@@ -220,7 +218,7 @@ class PolicyConfig(BaseModel):
     @field_validator("grade_windows")
     @classmethod
     def _every_grade(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return {grade: list(dict.fromkeys(value.get(grade, []))) for grade in ("I", "II", "III", "IV")}
+        return {grade: list(dict.fromkeys(value.get(grade, []))) for grade in Grade.values()}
 
 
 class CalendarConfig(BaseModel):

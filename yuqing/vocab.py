@@ -263,6 +263,10 @@ class NoticeKind(Code):
     INCIDENT = "incident", "事件通知"
     DEADLINE = "deadline", "时限提醒"
     DEAD_LETTER = "dead_letter", "送达失败告警"
+    WARNING = "warning", "预警通知"
+    DEADLINE_RECOMPUTED = "deadline_recomputed", "时限重算通知"
+    CALENDAR = "calendar", "节假日安排提醒"
+    REPORT = "report", "报告推送"
 
 
 class Audience(Code):
@@ -287,6 +291,41 @@ class SilenceField(Code):
     CHANNEL = "channel", "通知渠道"
     AUDIENCE = "audience", "通知对象"
     RULE = "rule", "触发规则"
+
+
+def step_label(step: str | None) -> str:
+    """提醒环节: a notice's step (alerts.escalation and the outbox) as people read it, never the code.
+
+    lead-60 (minutes before due), lead-3d (working days before the last day), escalate, breach,
+    repeat-2, recomputed, schedule_missing, opened, upgraded-II.
+    """
+    step = step or ""
+    if step.startswith("lead-") and step[5:-1].isdigit() and step.endswith("d"):
+        days = int(step[5:-1])
+        return "最后一个工作日提醒" if days == 0 else f"到期前 {days} 个工作日提醒"
+    if step.startswith("lead-") and step[5:].isdigit():
+        return f"到期前 {step[5:]} 分钟提醒"
+    if step.startswith("repeat-") and step[7:].isdigit():
+        return f"超时后第 {step[7:]} 次重复提醒"
+    if step.startswith("upgraded-"):
+        return f"事件升级为{Grade.label_of(step[9:])}"
+    return _STEPS.get(step, "提醒")
+
+
+_STEPS = {
+    "escalate": "升级提醒（局领导）", "breach": "超时提醒", "recomputed": "时限重算",
+    "schedule_missing": "缺少节假日安排", "opened": "新开事件",
+}
+
+
+def silence_value_label(field: str, value: object) -> str:
+    """What a silence matches, as a person reads it: a code's label, an id or a name as stored."""
+    if field == SilenceField.STEP and isinstance(value, str):
+        return step_label(value)
+    vocab = _SILENCE_VALUES.get(field)
+    if vocab is not None and isinstance(value, str):
+        return vocab.label_of(value)
+    return str(value)
 
 
 class WarningLevel(Code):
@@ -436,6 +475,33 @@ class AuthorityKind(Code):
     OFFICIAL_MEDIA = "official_media", "官方媒体"
 
 
+class ReportKind(Code):
+    """报告类型 (an archived report's kind)."""
+
+    DAILY = "daily", "舆情日报"
+    SPECIAL = "special", "舆情专报"
+    ASSESSMENT = "assessment", "发布研判"
+
+
+class ReportTrigger(Code):
+    """生成原因 (why a report version was made); also `action:N` and `t+Nh`, see `trigger_label`."""
+
+    SCHEDULED = "scheduled", "定时生成"
+    MANUAL = "manual", "手动生成"
+    OPENED = "opened", "事件立案"
+    CLOSED = "closed", "事件关闭"
+    PRE = "pre", "发布前研判"
+
+
+def trigger_label(trigger: str) -> str:
+    """Why a report version was made: a ReportTrigger, a response (`action:N`) or T+N h (`t+2h`)."""
+    if trigger.startswith("action:"):
+        return "回应后更新"
+    if trigger.startswith("t+") and trigger.endswith("h"):
+        return f"发布后 {trigger[2:-1]} 小时"
+    return ReportTrigger.label_of(trigger)
+
+
 class RiskLevel(Code):
     """风险等级 (a release assessment's level)."""
 
@@ -463,5 +529,11 @@ ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
     Outcome, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience, SilenceField, WarningLevel,
     WarningStatus, Role, TokenScope, TokenState, SourceStatus, DocumentStatus, QuarantineStage, SourceKind,
-    MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel,
+    MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel, ReportKind, ReportTrigger,
 )
+
+# Which vocabulary names the values of a silence's field (ids, steps, channels and rules are shown as stored).
+_SILENCE_VALUES: dict[str, type[Code]] = {
+    SilenceField.KIND: NoticeKind, SilenceField.GRADE: Grade, SilenceField.CATEGORY: Category,
+    SilenceField.DEADLINE_KIND: DeadlineKind, SilenceField.AUDIENCE: Audience,
+}
