@@ -25,7 +25,7 @@ from store.db import begin_write
 from store.models import Incident, Notification
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import ChannelConfig, Settings
+from yuqing.config import ChannelConfig, NotifyConfig, Settings
 from yuqing.vocab import (
     SERIOUS_GRADES,
     Audience,
@@ -43,7 +43,7 @@ from .timeline import record_event
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 300  # the default of settings.notify.lease_seconds
+LEASE_SECONDS = NotifyConfig().lease_seconds  # the default of settings.notify.lease_seconds, for tests
 INHIBITION_RULE = stages.INHIBITION_RULE
 
 __all__ = ["DeliveryError", "OutgoingMessage", "Sender", "claim", "deliver_due", "enqueue", "settle"]

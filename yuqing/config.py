@@ -282,14 +282,13 @@ class AuthConfig(BaseModel):
 
     session_idle_minutes: int = 240  # a board left alone this long asks for the password again
     session_absolute_hours: int = 24  # whatever the activity: longer than any duty shift
-    token_default_days: int = 90
-    token_max_days: int = 365
     account_free_failures: int = 5  # wrong passwords for one account before it is locked
     address_free_failures: int = 20  # from one address (an office shares one NAT address)
     lockout_base_seconds: int = 30  # doubles with every further failure
     lockout_max_seconds: int = 900
     failure_window_minutes: int = 60  # failures older than this are forgotten
     min_password_length: int = 10
+    # token lifetimes are asked per token, within api/auth.py's DEFAULT_TOKEN_DAYS and MAX_TOKEN_DAYS
 
 
 MIN_SECRET_LENGTH = 32
