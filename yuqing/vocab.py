@@ -372,6 +372,57 @@ class TokenState(Code):
     REVOKED = "revoked", "已吊销"
 
 
+class AuditAction(Code):
+    """审计操作 (what an audit row records: store/audit.py), shown by name in every export."""
+
+    AUTH_LOGIN = "auth.login", "登录"
+    AUTH_LOGOUT = "auth.logout", "退出登录"
+    AUTH_LOCKOUT = "auth.lockout", "登录锁定"
+    USER_CREATE = "user.create", "新建用户"
+    USER_PASSWORD = "user.password", "修改密码"
+    USER_ACTIVE = "user.active", "启用或停用用户"
+    USER_LOGOUT_EVERYWHERE = "user.logout_everywhere", "强制下线"
+    TOKEN_CREATE = "token.create", "签发令牌"
+    TOKEN_REVOKE = "token.revoke", "吊销令牌"
+    INCIDENT_OPEN = "incident.open", "手动立案"
+    INCIDENT_ACKNOWLEDGE = "incident.acknowledge", "确认接警"
+    INCIDENT_STATUS = "incident.status", "变更事件状态"
+    INCIDENT_GRADE = "incident.grade", "调整事件等级"
+    INCIDENT_ASSIGN = "incident.assign", "指定负责人"
+    INCIDENT_NOTE = "incident.note", "添加会商记录"
+    INCIDENT_EVALUATE = "incident.evaluate", "处置评估"
+    ACTION_RECORD = "action.record", "登记回应"
+    DEADLINE_WAIVE = "deadline.waive", "豁免时限"
+    CASE_CREATE = "case.create", "登记事项"
+    CASE_IMPORT = "case.import", "导入事项"
+    MENTION_RELABEL = "mention.relabel", "更正倾向"
+    SILENCE_CREATE = "silence.create", "新建静默"
+    SILENCE_EXPIRE = "silence.expire", "结束静默"
+    NOTIFICATION_RETRY = "notification.retry", "重发通知"
+    HOLIDAY_SET = "holiday.set", "设置调休"
+    HOLIDAY_REMOVE = "holiday.remove", "删除调休"
+    HOLIDAYS_IMPORT = "holidays.import", "导入节假日安排"
+    REPORT_GENERATE = "report.generate", "生成报告"
+    REPORT_REGENERATE = "report.regenerate", "生成报告新版本"
+    PLAN_EDIT = "plan.edit", "修订预案"
+    PLAN_APPROVE = "plan.approve", "审批预案"
+    INTERPRETATION_RECORD = "interpretation.record", "登记解读发布"
+    QUARANTINE_RELEASE = "quarantine.release", "放行隔离条目"
+    WATCH_TOPIC_CREATE = "watch_topic.create", "新建监测专题"
+    WARNING_ACKNOWLEDGE = "warning.acknowledge", "确认预警"
+    WARNING_DISMISS = "warning.dismiss", "排除预警"
+    WARNING_PROMOTE = "warning.promote", "预警升级为事件"
+
+
+class AuditActor(Code):
+    """操作来源 (an audit row's actor that is not a user name)."""
+
+    ANONYMOUS = "anonymous", "匿名"
+    SYSTEM = "system", "系统"
+    CLI = "cli", "命令行"
+    SCHEDULER = "scheduler", "定时任务"
+
+
 # ---- sources and analysis -------------------------------------------------------------------------------
 
 class DocumentStatus(Code):
@@ -528,8 +579,9 @@ def indicator_label(indicator: str | None, name: str | None = None) -> str:
 ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
     Outcome, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience, SilenceField, WarningLevel,
-    WarningStatus, Role, TokenScope, TokenState, SourceStatus, DocumentStatus, QuarantineStage, SourceKind,
-    MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel, ReportKind, ReportTrigger,
+    WarningStatus, Role, TokenScope, TokenState, AuditAction, AuditActor, SourceStatus, DocumentStatus,
+    QuarantineStage, SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel,
+    ReportKind, ReportTrigger,
 )
 
 # Which vocabulary names the values of a silence's field (ids, steps, channels and rules are shown as stored).
