@@ -131,7 +131,7 @@ def top_stories(
     """The riskiest stories among `rows`: risk is the highest of their mentions in the period."""
     groups: dict[str, list[MentionRow]] = defaultdict(list)
     for r in rows:
-        if negative_only and r.sentiment != "negative":
+        if negative_only and r.sentiment != Sentiment.NEGATIVE:
             continue
         groups[r.group_key].append(r)
     ranked = sorted(groups.values(), key=lambda g: (-max(m.risk for m in g), -len(g), min(m.id for m in g)))
@@ -267,7 +267,7 @@ def summarise(
     ).all()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"negative": 0, "neutral": 0, "positive": 0})
     for platform, sentiment, n in by_platform:
-        known = sentiment in ("negative", "neutral", "positive")
+        known = sentiment in Sentiment.values()
         counts[platform][sentiment if known else "neutral"] += int(n)
     platforms: list[dict[str, object]] = [
         {"platform": p, "label": Platform.label_of(p), **c, "total": sum(c.values())}
@@ -285,7 +285,8 @@ def summarise(
         offset = int(h_start.timestamp())
         bucket = (_epoch(session, at) - offset) // 3600  # floor division on both backends
         rows = session.execute(
-            select(bucket, func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)))
+            select(bucket, func.count(),
+                   func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0)))
             .where(*where, at >= h_start, at < h_end)
             .group_by(bucket)
         ).all()
@@ -305,7 +306,7 @@ def count_negative(session: Session, start: datetime, end: datetime) -> tuple[in
     """(mentions, negative ones) in [start, end)."""
     at = mention_time()
     total, neg = session.execute(
-        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)))
+        select(func.count(), func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0)))
         .where(at >= start, at < end)
     ).one()
     return int(total or 0), int(neg or 0)
@@ -328,7 +329,7 @@ def top_story_rows(
     if end is not None:
         conds.append(at < end)
     if negative_only:
-        conds.append(Mention.sentiment == "negative")
+        conds.append(Mention.sentiment == Sentiment.NEGATIVE)
     key = group_key()
     ranked = session.execute(
         select(key, func.max(Mention.risk), func.count(), func.min(Mention.id)).where(*conds)

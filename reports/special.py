@@ -16,7 +16,7 @@ from alerts.effect import incident_effect
 from store.models import Action, Incident, IncidentMention, Mention, Story
 from yuqing.clock import as_utc
 from yuqing.config import Settings
-from yuqing.vocab import ActionKind, IncidentStatus, Platform
+from yuqing.vocab import ActionKind, IncidentStatus, Platform, Sentiment
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import deadline_sentence, incident_items, open_deadlines, response_text
@@ -57,7 +57,7 @@ def main_claims(
     each with its riskiest posts."""
     at = mention_time()
     key = group_key()
-    neg = func.sum(case((Mention.sentiment == "negative", 1), else_=0))
+    neg = func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0))
     ranked = session.execute(
         select(key, func.count(), neg).where(cond, at < until).group_by(key)
         .order_by(func.count().desc(), func.max(Mention.risk).desc(), func.min(Mention.id)).limit(limit)

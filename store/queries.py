@@ -28,7 +28,7 @@ from store.models import (
     Silence,
     Story,
 )
-from yuqing.vocab import OPEN_DEADLINE_STATES, IncidentStatus
+from yuqing.vocab import OPEN_DEADLINE_STATES, IncidentStatus, Sentiment
 
 
 def incidents(
@@ -208,7 +208,7 @@ def release_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int
     negative = dict(session.execute(
         select(MentionRelease.release_id, func.count())
         .join(Mention, Mention.id == MentionRelease.mention_id)
-        .where(MentionRelease.release_id.in_(ids), Mention.sentiment == "negative")
+        .where(MentionRelease.release_id.in_(ids), Mention.sentiment == Sentiment.NEGATIVE)
         .group_by(MentionRelease.release_id)
     ).all())
     return {i: (total.get(i, 0), negative.get(i, 0)) for i in ids}
