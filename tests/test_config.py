@@ -55,7 +55,7 @@ def test_production_refuses_the_development_secret(config_file: Path) -> None:
 
 
 def test_unknown_source_is_a_clear_error(config_file: Path) -> None:
-    with pytest.raises(KeyError, match="no source named 'nope'"):
+    with pytest.raises(KeyError, match="配置中没有名为 'nope' 的来源"):
         Settings().source("nope")
 
 

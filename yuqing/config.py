@@ -357,7 +357,7 @@ class Settings(BaseSettings):
         for s in self.sources:
             if s.name == name:
                 return s
-        raise KeyError(f"no source named {name!r} in the configuration")
+        raise KeyError(f"配置中没有名为 {name!r} 的来源")
 
 
 @lru_cache(maxsize=1)

@@ -171,7 +171,7 @@ class Scheduler:
     ) -> None:
         """`jobs`: which of JOB_NAMES this process runs; `lead`: whether they wait for the leader lock."""
         if unknown := set(jobs) - JOB_NAMES:
-            raise ValueError(f"unknown jobs: {sorted(unknown)}")
+            raise ValueError(f"未知的定时任务：{sorted(unknown)}")
         self.settings = settings
         self.engine = engine
         self.jobs = frozenset(jobs)
