@@ -255,6 +255,8 @@ class NoticeStatus(Code):
 
 # Rows the delivery worker still has to send (or re-send after a lease ran out).
 UNSENT_NOTICE_STATUSES = frozenset({NoticeStatus.PENDING, NoticeStatus.SENDING})
+# What the delivery worker takes when due: those, and dead letters (still retried while they matter).
+DELIVERABLE_NOTICE_STATUSES = UNSENT_NOTICE_STATUSES | {NoticeStatus.DEAD}
 
 
 class NoticeKind(Code):
