@@ -2,7 +2,8 @@
 
 Parses every import statement (those inside functions too) of each inner package's modules, so a
 lazy import cannot hide a backwards dependency. The ground (`yuqing.config`, `clock`, `vocab`,
-`source_options`) imports nothing of ours beside itself; store and analysis nothing above them.
+`source_options`) imports nothing of ours beside itself; store and analysis nothing above them; the
+crawler, alerts, reports and api nothing of the stages after them, and nothing imports the shell.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ OUTER = ("api", "alerts", "crawler", "reports", "yuqing.app")
 RULES: dict[str, tuple[str, ...]] = {
     "store": (*OUTER, "analysis"),
     "analysis": OUTER,
+    # the stages beside each other: the crawler and alerts never reach up or sideways into reports/api
+    "crawler": ("api", "alerts", "reports", "yuqing.app"),
+    "alerts": ("api", "crawler", "reports", "yuqing.app"),
+    "reports": ("api", "crawler", "yuqing.app"),
+    "api": ("yuqing.app",),
     **{g: tuple(p for p in OURS if p != "yuqing") for g in GROUND},  # and yuqing.* beyond the ground
 }
 
