@@ -50,19 +50,20 @@ def _posts(session: Session, burst: Burst, now: datetime) -> list[int]:
     q = select(Mention.id, Mention.topics).where(
         Mention.published_at >= start, Mention.published_at < as_utc(now)
     ).order_by(Mention.risk.desc(), Mention.id)
-    if burst.kind == "release":
+    if burst.release_id is not None:
         q = q.where(Mention.id.in_(
-            select(MentionRelease.mention_id).where(MentionRelease.release_id == int(burst.key))))
+            select(MentionRelease.mention_id).where(MentionRelease.release_id == burst.release_id)))
         return [r[0] for r in session.execute(q.limit(POSTS_KEPT))]
     return [mid for mid, topics in session.execute(q) if burst.key in (topics or ())][:POSTS_KEPT]
 
 
 def _covered(session: Session, burst: Burst) -> bool:
     """An open incident on the same release already holds this series."""
-    if burst.kind != "release":
+    if burst.release_id is None:
         return False
-    return session.scalar(select(Incident.id).where(
-        Incident.release_id == int(burst.key), Incident.status != IncidentStatus.CLOSED).limit(1)) is not None
+    held = select(Incident.id).where(Incident.release_id == burst.release_id,
+                                     Incident.status != IncidentStatus.CLOSED)
+    return session.scalar(held.limit(1)) is not None
 
 
 def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> list[EarlyWarning]:
@@ -77,7 +78,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
         sig = burst.signal
         warning = EarlyWarning(
             key=key, series_kind=burst.kind, series_key=burst.key, label=burst.label,
-            release_id=int(burst.key) if burst.kind == "release" else None, level=level_of(sig.score),
+            release_id=burst.release_id, level=level_of(sig.score),
             reason=sig.reason, count=sig.count, ratio=round(sig.ratio, 2), score=round(sig.score, 1),
             counts=list(burst.counts), mention_ids=_posts(session, burst, now),
             hour_start=as_utc(burst.hour_start), detected_at=now, status=WarningStatus.OPEN,
@@ -88,7 +89,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
                 session.flush()
         except IntegrityError:  # another engine raised it first
             continue
-        what = "专题" if burst.kind == "topic" else "数据发布"
+        what = "专题" if burst.release_id is None else "数据发布"
         text = Text(
             subject=f"【{WarningLevel.label_of(warning.level)}】{safe_text(burst.label, 60)} 舆情突增",
             body="\n".join([
