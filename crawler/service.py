@@ -57,7 +57,7 @@ class SharedCrawls:
 
     def interval(self, name: str) -> float:
         cfg = self.settings.source(name)
-        return float(cfg.interval_seconds or self.settings.crawl.default_intervals.get(cfg.kind, 300))
+        return float(self.settings.crawl.interval_of(cfg.kind, cfg.interval_seconds))
 
     def __call__(self, name: str) -> int:
         with self.engine.connect() as conn:

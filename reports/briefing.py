@@ -381,7 +381,7 @@ def _interval_seconds(s: Source, settings: Settings) -> int:
         configured = settings.source(s.name).interval_seconds
     except KeyError:
         configured = None
-    return configured or settings.crawl.default_intervals.get(s.kind, 600)
+    return settings.crawl.interval_of(s.kind, configured)
 
 
 def _share(part: int, whole: int) -> str:

@@ -97,6 +97,11 @@ class CrawlConfig(BaseModel):
     user_agent: str = "yuqing/0.1 (+public-opinion monitoring of a statistics bureau)"
     redis_prefix: str = "yuqing:crawl"  # keys of the shared frontier (with redis_url; crawler.frontier)
 
+    def interval_of(self, kind: str, configured: int | None = None) -> int:
+        """Seconds between crawls of a source: its own interval, else its kind's default (a config
+        file that replaces `default_intervals` without naming every kind gets 300 s for the rest)."""
+        return int(configured or self.default_intervals.get(kind, 300))
+
 
 class AnalysisConfig(BaseModel):
     model_dir: Path | None = None  # None: the model shipped in analysis/model/
