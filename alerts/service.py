@@ -40,6 +40,7 @@ from yuqing.vocab import (
     IncidentStatus,
     SilenceField,
     TimelineKind,
+    actor_label,
 )
 
 from . import outbox
@@ -125,7 +126,7 @@ def open_incident(
     for mention in mentions:
         session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, attached_at=now))
     record_event(session, actor=actor, now=now, kind=TimelineKind.OPENED, incident_id=incident.id,
-                 message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
+                 message=f"{actor_label(actor)} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
                  details={"grade": grade, "category": category, "mention_ids": ids})
     deadlines = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     outbox.notify_incident(session, incident=incident, kind="opened", settings=settings, now=now,

@@ -308,6 +308,29 @@ def test_no_code_reaches_a_notice() -> None:
     assert leaks == set(), json.dumps(sorted(leaks))
 
 
+def test_no_code_reaches_the_timeline_the_rules_write(
+    session_maker: sessionmaker[Session], settings: Settings
+) -> None:
+    """The sentences the rules write: an incident opened by the grading rule, the auditor's findings."""
+    from alerts.audit import audit
+    from alerts.service import open_incident
+
+    now = clock_now()
+    with session_maker() as s:
+        incident = open_incident(s, title="事件", grade=V.Grade.I, category=V.Category.DATA_CREDIBILITY,
+                                 actor=V.RuleActor.GRADE_THRESHOLD, now=now - timedelta(hours=6),
+                                 settings=settings)
+        for deadline in s.scalars(select(Deadline).where(Deadline.incident_id == incident.id)):
+            deadline.reminders_sent = []  # as if every reminder was missed: the auditor repairs and says so
+        audit(s, settings, now=now)
+        messages = [e.message for e in s.scalars(select(IncidentEvent).where(IncidentEvent.incident_id
+                                                                             == incident.id))]
+        s.rollback()
+    assert any(m.startswith(V.RuleActor.GRADE_THRESHOLD.label) for m in messages)
+    assert any(m.startswith("稽核") for m in messages), messages
+    assert raw_codes("\n".join(messages)) == []
+
+
 def test_steps_triggers_and_silence_values_are_named() -> None:
     """What a notice's timeline entry, a report notice and a silence show for their codes."""
     steps = ["lead-60", "lead-3d", "lead-0d", "escalate", "breach", "repeat-2", "recomputed",
