@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 from store.models import Deadline, IncidentEvent, Notification
 from yuqing.clock import as_utc, local_iso
 from yuqing.config import Settings
-from yuqing.vocab import OPEN_DEADLINE_STATES, UNSENT_NOTICE_STATUSES, NoticeStatus, RuleActor, TimelineKind
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    UNSENT_NOTICE_STATUSES,
+    DeadlineKind,
+    NoticeStatus,
+    RuleActor,
+    TimelineKind,
+    step_label,
+)
 
 from .calendar import WorkingDayCalendar
 from .deadlines import clock_of
@@ -55,7 +63,8 @@ def _missed_steps(
     if not owed.send:
         return []
     _advance(session, settings, deadline, now, calendar)  # what the missed tick would have done, now
-    return [Finding("missed_step", f"稽核：期限 {deadline.kind} 的提醒 {step.name} 应已发出但未执行，已补写",
+    kind = DeadlineKind.label_of(deadline.kind)
+    return [Finding("missed_step", f"稽核：{kind}的{step_label(step.name)}应已发出但未执行，已补写",
                     notice_key(deadline, step.name), deadline.id, deadline.incident_id,
                     deadline.case_id, repaired=True) for step in owed.send]
 
@@ -73,7 +82,8 @@ def _missing_notices(
                 continue
             write_notices(session, settings, deadline, [step], now, note="稽核发现此提醒缺失，现补发")
             findings.append(Finding(
-                "missing_notice", f"稽核：提醒 {step.name}（期限 {deadline.kind}）不在发件箱中（通道 "
+                "missing_notice", f"稽核：{step_label(step.name)}（{DeadlineKind.label_of(deadline.kind)}）"
+                f"不在发件箱中（通道 "
                 f"{'、'.join(lost)}），已补写", key, deadline.id, deadline.incident_id, deadline.case_id,
                 repaired=True))
     return findings
@@ -90,7 +100,7 @@ def _undelivered(session: Session, now: datetime) -> list[Finding]:
             continue  # backing off after a failure: the sender is on it
         what = "到期未尝试发送" if row.status == NoticeStatus.PENDING else "发送租约已过期仍未重试"
         when = local_iso(row.next_attempt_at)
-        message = f"稽核：通知 {row.key} {what}（应于 {when} 处理），请检查发送任务"
+        message = f"稽核：通知 {row.id}「{row.subject}」{what}（应于 {when} 处理），请检查发送任务"
         findings.append(Finding("undelivered", message, row.key, row.deadline_id, row.incident_id))
     return findings
 

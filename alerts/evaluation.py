@@ -34,15 +34,13 @@ from .errors import InvalidTransition, NotFound
 from .timeline import record_event
 
 EVALUATED_GRADES = SERIOUS_GRADES
-OUTCOME_NAMES = {
-    "on_time": "按时", "late": "逾期完成", "missed": "未回应", "waived": "豁免", "open": "未到期",
-}
+OUTCOME_NAMES = Outcome.labels()
 
 
 def _outcome(deadline: Deadline, now: datetime) -> str:
     """As the assessment counts it; a window already past is missed even before the engine's tick."""
     result = outcome(deadline)
-    return "missed" if result == "open" and as_utc(deadline.due_at) <= as_utc(now) else result
+    return Outcome.MISSED if result == Outcome.OPEN and as_utc(deadline.due_at) <= as_utc(now) else result
 
 
 def figures(session: Session, incident: Incident, now: datetime) -> dict[str, Any]:
@@ -55,7 +53,7 @@ def figures(session: Session, incident: Incident, now: datetime) -> dict[str, An
                    "outcome_label": Outcome.label_of(_outcome(d, now))} for d in deadlines]
     measured = incident_effect(session, incident_id=incident.id, now=as_utc(now))
     effects = [r for r in measured if not r["after_window"]["observing"]]
-    judged = [t for t in timeliness if t["outcome"] in ("on_time", "late", "missed")]
+    judged = [t for t in timeliness if t["outcome"] in (Outcome.ON_TIME, Outcome.LATE, Outcome.MISSED)]
     return {
         "timeliness": timeliness,
         "on_time": sum(t["outcome"] == "on_time" for t in judged),

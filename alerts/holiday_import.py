@@ -24,7 +24,15 @@ from sqlalchemy.orm import Session
 from store.models import Case, Deadline, HolidaySchedule, Incident, Notification
 from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings
-from yuqing.vocab import DeadlineKind, RuleActor, TimelineKind
+from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
+    Audience,
+    DeadlineKind,
+    DeadlineState,
+    NoticeKind,
+    RuleActor,
+    TimelineKind,
+)
 
 from . import outbox
 from .deadlines import clock_of, recompute_due
@@ -33,7 +41,6 @@ from .statutory import festivals
 from .templates import Text, incident_link, local_time, safe_text
 from .timeline import record_event
 
-OPEN_STATES = ("pending", "due_soon", "breached")
 ACTOR_RULE = RuleActor.CALENDAR
 
 
@@ -187,7 +194,7 @@ def recompute_provisional(
     """
     calendar = load_calendar(session, settings)
     rows = list(session.scalars(select(Deadline).where(
-        Deadline.state.in_(OPEN_STATES), Deadline.provisional.is_(True)).order_by(Deadline.id)))
+        Deadline.state.in_(OPEN_DEADLINE_STATES), Deadline.provisional.is_(True)).order_by(Deadline.id)))
     changed: list[Deadline] = []
     for deadline in rows:
         due = recompute_due(deadline, calendar)
@@ -204,7 +211,7 @@ def recompute_provisional(
             deadline.due_at = due.due_at
             deadline.reminders_sent = []
             breached = now >= due.due_at
-            deadline.state = "breached" if breached else "pending"
+            deadline.state = DeadlineState.BREACHED if breached else DeadlineState.PENDING
             deadline.breached_at = due.due_at if breached else None
         changed.append(deadline)
         _record(session, deadline, old_due=old_due, old_state=old_state, moved=moved, year=year,
@@ -246,9 +253,10 @@ def _record(
     revision = clock_of(deadline).revision
     return outbox.enqueue(
         session, key=f"deadline:{deadline.id}:recomputed:{year}:r{revision}", text=text,
-        fields={"deadline_id": deadline.id, "deadline_kind": deadline.kind, "kind": "deadline_recomputed",
-                "step": "recomputed", "incident_id": deadline.incident_id, "case_id": deadline.case_id},
-        audience="press", settings=settings, now=now, incident_id=deadline.incident_id,
+        fields={"deadline_id": deadline.id, "deadline_kind": deadline.kind,
+                "kind": NoticeKind.DEADLINE_RECOMPUTED, "step": "recomputed",
+                "incident_id": deadline.incident_id, "case_id": deadline.case_id},
+        audience=Audience.PRESS, settings=settings, now=now, incident_id=deadline.incident_id,
         deadline_id=deadline.id)
 
 
@@ -265,5 +273,5 @@ def missing_schedule_notice(session: Session, *, settings: Settings, now: dateti
     text = Text("【舆情系统】请导入节假日安排", f"**【请导入节假日安排】**\n- {warning}\n"
                 f"- 命令：yuqing holidays import --year {year} 通知.csv")
     return outbox.enqueue(session, key=f"calendar:missing:{year}:{week.year}-W{week.week:02d}",
-                          text=text, fields={"kind": "calendar", "step": "schedule_missing"},
-                          audience="press", settings=settings, now=as_utc(now))
+                          text=text, fields={"kind": NoticeKind.CALENDAR, "step": "schedule_missing"},
+                          audience=Audience.PRESS, settings=settings, now=as_utc(now))

@@ -25,13 +25,14 @@ from store.db import begin_write
 from store.models import Incident, Notification
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
-from yuqing.config import ChannelConfig, Settings
+from yuqing.config import ChannelConfig, NotifyConfig, Settings
 from yuqing.vocab import (
     SERIOUS_GRADES,
     Audience,
     NoticeKind,
     NoticeStatus,
     TimelineKind,
+    step_label,
 )
 
 from . import stages
@@ -42,7 +43,7 @@ from .timeline import record_event
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 300  # the default of settings.notify.lease_seconds
+LEASE_SECONDS = NotifyConfig().lease_seconds  # the default of settings.notify.lease_seconds, for tests
 INHIBITION_RULE = stages.INHIBITION_RULE
 
 __all__ = ["DeliveryError", "OutgoingMessage", "Sender", "claim", "deliver_due", "enqueue", "settle"]
@@ -139,7 +140,7 @@ def alarm(session: Session, dead: Notification, settings: Settings, now: datetim
         told = "、".join(c.name for c in others) or "无其他通道"
         record_event(session, incident_id=dead.incident_id, now=now, actor=stages.OUTBOX_RULE,
                      kind=TimelineKind.NOTIFICATION_DEAD,
-                     message=f"提醒 {dead.payload.get('step')} 经通道「{dead.channel}」未能送达，"
+                     message=f"{step_label(dead.payload.get('step'))}经通道「{dead.channel}」未能送达，"
                              f"转为死信并继续重试；已告警：{told}",
                      details={"notification_id": dead.id, "alarm_ids": [r.id for r in rows]})
     return rows

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
 from yuqing.config import HourReminderConfig, PolicyConfig, WorkingDayReminderConfig
-from yuqing.vocab import KEY_MATTERS, ActionKind, CaseKind, DeadlineKind
+from yuqing.vocab import KEY_MATTERS, ActionKind, CaseKind, DeadlineKind, Grade
 
 # Which deadline a case of each kind opens.
 CASE_KINDS: dict[str, DeadlineKind] = {
@@ -60,8 +60,8 @@ class WindowSpec:
 
 
 # What versions before the typed snapshot opened for a grade (I and II alike): kept for their rows.
-_LEGACY_GRADE_WINDOWS = {"I": ["authoritative_info", "press_conference", "update"],
-                         "II": ["authoritative_info", "press_conference", "update"], "III": [], "IV": []}
+_LEGACY_SERIOUS = [DeadlineKind.AUTHORITATIVE_INFO, DeadlineKind.PRESS_CONFERENCE, DeadlineKind.UPDATE]
+_LEGACY_GRADE_WINDOWS = {Grade.I: _LEGACY_SERIOUS, Grade.II: _LEGACY_SERIOUS, Grade.III: [], Grade.IV: []}
 
 
 class IncidentPolicy(PolicyConfig):
@@ -206,7 +206,7 @@ def incident_windows(policy: IncidentPolicy, grade: str, category: str) -> list[
 
 def owes_updates(policy: IncidentPolicy, grade: str) -> bool:
     """Whether incidents of this grade owe an authoritative update every update_every_hours."""
-    return "update" in policy.grade_windows.get(grade, []) and policy.update_every_hours > 0  # type: ignore[call-overload]
+    return DeadlineKind.UPDATE in policy.grade_windows.get(grade, []) and policy.update_every_hours > 0  # type: ignore[call-overload]
 
 
 def case_window(policy: PolicyConfig, case_kind: str, complex_: bool) -> WindowSpec:

@@ -41,6 +41,7 @@ from yuqing.vocab import (
     IncidentStatus,
     SilenceField,
     TimelineKind,
+    actor_label,
 )
 
 from . import outbox
@@ -129,7 +130,8 @@ def open_incident(
     # title generated; a title typed by a person is kept) — issue 13
     describe_incident(session, incident, mentions, now=now)
     record_event(session, actor=actor, now=now, kind=TimelineKind.OPENED, incident_id=incident.id,
-                 message=f"{actor} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，级别 {grade}",
+                 message=f"{actor_label(actor)} 于 {to_local(now):%Y-%m-%d %H:%M}（北京时间）开立事件，"
+                         f"级别 {grade}",
                  details={"grade": grade, "category": category, "mention_ids": ids})
     deadlines = open_windows_for_grade(session, incident, starts_at=clock_anchor(incident, now), now=now)
     outbox.notify_incident(session, incident=incident, kind="opened", settings=settings, now=now,
@@ -168,7 +170,8 @@ def change_status(
     now = _aware(now, "now")
     incident = _get_incident(session, incident_id)
     if status not in STATUSES:
-        raise InvalidTransition(f"未知状态 {status!r}，应为 {'、'.join(STATUSES)} 之一")
+        known = "、".join(f"{s}（{s.label}）" for s in IncidentStatus)
+        raise InvalidTransition(f"未知状态 {status!r}，应为 {known} 之一")
     old = incident.status
     forward = STATUSES.index(status) > STATUSES.index(old)
     if not forward and (old, status) not in BACKWARD_ALLOWED:

@@ -36,6 +36,7 @@ from store.models import Case, Deadline, Incident, IncidentMention, Mention, Not
 from yuqing.clock import as_utc
 from yuqing.config import ChannelConfig, Settings
 from yuqing.vocab import (
+    DELIVERABLE_NOTICE_STATUSES,
     OPEN_DEADLINE_STATES,
     CaseStatus,
     IncidentStatus,
@@ -81,7 +82,7 @@ def due(session: Session, now: datetime) -> list[Notification]:
     """Rows whose time has come, locked against a second sender (SKIP LOCKED on PostgreSQL)."""
     return list(session.scalars(
         select(Notification)
-        .where(Notification.status.in_((NoticeStatus.PENDING, NoticeStatus.SENDING, NoticeStatus.DEAD)),
+        .where(Notification.status.in_(DELIVERABLE_NOTICE_STATUSES),
                Notification.next_attempt_at <= now)
         .order_by(Notification.id)
         .with_for_update(skip_locked=True)))

@@ -20,7 +20,15 @@ from analysis.bursts import Burst, current_bursts
 from store.models import EarlyWarning, Incident, IncidentMention, Mention, MentionRelease
 from yuqing.clock import as_utc
 from yuqing.config import Settings
-from yuqing.vocab import Grade, TimelineKind, WarningLevel, WarningStatus
+from yuqing.vocab import (
+    Audience,
+    Grade,
+    IncidentStatus,
+    NoticeKind,
+    TimelineKind,
+    WarningLevel,
+    WarningStatus,
+)
 
 from . import outbox, service
 from .errors import InvalidTransition, NotFound
@@ -43,9 +51,9 @@ def _posts(session: Session, burst: Burst, now: datetime) -> list[int]:
     q = select(Mention.id, Mention.topics).where(
         Mention.published_at >= start, Mention.published_at < as_utc(now)
     ).order_by(Mention.risk.desc(), Mention.id)
-    if burst.kind == "release":
+    if burst.release_id is not None:
         q = q.where(Mention.id.in_(
-            select(MentionRelease.mention_id).where(MentionRelease.release_id == int(burst.key))))
+            select(MentionRelease.mention_id).where(MentionRelease.release_id == burst.release_id)))
         return [r[0] for r in session.execute(q.limit(POSTS_KEPT))]
     return [mid for mid, topics in session.execute(q) if burst.key in (topics or ())][:POSTS_KEPT]
 
@@ -54,9 +62,9 @@ def _covered(session: Session, burst: Burst, posts: list[int]) -> bool:
     """An open incident already holds this series: one on the same release, one promoted from an
     earlier warning on the same series, or one that already holds most of the burst's posts (the
     engine attached them). Its own clocks speak for it; another warning each hour would be noise."""
-    still_open = Incident.status != "closed"
-    if burst.kind == "release" and session.scalar(select(Incident.id).where(
-            Incident.release_id == int(burst.key), still_open).limit(1)) is not None:
+    still_open = Incident.status != IncidentStatus.CLOSED
+    if burst.release_id is not None and session.scalar(select(Incident.id).where(
+            Incident.release_id == burst.release_id, still_open).limit(1)) is not None:
         return True
     promoted = select(EarlyWarning.incident_id).where(
         EarlyWarning.series_kind == burst.kind, EarlyWarning.series_key == burst.key,
@@ -85,7 +93,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
         sig = burst.signal
         warning = EarlyWarning(
             key=key, series_kind=burst.kind, series_key=burst.key, label=burst.label,
-            release_id=int(burst.key) if burst.kind == "release" else None, level=level_of(sig.score),
+            release_id=burst.release_id, level=level_of(sig.score),
             reason=sig.reason, count=sig.count, ratio=round(sig.ratio, 2), score=round(sig.score, 1),
             counts=list(burst.counts), mention_ids=posts,
             hour_start=as_utc(burst.hour_start), detected_at=now, status=WarningStatus.OPEN,
@@ -96,7 +104,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
                 session.flush()
         except IntegrityError:  # another engine raised it first
             continue
-        what = "专题" if burst.kind == "topic" else "数据发布"
+        what = "专题" if burst.release_id is None else "数据发布"
         text = Text(
             subject=f"【{WarningLevel.label_of(warning.level)}】{safe_text(burst.label, 60)} 舆情突增",
             body="\n".join([
@@ -107,7 +115,7 @@ def raise_warnings(session: Session, settings: Settings, *, now: datetime) -> li
             ]),
         )
         outbox.enqueue(session, key=f"warning:{warning.id}", text=text,
-                       fields={"kind": "warning", "warning_id": warning.id}, audience="press",
+                       fields={"kind": NoticeKind.WARNING, "warning_id": warning.id}, audience=Audience.PRESS,
                        settings=settings, now=now)
         raised.append(warning)
     return raised

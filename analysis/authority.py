@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from yuqing.vocab import AuthorityKind
+from yuqing.vocab import AuthorityKind, MediaTier
 
 KINDS = AuthorityKind.values()
 _BUREAU_VOICE = re.compile(
@@ -58,7 +58,7 @@ def authority_kind(*, url: str | None, author: str | None, publisher: str | None
         return AuthorityKind.BUREAU_SITE
     if verified and author and author.strip() in config.bureau_accounts:
         return AuthorityKind.BUREAU_ACCOUNT
-    official = media_tier == "central" or _named(config.official_media, author, publisher)
+    official = media_tier == MediaTier.CENTRAL or _named(config.official_media, author, publisher)
     if official and _BUREAU_VOICE.search(text or ""):
         return AuthorityKind.OFFICIAL_MEDIA
     return None

@@ -59,6 +59,7 @@ class Burst:
     hour_start: datetime  # start of the last hour (UTC)
     signal: BurstSignal
     counts: tuple[int, ...]  # the hourly series, oldest first (for a sparkline)
+    release_id: int | None = None  # the release a "release" series counts (a fact, never parsed from `key`)
 
 
 def ewma_baseline(counts: Sequence[float], alpha: float) -> list[tuple[float, float]]:
@@ -154,14 +155,16 @@ def current_bursts(
         select(Release.id, Release.title).where(Release.id.in_(list(by_release)))
     ).all()) if by_release else {}
 
-    series = [("topic", name, name, times) for name, times in by_topic.items()] + [
-        ("release", str(rid), titles.get(rid) or f"发布 #{rid}", times) for rid, times in by_release.items()]
+    series: list[tuple[str, str, str, list[datetime], int | None]] = [
+        ("topic", name, name, times, None) for name, times in by_topic.items()]
+    series += [("release", str(rid), titles.get(rid) or f"发布 #{rid}", times, rid)
+               for rid, times in by_release.items()]
     out: list[Burst] = []
-    for kind, key, label, times in series:
+    for kind, key, label, times, release_id in series:
         counts = hourly_counts(times, now=now, hours=history_hours)
         signal = detect(counts, params)
         if signal.spike or not spikes_only:
             out.append(Burst(kind=kind, key=key, label=label, hour_start=now - HOUR, signal=signal,
-                             counts=tuple(counts)))
+                             counts=tuple(counts), release_id=release_id))
     out.sort(key=lambda b: (not b.signal.spike, -b.signal.score, -b.signal.count, b.kind, b.key))
     return out

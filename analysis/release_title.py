@@ -119,16 +119,6 @@ def parse_period(title: str, url: str | None = None) -> tuple[str | None, dateti
     return None, None, None
 
 
-def parse_headline(title: str) -> tuple[float | None, str | None, str | None]:
-    """(signed value, unit, matched words) of the first figure the title states.
-
-    A title with no figure but a direction ("环比降幅收窄", "同比由降转涨") gives its words and no
-    value: nothing is invented. "持平" is a figure: 0.
-    """
-    value, unit, text, _basis = headline(title)
-    return value, unit, text
-
-
 def headline(title: str) -> tuple[float | None, str | None, str | None, str | None]:
     """(signed value, unit, matched words, basis 同比/环比) of the title's headline."""
     for m in _HEADLINE.finditer(title):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from analysis.sensitive import TOPIC_LABELS
+from yuqing.vocab import MediaTier
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,6 @@ class RiskWeights:
 
 
 WEIGHTS = RiskWeights()
-TIER_LABELS = {"central": "中央媒体", "provincial": "省级媒体", "local": "地方媒体", "self": "自媒体"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def score(inputs: RiskInputs, weights: RiskWeights = WEIGHTS) -> tuple[float, li
         factors.append(_factor("verified", "认证账号", 1.0, amp * w.verified))
     tier_points = w.tier.get(inputs.media_tier, 0.0)
     if tier_points:
-        factors.append(_factor("media_tier", TIER_LABELS.get(inputs.media_tier, inputs.media_tier), 1.0,
+        factors.append(_factor("media_tier", MediaTier.label_of(inputs.media_tier), 1.0,
                                amp * tier_points))
     if inputs.reposts and inputs.published_at and inputs.now:
         hours = max(1.0, (inputs.now - inputs.published_at).total_seconds() / 3600)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-SENSITIVE_TOPICS: tuple[str, ...] = (
-    "data_credibility", "livelihood", "market_expectations", "emergency", "misreading",
-)
+from yuqing.vocab import SensitiveTopic
+
+SENSITIVE_TOPICS: tuple[str, ...] = tuple(SensitiveTopic)  # the vocabulary's order breaks ties
+# How a risk factor reads (涉及…), a sentence rather than the topic's label.
 TOPIC_LABELS: dict[str, str] = {
-    "data_credibility": "涉及数据真实性",
-    "livelihood": "涉及群众切身利益",
-    "market_expectations": "涉及市场预期",
-    "emergency": "涉及突发公共事件",
-    "misreading": "涉及数据误读",
+    SensitiveTopic.DATA_CREDIBILITY: "涉及数据真实性",
+    SensitiveTopic.LIVELIHOOD: "涉及群众切身利益",
+    SensitiveTopic.MARKET_EXPECTATIONS: "涉及市场预期",
+    SensitiveTopic.EMERGENCY: "涉及突发公共事件",
+    SensitiveTopic.MISREADING: "涉及数据误读",
 }
 LEXICON: dict[str, tuple[str, ...]] = {
     "data_credibility": (
@@ -47,7 +48,8 @@ class SensitiveLexicon:
         terms = {topic: set(words) for topic, words in LEXICON.items()}
         for topic, words in (extra or {}).items():
             if topic not in terms:
-                raise ValueError(f"未知的敏感主题：{topic}（可选：{', '.join(SENSITIVE_TOPICS)}）")
+                known = "、".join(f"{t}（{t.label}）" for t in SensitiveTopic)
+                raise ValueError(f"未知的敏感主题：{topic}（可选：{known}）")
             terms[topic].update(w for w in words if w)
         self.terms = {topic: tuple(sorted(words, key=len, reverse=True)) for topic, words in terms.items()}
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.db import make_engine
 from store.db import session_factory as make_session_factory
 from yuqing.config import Settings, weak_secret
+from yuqing.vocab import silence_value_label
 
 from .deps import MaybeUser, database_unavailable
 from .handlers import SecurityHeaders, register_handlers
@@ -126,6 +127,7 @@ def create_app(
     db_url = bind.url.render_as_string(hide_password=False) if bind is not None else settings.database_url
     app.state.live_bus = LiveBus(db_url, settings.redis_url)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
+    app.state.templates.env.globals["silence_value_label"] = silence_value_label
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")

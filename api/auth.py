@@ -214,7 +214,8 @@ def new_token(
 ) -> tuple[str, ApiToken]:
     """The plain token and its row. Expires after `days` (1 to 365); flushes, audited."""
     if scope not in SCOPES:
-        raise AuthError(f"未知令牌权限 {scope!r}，应为 {'、'.join(SCOPES)}")
+        known = "、".join(f"{s}（{s.label}）" for s in TokenScope)
+        raise AuthError(f"未知令牌权限 {scope!r}，应为 {known}")
     if days is None or not 1 <= days <= MAX_TOKEN_DAYS:
         raise AuthError(f"令牌有效期应为 1 至 {MAX_TOKEN_DAYS} 天")
     at = now or clock_now()

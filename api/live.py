@@ -78,7 +78,7 @@ def resume(session: Session, last_event_id: str | None) -> Watermark | None:
     wm = Watermark(incident_id=i, mention_id=m, deadline_id=d, timeline_id=t)
     changed = set(session.scalars(select(IncidentEvent.incident_id).where(
         IncidentEvent.id > t, IncidentEvent.incident_id.is_not(None)).distinct()))
-    for inc in session.scalars(select(Incident).where(Incident.status != "closed", Incident.id <= i)):
+    for inc in session.scalars(select(Incident).where(OPEN, Incident.id <= i)):
         wm.incidents[inc.id] = () if inc.id in changed else _fingerprint(inc)
     for inc_id in changed:
         wm.incidents.setdefault(inc_id, ())

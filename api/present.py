@@ -22,6 +22,7 @@ from yuqing.vocab import (
     Platform,
     SensitiveTopic,
     Sentiment,
+    SourceStatus,
     TimelineKind,
     actor_label,
     grade_rank,
@@ -258,20 +259,21 @@ def source_warnings(s: Source, interval_seconds: int | None, now: datetime) -> l
     warnings: list[str] = []
     if not s.enabled:
         return ["已停用"]
-    if s.status == "blocked":
+    if s.status == SourceStatus.BLOCKED:
         until = f"，退避至 {local_iso(s.backoff_until)[11:16]}" if s.backoff_until else ""
         warnings.append(f"被目标站点封禁或要求验证{until}")
-    elif s.status == "error":
+    elif s.status == SourceStatus.ERROR:
         warnings.append("最近一次采集出错" + (f"：{s.last_error[:80]}" if s.last_error else ""))
-    elif s.status == "warning":
+    elif s.status == SourceStatus.WARNING:
         warnings.append("采集异常" + (f"：{s.last_error[:80]}" if s.last_error else ""))
-    if s.backoff_until is not None and as_utc(s.backoff_until) > now and s.status != "blocked":
+    if s.backoff_until is not None and as_utc(s.backoff_until) > now and s.status != SourceStatus.BLOCKED:
         warnings.append(f"退避中，至 {local_iso(s.backoff_until)[11:16]} 恢复")
     if interval_seconds and s.last_run_at is not None:
         stale_after = timedelta(seconds=max(3 * interval_seconds, 600))
         last_ok = s.last_success_at
         if last_ok is None or now - as_utc(last_ok) > stale_after:
             warnings.append("长时间没有成功采集")
-    if s.last_run_at is not None and s.status == "ok" and s.items_last_run == 0 and s.total_items == 0:
+    never_stored = s.items_last_run == 0 and s.total_items == 0
+    if s.last_run_at is not None and s.status == SourceStatus.OK and never_stored:
         warnings.append("尚未采集到任何条目")
     return warnings

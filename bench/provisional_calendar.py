@@ -7,6 +7,7 @@ the largest error in days (negative: early). Run: python bench/provisional_calen
 
 from __future__ import annotations
 
+import argparse
 from datetime import date, timedelta
 
 from alerts.calendar import DayInfo, WorkingDayCalendar
@@ -31,8 +32,8 @@ RULES = {
 }
 
 
-def main() -> None:
-    receipts = [date(2025, 1, 1) + timedelta(days=i) for i in range(700)]
+def main(days: int = 700) -> None:
+    receipts = [date(2025, 1, 1) + timedelta(days=i) for i in range(days)]
     for n in (1, 7, 15):
         truth = [TRUE.nth_workday_after(d, n)[0] for d in receipts]
         for name, cal in RULES.items():
@@ -46,4 +47,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=700, help="receipt dates from 2025-01-01")
+    main(parser.parse_args().days)

@@ -8,8 +8,8 @@ and reused. Figures are printed, never asserted.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -59,7 +59,7 @@ def build(path: Path, n: int) -> None:
             status="responding",
             opened_by="bench",
             opened_at=START + timedelta(hours=3),
-            story_id=stories[0].id,
+            release_id=release.id,
         )
         s.add(incident)
         s.flush()
@@ -139,7 +139,10 @@ def main(n: int) -> None:
     )  # rebuilt when the schema changes
     if not path.exists():
         t = time.perf_counter()
-        build(path, n)
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        build(partial, n)
+        partial.rename(path)  # a build that failed half-way is never reused
         print(f"built {n:,} mentions in {time.perf_counter() - t:.1f} s ({path})")
     imports = time.perf_counter()
     from reports.assessment import build_assessment
@@ -178,4 +181,6 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mentions", nargs="?", type=int, default=100_000, help="mentions on the busy day")
+    main(parser.parse_args().mentions)

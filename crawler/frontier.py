@@ -24,7 +24,7 @@ def round_id(settings: Settings, source: SourceConfig) -> str:
     """This interval's crawl round of `source`: joined if another process started it, else begun."""
     import redis
 
-    interval = int(source.interval_seconds or settings.crawl.default_intervals.get(source.kind, 300))
+    interval = settings.crawl.interval_of(source.kind, source.interval_seconds)
     client = redis.Redis.from_url(settings.redis_url or "", socket_timeout=5)
     try:
         key = f"{settings.crawl.redis_prefix}:{source.name}:round"

@@ -65,7 +65,7 @@ class BlockDetectorMiddleware:
             log.warning("来源拒绝访问（%s）：%s，停止本次抓取并退避", reason, request.url)
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
-        raise IgnoreRequest(f"blocked: {reason}")
+        raise IgnoreRequest(f"来源拒绝访问：{reason}")
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

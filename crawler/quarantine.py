@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, Quarantine, Source
+from store.audit import record
+from store.models import Quarantine, Source
 from yuqing.clock import local_iso
 
 
@@ -105,12 +106,8 @@ def release(session: Session, ids: list[int], *, now: datetime, actor: str) -> l
         raise QuarantineError(f"条目 {'、'.join(map(str, done))} 已放行过")
     for row in rows.values():
         row.released_at, row.retry_at = now, now
-        session.add(
-            AuditLog(
-                at=now, actor=actor, action="quarantine.release", target=f"quarantine:{row.id}",
-                data={"url": row.url, "reason": row.reason, "attempts": row.attempts},
-            )
-        )
+        record(session, at=now, actor=actor, action="quarantine.release", target=f"quarantine:{row.id}",
+               data={"url": row.url, "reason": row.reason, "attempts": row.attempts})
     session.flush()
     return [rows[i] for i in ids]
 

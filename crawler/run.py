@@ -22,17 +22,28 @@ from store.db import make_engine, session_factory, session_scope
 from store.models import Source
 from yuqing.clock import local_iso, now
 from yuqing.config import Settings
+from yuqing.vocab import SourceStatus
 
 
 class CrawlError(ValueError):
     """The crawl cannot be started as asked (unknown source, wrong spider)."""
 
 
+# A run that did not crawl (source disabled or backing off): not a SourceStatus, the source keeps its own.
+SKIPPED = "skipped"
+SKIPPED_LABEL = "未抓取"
+
+
+def status_label(status: str) -> str:
+    """A run's status as people read it: the source status's label, or 未抓取."""
+    return SKIPPED_LABEL if status == SKIPPED else SourceStatus.label_of(status)
+
+
 @dataclass
 class CrawlResult:
     source: str
     spider: str
-    status: str  # ok | warning | blocked | error | skipped
+    status: str  # a SourceStatus, or SKIPPED
     stored: int = 0
     duplicates: int = 0
     skipped_known: int = 0
@@ -88,12 +99,12 @@ def run_crawls(
                     raise CrawlError(f"来源 {name!r} 尚未同步到数据库（先运行 yuqing migrate）")
                 t = now()
                 if not cfg.enabled:
-                    results[name] = CrawlResult(name, kind, "skipped", message="来源已停用")
+                    results[name] = CrawlResult(name, kind, SKIPPED, message="来源已停用")
                 elif row.backoff_until is not None and row.backoff_until > t:
                     results[name] = CrawlResult(
                         name,
                         kind,
-                        "skipped",
+                        SKIPPED,
                         message=f"来源处于退避期（{row.last_error or '被限流'}），"
                         f"{local_iso(row.backoff_until)} 之后再抓取",
                     )

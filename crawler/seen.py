@@ -10,16 +10,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from store.models import CrawlCursor, Document, Quarantine, Release
+from yuqing.vocab import Platform, SourceKind
 
-PLATFORM_OF_KIND = {
-    "news_rss": "news",
-    "news_site": "news",
-    "weibo_search": "weibo",
-    "tieba": "tieba",
-    "discuz": "discuz",
-    "releases": "release",
-    "news_comments": "news_comment",
-    "wechat": "wechat",
+PLATFORM_OF_KIND: dict[str, Platform] = {
+    SourceKind.NEWS_RSS: Platform.NEWS,
+    SourceKind.NEWS_SITE: Platform.NEWS,
+    SourceKind.WEIBO_SEARCH: Platform.WEIBO,
+    SourceKind.TIEBA: Platform.TIEBA,
+    SourceKind.DISCUZ: Platform.DISCUZ,
+    SourceKind.RELEASES: Platform.RELEASE,
+    SourceKind.NEWS_COMMENTS: Platform.NEWS_COMMENT,
+    SourceKind.WECHAT: Platform.WECHAT,
 }
 
 
@@ -47,11 +48,11 @@ class Seen:
 def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, horizon_days: int = 60) -> Seen:
     """Keys fetched in the last `horizon_days` (older items no longer appear on first pages)."""
     platform = PLATFORM_OF_KIND[kind]
-    if platform == "release":
+    if platform == Platform.RELEASE:
         keys = set(session.scalars(select(Release.url).where(Release.url.is_not(None))))
     else:
         # a Weibo source in hot mode also holds `weibo_hot` topics (keys "YYYY-MM-DD:topic", never digits)
-        platforms = [platform, "weibo_hot"] if platform == "weibo" else [platform]
+        platforms = [platform, Platform.WEIBO_HOT] if platform == Platform.WEIBO else [platform]
         keys = set(
             session.scalars(
                 select(Document.dedup_key).where(
@@ -60,7 +61,7 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
                 )
             )
         )
-    if platform in ("news", "wechat"):
+    if platform in (Platform.NEWS, Platform.WECHAT):
         # an article page quarantined for good (unreadable: its raw bytes await review) is not
         # fetched again; one that failed transiently is held back only until its `retry_at`, and
         # one an admin released is fetched again on the next crawl
@@ -69,7 +70,7 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
         from crawler.parsing.wechat import article_key as wechat_key
 
         keys |= {
-            wechat_key(u) if platform == "wechat" else canonicalize_url(u)[:500]
+            wechat_key(u) if platform == Platform.WECHAT else canonicalize_url(u)[:500]
             for u in session.scalars(
                 select(Quarantine.url).where(
                     Quarantine.source_id == source_id,

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select, text
 from store.models import Source
 from yuqing.clock import as_utc, now
 from yuqing.config import Settings
+from yuqing.vocab import SourceStatus
 
 log = logging.getLogger("yuqing.crawler")
 
@@ -56,7 +57,7 @@ class SharedCrawls:
 
     def interval(self, name: str) -> float:
         cfg = self.settings.source(name)
-        return float(cfg.interval_seconds or self.settings.crawl.default_intervals.get(cfg.kind, 300))
+        return float(self.settings.crawl.interval_of(cfg.kind, cfg.interval_seconds))
 
     def __call__(self, name: str) -> int:
         with self.engine.connect() as conn:
@@ -85,7 +86,7 @@ class SharedCrawls:
 
 def main(argv: list[str]) -> int:
     """`python -m crawler.service NAME...`: crawl these sources once, on an already migrated database."""
-    from crawler.run import CrawlError, run_crawls
+    from crawler.run import CrawlError, run_crawls, status_label
     from yuqing.config import get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -98,9 +99,9 @@ def main(argv: list[str]) -> int:
         print(f"无法抓取：{exc}", file=sys.stderr)
         return 2
     for r in results:
-        print(f"{r.source}：{r.status}，入库 {r.stored}，重复 {r.duplicates}，"
+        print(f"{r.source}：{status_label(r.status)}，入库 {r.stored}，重复 {r.duplicates}，"
               f"隔离 {r.quarantined}，错误 {r.errors}")
-    return 0 if all(r.status != "error" for r in results) else 1
+    return 0 if all(r.status != SourceStatus.ERROR for r in results) else 1
 
 
 if __name__ == "__main__":

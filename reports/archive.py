@@ -18,26 +18,12 @@ from sqlalchemy.orm import Session
 from alerts.channels import email as email_channel
 from store.models import Briefing
 from yuqing.config import Settings
+from yuqing.vocab import ReportKind, trigger_label  # noqa: F401 - trigger_label: the archive's pages use it
 
 from .blocks import Report
 from .render import render
 
-KIND_LABELS = {"daily": "舆情日报", "special": "舆情专报", "assessment": "发布研判"}
-TRIGGER_LABELS = {
-    "scheduled": "定时生成",
-    "manual": "手动生成",
-    "opened": "事件立案",
-    "closed": "事件关闭",
-    "pre": "发布前研判",
-}
-
-
-def trigger_label(trigger: str) -> str:
-    if trigger.startswith("action:"):
-        return "回应后更新"
-    if trigger.startswith("t+"):
-        return f"发布后 {trigger[2:].replace('h', ' 小时')}"
-    return TRIGGER_LABELS.get(trigger, trigger)
+KIND_LABELS = ReportKind.labels()  # the vocabulary's, named here for the pages that list the archive
 
 
 def latest(session: Session, *, kind: str, subject: str, trigger: str | None = None) -> Briefing | None:

@@ -28,6 +28,7 @@ from yuqing.vocab import (
     Platform,
     RiskLevel,
     SensitiveTopic,
+    Sentiment,
     indicator_label,
 )
 
@@ -47,7 +48,7 @@ PREVIOUS_RELEASES = 6
 TOP_NEGATIVE = 8
 CHART_BEFORE_HOURS = 12
 CHART_AFTER_HOURS = 72
-LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2}
+LEVEL_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
 
 # 预案 advice per sensitive topic seen in earlier reactions.
 TOPIC_ADVICE = {
@@ -75,16 +76,16 @@ MISREADING_LINE = (
     "避免把个别感受当作总体数据"
 )
 AFTER_ADVICE = {
-    "high": [
+    RiskLevel.HIGH: [
         "立即会商研判，5 小时内发布权威信息，24 小时内视情召开新闻发布会",
         "针对主要误读逐条发布解读口径，组织专家和主流媒体解读",
         "每 2 小时报告一次舆情走势，直至明显回落",
     ],
-    "medium": [
+    RiskLevel.MEDIUM: [
         "发布或转发权威解读材料，回应主要关切",
         "跟踪重点账号和高风险信息，必要时升级处置",
     ],
-    "low": ["保持常态监测，关注后续讨论"],
+    RiskLevel.LOW: ["保持常态监测，关注后续讨论"],
 }
 
 
@@ -197,10 +198,10 @@ def assess_risk(
     if misreading >= 3:
         medium.append(f"存在误读 {misreading} 条，需加强解读")
     if high:
-        return "high", high + medium
+        return RiskLevel.HIGH, high + medium
     if medium:
-        return "medium", medium
-    return "low", [f"相关信息 {total} 条，负面占比 {fmt_share(negative, total)}，未见明显风险"]
+        return RiskLevel.MEDIUM, medium
+    return RiskLevel.LOW, [f"相关信息 {total} 条，负面占比 {fmt_share(negative, total)}，未见明显风险"]
 
 
 def linked_to(release_id: int) -> ColumnElement[bool]:
@@ -228,7 +229,7 @@ def reaction(session: Session, release_id: int, *, until: datetime) -> Reaction:
     total, neg, top = session.execute(
         select(
             func.count(),
-            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0)),
             func.max(Mention.risk),
         ).where(cond, at < until)
     ).one()
@@ -253,7 +254,7 @@ def phase(
     total, neg, mean = session.execute(
         select(
             func.count(),
-            func.sum(case((Mention.sentiment == "negative", 1), else_=0)),
+            func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0)),
             func.avg(Mention.p_negative),
         ).where(*conds)
     ).one()
@@ -278,23 +279,23 @@ def release_incidents(session: Session, release_id: int) -> list[Incident]:
 
 # 指标敏感性: why each indicator draws attention (codes of analysis.indicators).
 INDICATOR_SENSITIVITY = {
-    "CPI": ("high", "物价直接关系群众切身利益，公众体感与统计数据易有落差，历来是质疑焦点"),
-    "UNEMPLOYMENT": ("high", "就业关系民生，青年失业率等口径易引发误读和质疑"),
-    "HOUSING": ("high", "房价关系群众切身利益和市场预期，涨跌均易引发讨论"),
-    "GDP": ("medium", "关系市场预期，增速及核算方法常被解读和比较"),
-    "PMI": ("medium", "先行指标，财经媒体和市场关注度高"),
-    "RETAIL": ("medium", "关系消费形势判断，易与个人体感对比"),
-    "PPI": ("low", "专业性较强，公众关注度相对较低"),
-    "INDUSTRY": ("low", "专业性较强，公众关注度相对较低"),
-    "FAI": ("low", "专业性较强，公众关注度相对较低"),
-    "INCOME": ("high", "收入关系群众切身利益，\"被平均\"等质疑常见"),
-    "REAL_ESTATE_INVEST": ("medium", "关系房地产市场预期"),
-    "INDUSTRIAL_PROFIT": ("low", "专业性较强，公众关注度相对较低"),
+    "CPI": (RiskLevel.HIGH, "物价直接关系群众切身利益，公众体感与统计数据易有落差，历来是质疑焦点"),
+    "UNEMPLOYMENT": (RiskLevel.HIGH, "就业关系民生，青年失业率等口径易引发误读和质疑"),
+    "HOUSING": (RiskLevel.HIGH, "房价关系群众切身利益和市场预期，涨跌均易引发讨论"),
+    "GDP": (RiskLevel.MEDIUM, "关系市场预期，增速及核算方法常被解读和比较"),
+    "PMI": (RiskLevel.MEDIUM, "先行指标，财经媒体和市场关注度高"),
+    "RETAIL": (RiskLevel.MEDIUM, "关系消费形势判断，易与个人体感对比"),
+    "PPI": (RiskLevel.LOW, "专业性较强，公众关注度相对较低"),
+    "INDUSTRY": (RiskLevel.LOW, "专业性较强，公众关注度相对较低"),
+    "FAI": (RiskLevel.LOW, "专业性较强，公众关注度相对较低"),
+    "INCOME": (RiskLevel.HIGH, "收入关系群众切身利益，\"被平均\"等质疑常见"),
+    "REAL_ESTATE_INVEST": (RiskLevel.MEDIUM, "关系房地产市场预期"),
+    "INDUSTRIAL_PROFIT": (RiskLevel.LOW, "专业性较强，公众关注度相对较低"),
 }
 
 
 def indicator_sensitivity(indicator: str) -> tuple[str, str]:
-    return INDICATOR_SENSITIVITY.get(indicator.upper(), ("medium", "社会关注度一般"))
+    return INDICATOR_SENSITIVITY.get(indicator.upper(), (RiskLevel.MEDIUM, "社会关注度一般"))
 
 
 def todays_mood(session: Session, release: Release, now: datetime) -> str:
@@ -305,7 +306,7 @@ def todays_mood(session: Session, release: Release, now: datetime) -> str:
     )
     at = mention_time()
     total, neg = session.execute(
-        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0))).where(
+        select(func.count(), func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0))).where(
             Mention.id.in_(linked), at >= now - timedelta(hours=24), at < now
         )
     ).one()
@@ -357,9 +358,9 @@ def prerelease_note(
                 level_label=RiskLevel.label_of(level),
             )
         )
-    expected = max((p.level for p in past), key=LEVEL_ORDER.__getitem__, default="low")
+    expected = max((p.level for p in past), key=LEVEL_ORDER.__getitem__, default=RiskLevel.LOW)
     advice = [TOPIC_ADVICE[t] for t, _ in seen_topics.most_common() if t in TOPIC_ADVICE]
-    if expected == "high":
+    if expected == RiskLevel.HIGH:
         advice.insert(
             0,
             "往期曾出现较高风险：发布后安排专人值守，确保 5 小时内可发布权威信息、24 小时内可召开新闻发布会",
@@ -367,7 +368,8 @@ def prerelease_note(
     advice.append("发布后 24 小时内每 2 小时研判一次相关舆情，发现苗头及时会商")
     sensitivity_level, why = indicator_sensitivity(release.indicator)
     expected = max(
-        expected, sensitivity_level if sensitivity_level != "high" else "medium", key=LEVEL_ORDER.__getitem__
+        expected, sensitivity_level if sensitivity_level != RiskLevel.HIGH else RiskLevel.MEDIUM,
+        key=LEVEL_ORDER.__getitem__,
     )
     return PreReleaseNote(
         indicator_name=indicator_label(release.indicator, release.indicator_name),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from store.models import Action, Case, Deadline, Document, EarlyWarning, Incident, Mention, Release, Source
 from yuqing.config import Settings
 from yuqing.vocab import (
+    OPEN_DEADLINE_STATES,
     SERIOUS_GRADES,
     UNHEALTHY_SOURCE_STATUSES,
     ActionKind,
@@ -52,7 +53,6 @@ TOP_STORIES = 10
 TOP_ACCOUNTS = 8
 CASES_HORIZON_DAYS = 3  # cases due within this many days are listed
 STALE_MIN_HOURS = 6  # a source silent this long (or 4 crawl intervals) is reported
-OPEN_STATES = ("pending", "due_soon", "breached")
 
 
 @dataclass(frozen=True)
@@ -381,7 +381,7 @@ def _interval_seconds(s: Source, settings: Settings) -> int:
         configured = settings.source(s.name).interval_seconds
     except KeyError:
         configured = None
-    return configured or settings.crawl.default_intervals.get(s.kind, 600)
+    return settings.crawl.interval_of(s.kind, configured)
 
 
 def _share(part: int, whole: int) -> str:
@@ -424,7 +424,7 @@ def cases_due(session: Session, now: datetime, *, days: int = CASES_HORIZON_DAYS
     rows = session.execute(
         select(Deadline, Case)
         .join(Case, Case.id == Deadline.case_id)
-        .where(Deadline.state.in_(OPEN_STATES), Deadline.due_at < now + timedelta(days=days))
+        .where(Deadline.state.in_(OPEN_DEADLINE_STATES), Deadline.due_at < now + timedelta(days=days))
         .order_by(Deadline.due_at, Deadline.id)
     ).all()
     out = []

@@ -24,8 +24,9 @@ from store.models import Action, Briefing, Incident, Release
 from yuqing.clock import SHANGHAI, to_local
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.vocab import Audience, IncidentStatus, NoticeKind, ReportKind, ReportTrigger, trigger_label
 
-from .archive import KIND_LABELS, latest, store_report, trigger_label
+from .archive import latest, store_report
 from .assessment import build_assessment
 from .blocks import assessment_report, daily_report
 from .briefing import DailyBriefing, build_daily
@@ -42,11 +43,11 @@ def download_link(settings: Settings, row: Briefing, fmt: str = "pdf") -> str:
 
 def send_report(
     session: Session, settings: Settings, row: Briefing, *, summary: str, now: datetime,
-    audiences: tuple[str, ...] = ("leadership",), incident_id: int | None = None,
+    audiences: tuple[str, ...] = (Audience.LEADERSHIP,), incident_id: int | None = None,
 ) -> int:
     """Queue the archived report for the audiences' channels: a summary with links (email: the PDF's link
     and the summary; the archived bytes stay the one copy). Returns the rows written."""
-    kind = KIND_LABELS.get(row.kind, row.kind)
+    kind = ReportKind.label_of(row.kind)
     text = Text(
         subject=f"【{kind}】{safe_text(row.title, 80)}",
         body="\n".join(
@@ -59,7 +60,8 @@ def send_report(
             ]
         ),
     )
-    fields = {"kind": "report", "report_kind": row.kind, "briefing_id": row.id, "subject": row.subject,
+    fields = {"kind": NoticeKind.REPORT, "report_kind": row.kind, "briefing_id": row.id,
+              "subject": row.subject,
               "attachment": {"briefing_id": row.id, "format": "pdf", "filename": f"{row.title}.pdf"}}
     written = 0
     for audience in audiences:
@@ -75,14 +77,14 @@ def daily_period(b: DailyBriefing) -> tuple[datetime, datetime]:
 
 
 def store_daily(
-    session: Session, settings: Settings, *, day: date | None = None, now: datetime, trigger: str = "manual",
-    created_by: str = "system", on_demand: bool = False,
+    session: Session, settings: Settings, *, day: date | None = None, now: datetime,
+    trigger: str = ReportTrigger.MANUAL, created_by: str = "system", on_demand: bool = False,
 ) -> tuple[Briefing, DailyBriefing]:
     """Build the briefing and archive it as a new version of its day. Flushes."""
     b = build_daily(session, settings, day=day, now=now, on_demand=on_demand)
     report = daily_report(b, classification=settings.reports.classification)
-    return store_report(session, report, kind="daily", subject=b.day.isoformat(), day=b.day, trigger=trigger,
-                        now=now, created_by=created_by, period=daily_period(b)), b
+    return store_report(session, report, kind=ReportKind.DAILY, subject=b.day.isoformat(), day=b.day,
+                        trigger=trigger, now=now, created_by=created_by, period=daily_period(b)), b
 
 
 def generate_daily(
@@ -92,10 +94,11 @@ def generate_daily(
     now = now or clock_now()
     day = briefing_day(now)
     with session_scope(session_factory) as session:
-        done = latest(session, kind="daily", subject=day.isoformat(), trigger="scheduled")
+        done = latest(session, kind=ReportKind.DAILY, subject=day.isoformat(),
+                      trigger=ReportTrigger.SCHEDULED)
         if done is not None:
             return done
-        row, b = store_daily(session, settings, day=day, now=now, trigger="scheduled")
+        row, b = store_daily(session, settings, day=day, now=now, trigger=ReportTrigger.SCHEDULED)
         send_report(session, settings, row, summary=b.overview, now=now)
         return row
 
@@ -104,10 +107,10 @@ def generate_daily(
 
 def special_moments(incident: Incident, actions: list[Action]) -> list[tuple[datetime, str]]:
     """The moments an incident earns a 专报: opening, each response, closing (time, trigger)."""
-    moments = [(incident.opened_at, "opened")]
+    moments = [(incident.opened_at, ReportTrigger.OPENED)]
     moments += [(a.created_at or a.at, f"action:{a.id}") for a in actions]
     if incident.closed_at is not None:
-        moments.append((incident.closed_at, "closed"))
+        moments.append((incident.closed_at, ReportTrigger.CLOSED))
     return sorted(moments)
 
 
@@ -117,19 +120,19 @@ def due_special(session: Session, incident: Incident, now: datetime) -> str | No
     moments = [(at, trig) for at, trig in special_moments(incident, actions) if at <= now]
     if not moments:
         return None
-    last = latest(session, kind="special", subject=f"incident:{incident.id}")
+    last = latest(session, kind=ReportKind.SPECIAL, subject=f"incident:{incident.id}")
     if last is not None and all(at <= last.generated_at for at, _ in moments):
         return None
     done = set(session.scalars(select(Briefing.trigger).where(
-        Briefing.kind == "special", Briefing.subject == f"incident:{incident.id}")))
+        Briefing.kind == ReportKind.SPECIAL, Briefing.subject == f"incident:{incident.id}")))
     latest_moment = moments[-1][1]
     return None if latest_moment in done else latest_moment
 
 
 def store_special(session: Session, settings: Settings, *, incident_id: int, now: datetime,
-                  trigger: str = "manual", created_by: str = "system") -> Briefing:
+                  trigger: str = ReportTrigger.MANUAL, created_by: str = "system") -> Briefing:
     report = build_special(session, settings, incident_id=incident_id, now=now)
-    return store_report(session, report, kind="special", subject=f"incident:{incident_id}",
+    return store_report(session, report, kind=ReportKind.SPECIAL, subject=f"incident:{incident_id}",
                         day=to_local(now).date(), trigger=trigger, now=now, created_by=created_by)
 
 
@@ -138,7 +141,7 @@ def run_specials(session: Session, settings: Settings, *, now: datetime) -> list
     incidents = session.scalars(
         select(Incident).where(
             Incident.grade.in_(settings.reports.special_grades),
-            or_(Incident.status != "closed", Incident.closed_at >= recent),
+            or_(Incident.status != IncidentStatus.CLOSED, Incident.closed_at >= recent),
         ).order_by(Incident.id)
     ).all()
     out = []
@@ -168,10 +171,11 @@ def assessment_due_at(session: Session, settings: Settings, published_at: dateti
 
 
 def store_assessment(session: Session, settings: Settings, *, release_id: int, now: datetime,
-                     trigger: str = "manual", created_by: str = "system") -> tuple[Briefing, object]:
+                     trigger: str = ReportTrigger.MANUAL,
+                     created_by: str = "system") -> tuple[Briefing, object]:
     a = build_assessment(session, settings, release_id=release_id, now=now)
     report = assessment_report(a, classification=settings.reports.classification)
-    row = store_report(session, report, kind="assessment", subject=f"release:{release_id}",
+    row = store_report(session, report, kind=ReportKind.ASSESSMENT, subject=f"release:{release_id}",
                        day=to_local(now).date(), trigger=trigger, now=now, created_by=created_by)
     return row, a
 
@@ -190,20 +194,22 @@ def run_release_reports(session: Session, settings: Settings, *, now: datetime) 
         assert r.published_at is not None
         triggers: list[str] = []
         if r.published_at > now and assessment_due_at(session, settings, r.published_at) <= now:
-            triggers.append("pre")
+            triggers.append(ReportTrigger.PRE)
         for h in settings.reports.post_release_hours:
             at = r.published_at + timedelta(hours=h)
             if at <= now < at + POST_RELEASE_GRACE:
                 triggers.append(f"t+{h:g}h")
         for trigger in triggers:
-            if latest(session, kind="assessment", subject=f"release:{r.id}", trigger=trigger) is not None:
+            subject = f"release:{r.id}"
+            if latest(session, kind=ReportKind.ASSESSMENT, subject=subject, trigger=trigger) is not None:
                 continue
             row, a = store_assessment(session, settings, release_id=r.id, now=now, trigger=trigger)
             summary = (
                 f"{trigger_label(trigger)}：{a.indicator_name}（{a.period_label}）"  # type: ignore[attr-defined]
                 f"舆情风险{a.level_label}。"  # type: ignore[attr-defined]
             )
-            send_report(session, settings, row, summary=summary, now=now, audiences=("press", "leadership"))
+            send_report(session, settings, row, summary=summary, now=now,
+                        audiences=(Audience.PRESS, Audience.LEADERSHIP))
             out.append(row)
     return out
 

@@ -139,7 +139,7 @@ def top_stories(
     """The riskiest stories among `rows`: risk is the highest of their mentions in the period."""
     groups: dict[str, list[MentionRow]] = defaultdict(list)
     for r in rows:
-        if negative_only and r.sentiment != "negative":
+        if negative_only and r.sentiment != Sentiment.NEGATIVE:
             continue
         groups[r.group_key].append(r)
     ranked = sorted(groups.values(), key=lambda g: (-max(m.risk for m in g), -len(g), min(m.id for m in g)))
@@ -271,7 +271,7 @@ def summarise(
     ).all()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"negative": 0, "neutral": 0, "positive": 0})
     for platform, sentiment, n in by_platform:
-        known = sentiment in ("negative", "neutral", "positive")
+        known = sentiment in Sentiment.values()
         counts[platform][sentiment if known else "neutral"] += int(n)
     platforms: list[dict[str, object]] = [
         {"platform": p, "label": Platform.label_of(p), **c, "total": sum(c.values())}
@@ -289,7 +289,8 @@ def summarise(
         offset = int(h_start.timestamp())
         bucket = (_epoch(session, at) - offset) // 3600  # floor division on both backends
         rows = session.execute(
-            select(bucket, func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)))
+            select(bucket, func.count(),
+                   func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0)))
             .where(*where, at >= h_start, at < h_end)
             .group_by(bucket)
         ).all()
@@ -309,7 +310,7 @@ def count_negative(session: Session, start: datetime, end: datetime) -> tuple[in
     """(mentions, negative ones) in [start, end)."""
     at = mention_time()
     total, neg = session.execute(
-        select(func.count(), func.sum(case((Mention.sentiment == "negative", 1), else_=0)))
+        select(func.count(), func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0)))
         .where(at >= start, at < end)
     ).one()
     return int(total or 0), int(neg or 0)
@@ -327,7 +328,7 @@ def top_story_rows(
     """Narrow rows of just the `limit` riskiest stories of the period, for `top_stories` to describe."""
     conds = said_in(start, end, where)
     if negative_only:
-        conds.append(Mention.sentiment == "negative")
+        conds.append(Mention.sentiment == Sentiment.NEGATIVE)
     key = group_key()
     ranked = session.execute(
         select(key, func.max(Mention.risk), func.count(), func.min(Mention.id)).where(*conds)

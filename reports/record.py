@@ -16,23 +16,16 @@ from sqlalchemy.orm import Session
 
 from alerts.effect import incident_effect
 from alerts.evaluation import conclusion
-from store.audit import action_label
+from store.audit import action_label, actor_name
 from store.models import Action, AuditLog, Incident, IncidentEvent, IncidentMention, Mention, Notification
 from yuqing.config import Settings
-from yuqing.vocab import ActionKind
+from yuqing.vocab import ActionKind, Audience, NoticeStatus, TimelineKind, actor_label
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import count_timeliness, incident_items, response_text
 from .special import effect_lines
 from .timefmt import fmt_dt, fmt_share
 
-NOTICE_STATES = {
-    "pending": "待发送",
-    "sending": "发送中",
-    "sent": "已发送",
-    "dead": "发送失败",
-    "silenced": "已静默",
-}
 MAX_AUDIT_ROWS = 5000
 
 
@@ -67,7 +60,7 @@ def incident_record(session: Session, settings: Settings, *, incident_id: int, n
                 ["等级 / 类别", f"{item.grade_label} / {item.category_label}"],
                 ["状态", item.status_label],
                 ["责任人", incident.owner or "未指定"],
-                ["立案", f"{fmt_dt(incident.opened_at)}（{incident.opened_by}）"],
+                ["立案", f"{fmt_dt(incident.opened_at)}（{actor_label(incident.opened_by)}）"],
                 ["关闭", fmt_dt(incident.closed_at)],
                 ["相关信息", f"{total} 条，负面 {negative} 条（{fmt_share(negative, total)}）"],
                 ["摘要", incident.summary or "—"],
@@ -77,7 +70,8 @@ def incident_record(session: Session, settings: Settings, *, incident_id: int, n
         Heading("二、处置时间线"),
         Table(
             ["时间", "操作人", "事项", "说明"],
-            [[fmt_dt(e.at), e.actor, e.kind, e.message or "—"] for e in events],
+            [[fmt_dt(e.at), actor_label(e.actor), TimelineKind.label_of(e.kind), e.message or "—"]
+             for e in events],
             [1.4, 1, 1.4, 4],
         )
         if events
@@ -117,9 +111,9 @@ def incident_record(session: Session, settings: Settings, *, incident_id: int, n
                 [
                     fmt_dt(n.created_at),
                     n.channel,
-                    n.audience,
+                    Audience.label_of(n.audience),
                     n.subject,
-                    NOTICE_STATES.get(n.status, n.status),
+                    NoticeStatus.label_of(n.status),
                 ]
                 for n in notices
             ],
@@ -196,7 +190,7 @@ def audit_report(
         blocks=[
             Table(
                 ["时间", "操作人", "操作", "对象", "内容"],
-                [[fmt_dt(r.at), r.actor, action_label(r.action), r.target or "—", _data(r.data)]
+                [[fmt_dt(r.at), actor_name(r.actor), action_label(r.action), r.target or "—", _data(r.data)]
                  for r in rows],
                 [1.4, 1, 1.4, 1.2, 4],
             )
@@ -214,5 +208,5 @@ def audit_csv(rows: list[AuditLog]) -> bytes:
     w = csv.writer(buf)
     w.writerow(["时间（北京时间）", "操作人", "操作", "对象", "内容"])
     for r in rows:
-        w.writerow([fmt_dt(r.at), r.actor, action_label(r.action), r.target or "", _data(r.data)])
+        w.writerow([fmt_dt(r.at), actor_name(r.actor), action_label(r.action), r.target or "", _data(r.data)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Briefing, Release
 from yuqing.clock import local_iso
-from yuqing.vocab import indicator_label
+from yuqing.vocab import ReportKind, indicator_label
 
 from .queries import release_reactions
 from .timefmt import fmt_dt, fmt_share
@@ -67,10 +67,13 @@ def release_rows(
         .order_by(Release.published_at)
     ).all()
     reactions = release_reactions(session, [r.id for r in rows], until=now)
-    archived: dict[int, int] = {}
-    for subject in session.scalars(select(Briefing.subject).where(Briefing.kind == "assessment")):
-        if subject.startswith("release:") and subject[8:].isdigit():
-            archived[int(subject[8:])] = archived.get(int(subject[8:]), 0) + 1
+    subjects = {f"release:{r.id}": r.id for r in rows}  # the archive's subject of each release's 研判
+    archived: dict[int, int] = {
+        subjects[subject]: n for subject, n in session.execute(
+            select(Briefing.subject, func.count()).where(
+                Briefing.kind == ReportKind.ASSESSMENT, Briefing.subject.in_(list(subjects)))
+            .group_by(Briefing.subject))
+    } if subjects else {}
     out = []
     for r in rows:
         n, k, _ = reactions.get(r.id, (0, 0, 0.0))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from alerts.evaluation import evaluations_in
 from store.models import Deadline, Incident, Release, ReleaseInterpretation
 from yuqing.config import Settings
-from yuqing.vocab import DeadlineKind
+from yuqing.vocab import DeadlineKind, DeadlineState
 
 from .blocks import Block, Heading, Paragraph, Report, Table
 from .briefing import classify_deadline
@@ -89,7 +89,7 @@ def build_scorecard(
 
     for d, inc in due:
         r = row(None, inc.owner if inc is not None else None)
-        if d.state == "waived":
+        if d.state == DeadlineState.WAIVED:
             r.waived += 1
             continue
         text, on_time = classify_deadline(d.state, d.due_at, d.met_at, now)

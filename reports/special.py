@@ -16,7 +16,7 @@ from alerts.effect import incident_effect
 from store.models import Action, Incident, IncidentMention, Mention, Story
 from yuqing.clock import as_utc
 from yuqing.config import Settings
-from yuqing.vocab import ActionKind, ClaimsAddressed, Platform
+from yuqing.vocab import ActionKind, ClaimsAddressed, IncidentStatus, Platform, Sentiment
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table
 from .briefing import deadline_sentence, incident_items, open_deadlines, response_text
@@ -57,7 +57,7 @@ def main_claims(
     each with its riskiest posts."""
     at = mention_time()
     key = group_key()
-    neg = func.sum(case((Mention.sentiment == "negative", 1), else_=0))
+    neg = func.sum(case((Mention.sentiment == Sentiment.NEGATIVE, 1), else_=0))
     ranked = session.execute(
         select(key, func.count(), neg).where(cond, at < until).group_by(key)
         .order_by(func.count().desc(), func.max(Mention.risk).desc(), func.min(Mention.id)).limit(limit)
@@ -223,11 +223,11 @@ def build_special(
         blocks.append(Bullets(evaluation_lines(incident.evaluation)))
     blocks.append(Heading("六、下一步工作建议"))
     steps = []
-    if incident.status == "detected":
+    if incident.status == IncidentStatus.DETECTED:
         steps.append("立即确认事件并指定责任人，启动会商研判")
     for inc, d in open_deadlines([item]):
         steps.append(f"{deadline_sentence(inc, d, now)}，请{incident.owner or '责任人'}按时落实")
-    if incident.status != "closed":
+    if incident.status != IncidentStatus.CLOSED:
         steps.append("持续监测传播态势，每 2 小时研判一次，必要时发布权威信息更新")
     else:
         steps.append(f"事件已于 {fmt_short(incident.closed_at)} 关闭，做好处置评估与归档")

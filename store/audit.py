@@ -20,30 +20,24 @@ from sqlalchemy.orm import Session
 from store.models import AuditLog
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import AuditAction, AuditActor
 
-ANONYMOUS = "anonymous"  # the actor of what an unauthenticated request did: never the name it typed
-# How the export shows the actors that are not user names.
-ACTOR_NAMES = {ANONYMOUS: "匿名", "system": "系统", "cli": "命令行", "scheduler": "定时任务"}
-# What a person reads for each audited action (exports and documents never show the code).
-ACTION_NAMES = {
-    "auth.login": "登录", "auth.logout": "退出登录", "auth.lockout": "登录锁定",
-    "user.create": "新建用户", "user.password": "修改密码", "user.active": "启用或停用用户",
-    "user.logout_everywhere": "强制下线", "token.create": "签发令牌", "token.revoke": "吊销令牌",
-    "incident.open": "手动立案", "incident.acknowledge": "确认接警", "incident.status": "变更事件状态",
-    "incident.grade": "调整事件等级", "incident.assign": "指定负责人", "incident.note": "添加会商记录",
-    "incident.evaluate": "处置评估", "action.record": "登记回应", "deadline.waive": "豁免时限",
-    "case.create": "登记事项", "case.import": "导入事项", "mention.relabel": "更正倾向",
-    "silence.create": "新建静默", "silence.expire": "结束静默", "notification.retry": "重发通知",
-    "holiday.set": "设置调休", "holiday.remove": "删除调休", "holidays.import": "导入节假日安排",
-    "report.generate": "生成报告", "report.regenerate": "生成报告新版本", "plan.edit": "修订预案",
-    "plan.approve": "审批预案", "interpretation.record": "登记解读发布", "quarantine.release": "放行隔离条目",
-    "watch_topic.create": "新建监测专题", "warning.acknowledge": "确认预警", "warning.dismiss": "排除预警",
-    "warning.promote": "预警升级为事件",
-}
+ANONYMOUS = AuditActor.ANONYMOUS  # the actor of what an unauthenticated request did: never the name it typed
+# What a person reads for each audited action: the vocabulary's (exports and documents never show the code).
+ACTION_NAMES = AuditAction.labels()
 
 
 def action_label(code: str) -> str:
+    """An action's name; one this version does not know is 其他操作, never the code."""
     return ACTION_NAMES.get(code, "其他操作")
+
+
+def actor_name(actor: str | None) -> str:
+    """Who acted, as the exports show it: a user name, or 匿名/系统/命令行/定时任务."""
+    actor = actor or ANONYMOUS
+    return AuditActor.labels().get(actor, actor)
+
+
 MAX_ACTOR = 100
 MAX_TARGET = 200
 
@@ -138,7 +132,7 @@ def export_csv(session: Session, *, start: datetime | None = None, end: datetime
         w.writerow([
             a.id,
             local_iso(a.at),
-            _safe(ACTOR_NAMES.get(a.actor, a.actor)),
+            _safe(actor_name(a.actor)),
             action_label(a.action),
             _safe(a.target or ""),
             _safe(_cell(a.before)),

@@ -36,8 +36,7 @@ from store.models import (
     User,
     WatchTopic,
 )
-
-OPEN_DEADLINE_STATES = ("pending", "due_soon", "breached")
+from yuqing.vocab import OPEN_DEADLINE_STATES, IncidentStatus, Sentiment
 
 
 def incidents(
@@ -58,7 +57,7 @@ def incidents(
     if status:
         q = q.where(Incident.status.in_(status))
     elif not include_closed:
-        q = q.where(Incident.status != "closed")
+        q = q.where(Incident.status != IncidentStatus.CLOSED)
     if grade:
         q = q.where(Incident.grade.in_(grade))
     if category:
@@ -271,7 +270,7 @@ def release_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int
     negative = dict(session.execute(
         select(MentionRelease.release_id, func.count())
         .join(Mention, Mention.id == MentionRelease.mention_id)
-        .where(MentionRelease.release_id.in_(ids), Mention.sentiment == "negative")
+        .where(MentionRelease.release_id.in_(ids), Mention.sentiment == Sentiment.NEGATIVE)
         .group_by(MentionRelease.release_id)
     ).all())
     return {i: (total.get(i, 0), negative.get(i, 0)) for i in ids}

@@ -30,7 +30,7 @@ def main() -> None:
         finally:
             for path in kept:
                 shutil.move(str(path), versions / Path(path).name)
-    print(f"wrote {next(versions.glob('0001_*.py'))}")
+    print(f"已写入 {next(versions.glob('0001_*.py'))}")
 
 
 if __name__ == "__main__":

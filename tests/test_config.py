@@ -75,7 +75,7 @@ def test_production_refuses_the_development_secret(config_file: Path) -> None:
 
 
 def test_unknown_source_is_a_clear_error(config_file: Path) -> None:
-    with pytest.raises(KeyError, match="no source named 'nope'"):
+    with pytest.raises(KeyError, match="配置中没有名为 'nope' 的来源"):
         Settings().source("nope")
 
 
@@ -87,3 +87,38 @@ def test_demo_sources_point_at_the_worlds_port() -> None:
     got = demo_sources(config, world_port=9001, crawl_interval=5)
     assert [s["url"] for s in got] == ["http://127.0.0.1:9001", "http://127.0.0.1:9001/sj/zxfb/"]
     assert {s["interval_seconds"] for s in got} == {5}
+
+
+def test_the_config_literals_are_the_vocabularys_codes() -> None:
+    """Typed as Literals so a config file's strings stay strings; they must name the same codes."""
+    from typing import get_args
+
+    from yuqing.config import GradeCode, IncidentWindowKind, PolicyConfig
+    from yuqing.vocab import DeadlineKind, Grade
+
+    assert list(get_args(GradeCode)) == list(Grade.values())
+    assert set(get_args(IncidentWindowKind)) == {
+        DeadlineKind.AUTHORITATIVE_INFO, DeadlineKind.PRESS_CONFERENCE, DeadlineKind.UPDATE,
+        DeadlineKind.TIMELY_RESPONSE,
+    }
+    assert set(PolicyConfig().grade_windows) == set(Grade.values())
+
+
+def test_every_source_kind_has_typed_options_each_of_them_read() -> None:
+    """A typo fails at load time naming the source and field; an option no code reads would be a lie."""
+    import re
+
+    from yuqing.source_options import OPTIONS_BY_KIND, CrawlOptions
+    from yuqing.vocab import SourceKind
+
+    assert set(OPTIONS_BY_KIND) == set(SourceKind)
+    typo = r"来源 '跟帖'（news_comments）的选项有误：max_page：不是此类来源的选项"
+    with pytest.raises(ValueError, match=typo):
+        Settings(sources=[{"name": "跟帖", "kind": "news_comments", "url": "http://127.0.0.1/{thread}",
+                           "options": {"max_page": 3}}])
+    crawler = Path(__file__).parents[1] / "crawler"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in crawler.rglob("*.py"))
+    unread = [f"{kind}.{name}" for kind, model in OPTIONS_BY_KIND.items() for name in model.model_fields
+              if not re.search(rf"\.{name}\b|\"{name}\"", code)]
+    assert unread == []
+    assert all(issubclass(m, CrawlOptions) for m in OPTIONS_BY_KIND.values())

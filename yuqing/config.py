@@ -32,7 +32,7 @@ from pydantic_settings import (
 
 from yuqing.source_options import CrawlOptions, parse_options
 
-from .vocab import Audience, MediaTier, SourceKind
+from .vocab import Audience, DeadlineKind, Grade, MediaTier, SourceKind
 
 DEV_SECRET = "dev-insecure-secret-change-me"
 
@@ -97,6 +97,11 @@ class CrawlConfig(BaseModel):
     user_agent: str = "yuqing/0.1 (+public-opinion monitoring of a statistics bureau)"
     redis_prefix: str = "yuqing:crawl"  # keys of the shared frontier (with redis_url; crawler.frontier)
 
+    def interval_of(self, kind: str, configured: int | None = None) -> int:
+        """Seconds between crawls of a source: its own interval, else its kind's default (a config
+        file that replaces `default_intervals` without naming every kind gets 300 s for the rest)."""
+        return int(configured or self.default_intervals.get(kind, 300))
+
 
 class AnalysisConfig(BaseModel):
     model_dir: Path | None = None  # None: the model shipped in analysis/model/
@@ -121,11 +126,9 @@ class RiskConfig(BaseModel):
     )
 
 
-DeadlineKind = Literal[
-    "authoritative_info", "press_conference", "update", "timely_response",
-    "suggestion_reply", "complaint_reply", "repost",
-]
-GradeCode = Literal["I", "II", "III", "IV"]  # vocab.Grade's values
+# vocab.Grade's values and the incident deadline kinds, as Literals so a config file's strings stay
+# strings (tests/test_config.py checks they are the vocabulary's codes).
+GradeCode = Literal["I", "II", "III", "IV"]
 IncidentWindowKind = Literal["authoritative_info", "press_conference", "update", "timely_response"]
 
 
@@ -186,8 +189,8 @@ def _default_grade_windows() -> dict[str, list[str]]:
     # The rules' default (Anhui 二(二); why, in alerts/policy.py's docstring): 5 h authoritative
     # information, a 24 h press conference and continued updates for 特别重大 (I); a timely response
     # (key_matter_hours) for 重大 (II); III and IV get only what their category asks.
-    return {"I": ["authoritative_info", "press_conference", "update"], "II": ["timely_response"],
-            "III": [], "IV": []}
+    return {Grade.I: [DeadlineKind.AUTHORITATIVE_INFO, DeadlineKind.PRESS_CONFERENCE, DeadlineKind.UPDATE],
+            Grade.II: [DeadlineKind.TIMELY_RESPONSE], Grade.III: [], Grade.IV: []}
 
 
 class PolicyConfig(BaseModel):
@@ -224,7 +227,7 @@ class PolicyConfig(BaseModel):
         # `II = [...]` must not silently take grade I's 5 h / 24 h clocks away. `III = []` says "none".
         default = _default_grade_windows()
         return {grade: list(dict.fromkeys(value.get(grade, default[grade])))
-                for grade in ("I", "II", "III", "IV")}
+                for grade in Grade.values()}
 
 
 class CalendarConfig(BaseModel):
@@ -288,14 +291,13 @@ class AuthConfig(BaseModel):
 
     session_idle_minutes: int = 240  # a board left alone this long asks for the password again
     session_absolute_hours: int = 24  # whatever the activity: longer than any duty shift
-    token_default_days: int = 90
-    token_max_days: int = 365
     account_free_failures: int = 5  # wrong passwords for one account before it is locked
     address_free_failures: int = 20  # from one address (an office shares one NAT address)
     lockout_base_seconds: int = 30  # doubles with every further failure
     lockout_max_seconds: int = 900
     failure_window_minutes: int = 60  # failures older than this are forgotten
     min_password_length: int = 10
+    # token lifetimes are asked per token, within api/auth.py's DEFAULT_TOKEN_DAYS and MAX_TOKEN_DAYS
 
 
 MIN_SECRET_LENGTH = 32
@@ -364,7 +366,7 @@ class Settings(BaseSettings):
         for s in self.sources:
             if s.name == name:
                 return s
-        raise KeyError(f"no source named {name!r} in the configuration")
+        raise KeyError(f"配置中没有名为 {name!r} 的来源")
 
 
 @lru_cache(maxsize=1)

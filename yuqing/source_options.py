@@ -2,7 +2,7 @@
 
 Validated when the configuration loads (`SourceConfig`), unknown fields refused, so a typo such as
 `max_page = 3` is an error naming the source and the field instead of being silently ignored.
-Pydantic only: this module sits at the bottom layer beside `config.py`.
+Pydantic and the vocabulary only: this module sits at the bottom layer beside `config.py`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from yuqing.vocab import SourceKind
 
 MB = 1024 * 1024
 
@@ -33,11 +35,6 @@ class CrawlOptions(BaseModel):
     # and quarantined with that reason; None takes the kind's default (DEFAULT_MAX_BYTES)
     max_download_bytes: int | None = Field(None, ge=1024)
     warn_download_bytes: int | None = Field(None, ge=1024)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Dict-style read kept for callers written before the options were typed."""
-        value = getattr(self, key, None)
-        return default if value is None else value
 
 
 class NewsRssOptions(CrawlOptions):
@@ -112,26 +109,26 @@ class WechatOptions(CrawlOptions):
 
 
 OPTIONS_BY_KIND: dict[str, type[CrawlOptions]] = {
-    "news_rss": NewsRssOptions,
-    "news_site": NewsSiteOptions,
-    "weibo_search": WeiboSearchOptions,
-    "tieba": TiebaOptions,
-    "discuz": DiscuzOptions,
-    "releases": ReleasesOptions,
-    "news_comments": NewsCommentsOptions,
-    "wechat": WechatOptions,
+    SourceKind.NEWS_RSS: NewsRssOptions,
+    SourceKind.NEWS_SITE: NewsSiteOptions,
+    SourceKind.WEIBO_SEARCH: WeiboSearchOptions,
+    SourceKind.TIEBA: TiebaOptions,
+    SourceKind.DISCUZ: DiscuzOptions,
+    SourceKind.RELEASES: ReleasesOptions,
+    SourceKind.NEWS_COMMENTS: NewsCommentsOptions,
+    SourceKind.WECHAT: WechatOptions,
 }
 
 # Default caps per kind (bytes): list pages and JSON are small; an article page may carry inline images.
 DEFAULT_MAX_BYTES: dict[str, int] = {
-    "news_rss": 10 * MB,
-    "news_site": 10 * MB,
-    "weibo_search": 5 * MB,
-    "tieba": 8 * MB,
-    "discuz": 8 * MB,
-    "releases": 10 * MB,
-    "news_comments": 5 * MB,
-    "wechat": 10 * MB,
+    SourceKind.NEWS_RSS: 10 * MB,
+    SourceKind.NEWS_SITE: 10 * MB,
+    SourceKind.WEIBO_SEARCH: 5 * MB,
+    SourceKind.TIEBA: 8 * MB,
+    SourceKind.DISCUZ: 8 * MB,
+    SourceKind.RELEASES: 10 * MB,
+    SourceKind.NEWS_COMMENTS: 5 * MB,
+    SourceKind.WECHAT: 10 * MB,
 }
 
 _ERRORS = {

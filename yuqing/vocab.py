@@ -276,6 +276,8 @@ class NoticeStatus(Code):
 
 # Rows the delivery worker still has to send (or re-send after a lease ran out).
 UNSENT_NOTICE_STATUSES = frozenset({NoticeStatus.PENDING, NoticeStatus.SENDING})
+# What the delivery worker takes when due: those, and dead letters (still retried while they matter).
+DELIVERABLE_NOTICE_STATUSES = UNSENT_NOTICE_STATUSES | {NoticeStatus.DEAD}
 
 
 class NoticeKind(Code):
@@ -284,6 +286,10 @@ class NoticeKind(Code):
     INCIDENT = "incident", "事件通知"
     DEADLINE = "deadline", "时限提醒"
     DEAD_LETTER = "dead_letter", "送达失败告警"
+    WARNING = "warning", "预警通知"
+    DEADLINE_RECOMPUTED = "deadline_recomputed", "时限重算通知"
+    CALENDAR = "calendar", "节假日安排提醒"
+    REPORT = "report", "报告推送"
 
 
 class Audience(Code):
@@ -308,6 +314,41 @@ class SilenceField(Code):
     CHANNEL = "channel", "通知渠道"
     AUDIENCE = "audience", "通知对象"
     RULE = "rule", "触发规则"
+
+
+def step_label(step: str | None) -> str:
+    """提醒环节: a notice's step (alerts.escalation and the outbox) as people read it, never the code.
+
+    lead-60 (minutes before due), lead-3d (working days before the last day), escalate, breach,
+    repeat-2, recomputed, schedule_missing, opened, upgraded-II.
+    """
+    step = step or ""
+    if step.startswith("lead-") and step[5:-1].isdigit() and step.endswith("d"):
+        days = int(step[5:-1])
+        return "最后一个工作日提醒" if days == 0 else f"到期前 {days} 个工作日提醒"
+    if step.startswith("lead-") and step[5:].isdigit():
+        return f"到期前 {step[5:]} 分钟提醒"
+    if step.startswith("repeat-") and step[7:].isdigit():
+        return f"超时后第 {step[7:]} 次重复提醒"
+    if step.startswith("upgraded-"):
+        return f"事件升级为{Grade.label_of(step[9:])}"
+    return _STEPS.get(step, "提醒")
+
+
+_STEPS = {
+    "escalate": "升级提醒（局领导）", "breach": "超时提醒", "recomputed": "时限重算",
+    "schedule_missing": "缺少节假日安排", "opened": "新开事件",
+}
+
+
+def silence_value_label(field: str, value: object) -> str:
+    """What a silence matches, as a person reads it: a code's label, an id or a name as stored."""
+    if field == SilenceField.STEP and isinstance(value, str):
+        return step_label(value)
+    vocab = _SILENCE_VALUES.get(field)
+    if vocab is not None and isinstance(value, str):
+        return vocab.label_of(value)
+    return str(value)
 
 
 class WarningLevel(Code):
@@ -352,6 +393,57 @@ class TokenState(Code):
     ACTIVE = "active", "有效"
     EXPIRED = "expired", "已过期"
     REVOKED = "revoked", "已吊销"
+
+
+class AuditAction(Code):
+    """审计操作 (what an audit row records: store/audit.py), shown by name in every export."""
+
+    AUTH_LOGIN = "auth.login", "登录"
+    AUTH_LOGOUT = "auth.logout", "退出登录"
+    AUTH_LOCKOUT = "auth.lockout", "登录锁定"
+    USER_CREATE = "user.create", "新建用户"
+    USER_PASSWORD = "user.password", "修改密码"
+    USER_ACTIVE = "user.active", "启用或停用用户"
+    USER_LOGOUT_EVERYWHERE = "user.logout_everywhere", "强制下线"
+    TOKEN_CREATE = "token.create", "签发令牌"
+    TOKEN_REVOKE = "token.revoke", "吊销令牌"
+    INCIDENT_OPEN = "incident.open", "手动立案"
+    INCIDENT_ACKNOWLEDGE = "incident.acknowledge", "确认接警"
+    INCIDENT_STATUS = "incident.status", "变更事件状态"
+    INCIDENT_GRADE = "incident.grade", "调整事件等级"
+    INCIDENT_ASSIGN = "incident.assign", "指定负责人"
+    INCIDENT_NOTE = "incident.note", "添加会商记录"
+    INCIDENT_EVALUATE = "incident.evaluate", "处置评估"
+    ACTION_RECORD = "action.record", "登记回应"
+    DEADLINE_WAIVE = "deadline.waive", "豁免时限"
+    CASE_CREATE = "case.create", "登记事项"
+    CASE_IMPORT = "case.import", "导入事项"
+    MENTION_RELABEL = "mention.relabel", "更正倾向"
+    SILENCE_CREATE = "silence.create", "新建静默"
+    SILENCE_EXPIRE = "silence.expire", "结束静默"
+    NOTIFICATION_RETRY = "notification.retry", "重发通知"
+    HOLIDAY_SET = "holiday.set", "设置调休"
+    HOLIDAY_REMOVE = "holiday.remove", "删除调休"
+    HOLIDAYS_IMPORT = "holidays.import", "导入节假日安排"
+    REPORT_GENERATE = "report.generate", "生成报告"
+    REPORT_REGENERATE = "report.regenerate", "生成报告新版本"
+    PLAN_EDIT = "plan.edit", "修订预案"
+    PLAN_APPROVE = "plan.approve", "审批预案"
+    INTERPRETATION_RECORD = "interpretation.record", "登记解读发布"
+    QUARANTINE_RELEASE = "quarantine.release", "放行隔离条目"
+    WATCH_TOPIC_CREATE = "watch_topic.create", "新建监测专题"
+    WARNING_ACKNOWLEDGE = "warning.acknowledge", "确认预警"
+    WARNING_DISMISS = "warning.dismiss", "排除预警"
+    WARNING_PROMOTE = "warning.promote", "预警升级为事件"
+
+
+class AuditActor(Code):
+    """操作来源 (an audit row's actor that is not a user name)."""
+
+    ANONYMOUS = "anonymous", "匿名"
+    SYSTEM = "system", "系统"
+    CLI = "cli", "命令行"
+    SCHEDULER = "scheduler", "定时任务"
 
 
 # ---- sources and analysis -------------------------------------------------------------------------------
@@ -457,6 +549,33 @@ class AuthorityKind(Code):
     OFFICIAL_MEDIA = "official_media", "官方媒体"
 
 
+class ReportKind(Code):
+    """报告类型 (an archived report's kind)."""
+
+    DAILY = "daily", "舆情日报"
+    SPECIAL = "special", "舆情专报"
+    ASSESSMENT = "assessment", "发布研判"
+
+
+class ReportTrigger(Code):
+    """生成原因 (why a report version was made); also `action:N` and `t+Nh`, see `trigger_label`."""
+
+    SCHEDULED = "scheduled", "定时生成"
+    MANUAL = "manual", "手动生成"
+    OPENED = "opened", "事件立案"
+    CLOSED = "closed", "事件关闭"
+    PRE = "pre", "发布前研判"
+
+
+def trigger_label(trigger: str) -> str:
+    """Why a report version was made: a ReportTrigger, a response (`action:N`) or T+N h (`t+2h`)."""
+    if trigger.startswith("action:"):
+        return "回应后更新"
+    if trigger.startswith("t+") and trigger.endswith("h"):
+        return f"发布后 {trigger[2:-1]} 小时"
+    return ReportTrigger.label_of(trigger)
+
+
 class RiskLevel(Code):
     """风险等级 (a release assessment's level)."""
 
@@ -483,6 +602,13 @@ def indicator_label(indicator: str | None, name: str | None = None) -> str:
 ALL: tuple[type[Code], ...] = (
     Grade, IncidentStatus, Category, TimelineKind, RuleActor, DeadlineKind, DeadlineState, ActionKind,
     Outcome, ClaimsAddressed, EvaluationStatus, CaseKind, CaseStatus, NoticeStatus, NoticeKind, Audience,
-    SilenceField, WarningLevel, WarningStatus, Role, TokenScope, TokenState, SourceStatus, DocumentStatus,
-    QuarantineStage, SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic, AuthorityKind, RiskLevel,
+    SilenceField, WarningLevel, WarningStatus, Role, TokenScope, TokenState, AuditAction, AuditActor,
+    SourceStatus, DocumentStatus, QuarantineStage, SourceKind, MediaTier, Sentiment, Platform, SensitiveTopic,
+    AuthorityKind, RiskLevel, ReportKind, ReportTrigger,
 )
+
+# Which vocabulary names the values of a silence's field (ids, steps, channels and rules are shown as stored).
+_SILENCE_VALUES: dict[str, type[Code]] = {
+    SilenceField.KIND: NoticeKind, SilenceField.GRADE: Grade, SilenceField.CATEGORY: Category,
+    SilenceField.DEADLINE_KIND: DeadlineKind, SilenceField.AUDIENCE: Audience,
+}

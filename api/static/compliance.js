@@ -39,7 +39,7 @@
       el("thead", {}, el("tr", {}, ["时限", "类型", "关联", "截止", "完成", "结果"].map((t) => el("th", { text: t })))),
       el("tbody", {}, list.map((r) => el("tr", { class: "outcome-" + r.outcome }, [
         el("td", { text: r.deadline_id }),
-        el("td", { text: labels[r.kind] || r.kind }),
+        el("td", { text: labels[r.kind] || "未知（时限类型）" }),
         el("td", {}, r.incident_id ? el("a", { href: "/incidents/" + r.incident_id, text: "事件 " + r.incident_id })
           : el("a", { href: "/cases", text: "事项 " + r.case_id })),
         el("td", { text: time(r.due_at) }),

@@ -64,7 +64,7 @@
         const elapsedH = (YQ.serverNow() - new Date(r.at).getTime()) / 3600000;
         const watching = elapsedH < r.window_hours;
         return el("tr", { dataset: { actionId: r.action_id } }, [
-          el("td", {}, [el("div", { text: kinds[r.action_id] || r.kind }), el("div", { class: "muted small", text: time(r.at) +
+          el("td", {}, [el("div", { text: kinds[r.action_id] || "回应" }), el("div", { class: "muted small", text: time(r.at) +
             (watching ? "（观察中，已过 " + Math.max(0, elapsedH).toFixed(1) + " 小时）" : "") })]),
           // Until the after-window has run its full length, the figures are partial: no change, no colour.
           el("td", { class: "num", text: r.before.mentions + " → " + r.after.mentions + (watching ? "（部分）" : "") }),

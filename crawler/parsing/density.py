@@ -138,12 +138,3 @@ def node_text(el: html.HtmlElement) -> str:
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
-
-def density_text(page: str) -> str:
-    """The body the density method finds on `page` ("" when it finds none)."""
-    root = parse_tree(page)
-    if root is None:
-        return ""
-    prune(root)
-    el = best_node(root)
-    return node_text(el) if el is not None else ""

@@ -14,6 +14,7 @@ from crawler.items import DocumentItem
 from crawler.parsing.article import ArticleError, extract_article
 from crawler.spiders.base import SourceSpider
 from yuqing.clock import to_local
+from yuqing.source_options import NewsRssOptions, NewsSiteOptions
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def article_key(url: str) -> str:
 
 class ArticleSpider(SourceSpider):
     platform = "news"
+    options: NewsRssOptions | NewsSiteOptions  # typed, validated when the configuration loads
 
     def article_request(self, url: str, hint: dict[str, Any]) -> Any:
         return self.request(url, self.parse_article, cb_kwargs={"hint": hint})
@@ -60,7 +62,7 @@ class ArticleSpider(SourceSpider):
                 "title": art.title or hint.get("title"),
                 "text": art.text,
                 "author": (art.author or "")[:200] or None,
-                "publisher": (art.publisher or self.options.get("publisher") or "")[:200] or None,
+                "publisher": (art.publisher or self.options.publisher or "")[:200] or None,
                 "published_at": published,
                 "published_raw": (art.published_raw or hint.get("published_raw") or None),
                 "extra": {

@@ -26,6 +26,8 @@ from crawler.parsing.comments import CommentsError, parse_comment_page, utf8_bod
 from crawler.spiders.base import SourceSpider
 from store.db import make_engine, session_factory, session_scope
 from store.models import Document
+from yuqing.source_options import NewsCommentsOptions
+from yuqing.vocab import Platform
 
 DEFAULT_THREAD = r"/(?:article/|a/)?([0-9A-Z]{16})\.html"
 
@@ -33,19 +35,20 @@ DEFAULT_THREAD = r"/(?:article/|a/)?([0-9A-Z]{16})\.html"
 class NewsCommentsSpider(SourceSpider):
     name = "news_comments"
     platform = "news_comment"
+    options: NewsCommentsOptions
 
     def collected_articles(self) -> list[tuple[str, str | None, str, str]]:
         """(url, title, dedup key, thread id) of recent news articles whose URL names a thread."""
-        pattern = re.compile(str(self.options.get("thread_pattern") or DEFAULT_THREAD))
-        since = self.crawl_time - timedelta(days=float(self.options.get("article_days", 3)))
+        pattern = re.compile(self.options.thread_pattern or DEFAULT_THREAD)
+        since = self.crawl_time - timedelta(days=self.options.article_days)
         engine = make_engine(self.app_settings.database_url)
         try:
             with session_scope(session_factory(engine)) as session:
                 rows = session.execute(
                     select(Document.url, Document.title, Document.dedup_key)
-                    .where(Document.platform == "news", Document.fetched_at >= since)
+                    .where(Document.platform == Platform.NEWS, Document.fetched_at >= since)
                     .order_by(Document.fetched_at.desc())
-                    .limit(int(self.options.get("max_articles", 200)))
+                    .limit(self.options.max_articles)
                 ).all()
         finally:
             engine.dispose()
@@ -56,7 +59,7 @@ class NewsCommentsSpider(SourceSpider):
         return found
 
     def page_url(self, thread: str, offset: int, cursor: str = "0") -> str:
-        limit = int(self.options.get("limit", 30))
+        limit = self.options.limit
         return self.source.url.format(thread=thread, offset=offset, limit=limit, cursor=cursor)
 
     async def start(self) -> AsyncIterator[Any]:
@@ -103,7 +106,7 @@ class NewsCommentsSpider(SourceSpider):
                     "title": article["title"],
                     "text": c.text,
                     "author": c.author[:200],
-                    "publisher": (self.options.get("publisher") or self.source.name)[:200],
+                    "publisher": (self.options.publisher or self.source.name)[:200],
                     "published_at": c.published_at,
                     "published_raw": c.published_raw,
                     "likes": c.likes,
@@ -117,10 +120,10 @@ class NewsCommentsSpider(SourceSpider):
                     "raw": json.dumps({"thread": thread, "comment_id": c.id}, ensure_ascii=False),
                 }
             )
-        limit = int(self.options.get("limit", 30))
+        limit = self.options.limit
         by_cursor = "{cursor}" in self.source.url
         more = found.cursor is not None if by_cursor else found.total is None or page * limit < found.total
-        if new and more and not found.finished and page < int(self.options.get("max_pages", 5)):
+        if new and more and not found.finished and page < self.options.max_pages:
             yield self.request(
                 self.page_url(thread, page * limit, found.cursor or "0"),
                 self.parse_comments,

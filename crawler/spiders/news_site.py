@@ -13,10 +13,12 @@ from scrapy.http import Response
 
 from crawler.links import link_target
 from crawler.spiders.news import ArticleSpider, article_key
+from yuqing.source_options import NewsSiteOptions
 
 
 class NewsSiteSpider(ArticleSpider):
     name = "news_site"
+    options: NewsSiteOptions
 
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(self.source.url, self.parse_list, cb_kwargs={"page": 1})
@@ -28,7 +30,7 @@ class NewsSiteSpider(ArticleSpider):
             return
         selection = response.replace(body=html.encode("utf-8"), encoding="utf-8") if html else response
         # "@href" per match: "a.x, a.y::attr(href)" would apply ::attr to the last alternative only
-        links = selection.css(self.options.get("item_selector", "a")).xpath("@href").getall()
+        links = selection.css(self.options.item_selector).xpath("@href").getall()
         if not links:
             yield self.quarantine(response, "列表页没有匹配 item_selector 的链接")
             return
@@ -46,8 +48,8 @@ class NewsSiteSpider(ArticleSpider):
             new += 1
             yield self.article_request(url, {"key": key, "list_url": response.url})
         yield from self.all_links_bad(response, len(links), followed)
-        next_sel = self.options.get("next_selector")
+        next_sel = self.options.next_selector
         nxt = selection.css(f"{next_sel}::attr(href)").get() if next_sel else None
         nxt_url = link_target(response.url, nxt)[0] if nxt else None  # "javascript:void(0)" on the last page
-        if new and nxt_url and page < int(self.options.get("max_pages", 5)):
+        if new and nxt_url and page < self.options.max_pages:
             yield self.request(nxt_url, self.parse_list, cb_kwargs={"page": page + 1})

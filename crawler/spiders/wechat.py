@@ -20,6 +20,7 @@ from scrapy.http import Response
 from crawler.items import DocumentItem
 from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
 from crawler.spiders.news import ArticleSpider
+from yuqing.source_options import WechatOptions
 
 DEFAULT_ITEMS = ".news-list h3 a, .news-list .txt-box a[href*='/s'], a[href*='mp.weixin.qq.com/s']"
 
@@ -27,6 +28,7 @@ DEFAULT_ITEMS = ".news-list h3 a, .news-list .txt-box a[href*='/s'], a[href*='mp
 class WechatSpider(ArticleSpider):
     name = "wechat"
     platform = "wechat"
+    options: WechatOptions  # type: ignore[assignment]  # no publisher: articles name their account
 
     def search_url(self, keyword: str, page: int) -> str:
         return self.source.url.format(keyword=quote(keyword), page=page)
@@ -48,7 +50,7 @@ class WechatSpider(ArticleSpider):
             return
         selection = response.replace(body=(html or "").encode("utf-8"), encoding="utf-8")
         # ::attr per alternative: appended once it would apply to the last alternative only
-        links = selection.css(self.options.get("item_selector") or DEFAULT_ITEMS).xpath("@href").getall()
+        links = selection.css(self.options.item_selector or DEFAULT_ITEMS).xpath("@href").getall()
         if not links:
             if selection.css(".news-list, #noresult_part1_container, .no-sosuo"):
                 self.ok()  # a results page with no result for this keyword
@@ -69,7 +71,7 @@ class WechatSpider(ArticleSpider):
             new += 1
             yield self.request(url, self.parse_wechat, cb_kwargs={"keyword": keyword, "key": key})
         yield from self.all_links_bad(response, len(links), followed)
-        if new and page < int(self.options.get("max_pages", 1)):
+        if new and page < self.options.max_pages:
             yield self.request(
                 self.search_url(keyword, page + 1),
                 self.parse_search,

@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from store.models import Case, Deadline, HolidayOverride
+from store.models import AuditLog, Case, Deadline, HolidayOverride
 from yuqing.app.cli import app
 from yuqing.config import get_settings
 
@@ -66,6 +66,11 @@ def test_cases_import_checks_every_row_first(cli, tmp_path, session_maker):
         assert len(s.scalars(select(Deadline).where(Deadline.case_id.is_not(None))).all()) == 2
     again = cli.invoke(app, ["cases", "import", str(good)])
     assert again.exit_code == 1 and "已存在" in again.output
+    with session_maker() as s:
+        q = select(AuditLog).where(AuditLog.action == "case.import").order_by(AuditLog.id)
+        audited = s.scalars(q).all()
+    assert [(a.actor, a.data["file"], len(a.after["created"]), a.data["refused"]) for a in audited] == [
+        ("cli", "good.csv", 2, 0), ("cli", "good.csv", 0, 2)]  # the refused file left nothing to audit
     report = cli.invoke(app, ["compliance", "--start", "2026-10-01", "--end", "2026-10-31"])
     assert "咨询投诉答复：按时 0，超时 0，未完成 0，豁免 0，未到期 1" in report.stdout
 
@@ -88,6 +93,11 @@ def test_holidays_import_marks_the_year_known_and_recomputes(cli, tmp_path, sess
         assert load_calendar(s).year_known(2027)
         assert not s.scalar(select(Deadline)).provisional
     assert "已导入节假日安排的年份：2027" in cli.invoke(app, ["holidays", "list"]).stdout
+    with session_maker() as s:
+        (audited,) = s.scalars(select(AuditLog).where(AuditLog.action == "holidays.import")).all()
+    assert (audited.actor, audited.target, audited.data["filename"], audited.data["days"]) == (
+        "cli", "holidays:2027", "2027.csv", 3)
+    assert len(audited.data["recomputed"]) == 1
 
 
 def _write(path, text):  # type: ignore[no-untyped-def]

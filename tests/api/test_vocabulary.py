@@ -3,7 +3,8 @@
 A world holding every member of every vocabulary (incident statuses, grades, categories, timeline
 kinds, rule actors, deadline kinds and states, actions, cases, notice states and audiences, silence
 fields, sources, platforms, sentiments, topics, the OTHER indicator) is rendered as people see it: the
-server-rendered pages, the JSON the board and incident pages draw, the daily briefing, and the notices.
+server-rendered pages, the JSON the board and incident pages draw, the documents (daily briefing, 专报,
+incident record, release assessment, in HTML and Word), and the notices with their steps and triggers.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ from typing import Any
 import docx as python_docx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.templates import deadline_notice, incident_notice
 from api.auth import ensure_user
-from reports.blocks import daily_report
+from reports.assessment import build_assessment
+from reports.blocks import assessment_report, daily_report
 from reports.briefing import build_daily
-from reports.render import render_daily
+from reports.record import incident_record
+from reports.render import render, render_daily
 from reports.render_html import render_html
+from reports.special import build_special
 from store.models import (
     Action,
     Case,
@@ -154,9 +159,16 @@ def world(session_maker: sessionmaker[Session]) -> dict[str, Any]:
         for n, (status, audience) in enumerate(zip(V.NoticeStatus, cycle(V.Audience), strict=False)):
             s.add(Notification(key=f"k{n}", channel="值班群", audience=audience, subject=f"通知{n}",
                                body="正文", payload={}, status=status, next_attempt_at=now, created_at=now,
+                               incident_id=ids["incidents"][0],
                                sent_at=now if status == V.NoticeStatus.SENT else None))
         s.add(Silence(matcher={f.value: 1 for f in V.SilenceField}, starts_at=now - timedelta(hours=1),
                       ends_at=now + timedelta(hours=1), reason="演练", created_by="张三"))
+        s.add(Silence(matcher={V.SilenceField.GRADE: V.Grade.II, V.SilenceField.CATEGORY: V.Category.OTHER,
+                               V.SilenceField.DEADLINE_KIND: V.DeadlineKind.AUTHORITATIVE_INFO,
+                               V.SilenceField.AUDIENCE: V.Audience.PRESS,
+                               V.SilenceField.KIND: V.NoticeKind.WARNING, V.SilenceField.STEP: "lead-60"},
+                      starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1), reason="演练",
+                      created_by="张三"))
         kinds = cycle(V.SourceKind)
         for n, status in enumerate([*V.SourceStatus, *V.SourceStatus]):
             s.add(Source(name=f"来源{n}", kind=next(kinds), url=f"http://127.0.0.1/{n}", status=status,
@@ -253,6 +265,31 @@ def test_no_code_reaches_the_daily_briefing(
     assert [r.indicator_name for r in briefing.releases] == ["综合/其他"]  # the OTHER release, by name
 
 
+def _document_text(report: Any) -> str:
+    docx = python_docx.Document(io.BytesIO(render(report, "docx")))
+    cells = [c.text for t in docx.tables for row in t.rows for c in row.cells]
+    return "\n".join([visible_text(render_html(report)), *(p.text for p in docx.paragraphs), *cells])
+
+
+def test_no_code_reaches_the_other_documents(
+    session_maker: sessionmaker[Session], settings: Settings, world: dict[str, Any]
+) -> None:
+    """The 专报, the incident's archive record (its notices and timeline) and the release assessment."""
+    now = clock_now()
+    first = world["incidents"][0]
+    with session_maker() as s:
+        release_id = s.scalar(select(Release.id))
+        documents = {
+            "special": build_special(s, settings, incident_id=first, now=now),
+            "record": incident_record(s, settings, incident_id=first, now=now),
+            "assessment": assessment_report(build_assessment(s, settings, release_id=release_id, now=now)),
+        }
+    for name, report in documents.items():
+        text = _document_text(report)
+        assert CJK.search(text) and raw_codes(text) == [], name
+    assert V.Audience.PRESS.label in _document_text(documents["record"])  # the notices' audience, by name
+
+
 def test_no_code_reaches_a_notice() -> None:
     now = clock_now()
     texts = []
@@ -269,6 +306,47 @@ def test_no_code_reaches_a_notice() -> None:
                                              audience=audience))
     leaks = {code for t in texts for code in raw_codes(t.subject + "\n" + t.body)}
     assert leaks == set(), json.dumps(sorted(leaks))
+
+
+def test_no_code_reaches_the_timeline_the_rules_write(
+    session_maker: sessionmaker[Session], settings: Settings
+) -> None:
+    """The sentences the rules write: an incident opened by the grading rule, the auditor's findings."""
+    from alerts.audit import audit
+    from alerts.service import open_incident
+
+    now = clock_now()
+    with session_maker() as s:
+        incident = open_incident(s, title="事件", grade=V.Grade.I, category=V.Category.DATA_CREDIBILITY,
+                                 actor=V.RuleActor.GRADE_THRESHOLD, now=now - timedelta(hours=6),
+                                 settings=settings)
+        for deadline in s.scalars(select(Deadline).where(Deadline.incident_id == incident.id)):
+            deadline.reminders_sent = []  # as if every reminder was missed: the auditor repairs and says so
+        audit(s, settings, now=now)
+        messages = [e.message for e in s.scalars(select(IncidentEvent).where(IncidentEvent.incident_id
+                                                                             == incident.id))]
+        s.rollback()
+    assert any(m.startswith(V.RuleActor.GRADE_THRESHOLD.label) for m in messages)
+    assert any(m.startswith("稽核") for m in messages), messages
+    assert raw_codes("\n".join(messages)) == []
+
+
+def test_steps_triggers_and_silence_values_are_named() -> None:
+    """What a notice's timeline entry, a report notice and a silence show for their codes."""
+    steps = ["lead-60", "lead-3d", "lead-0d", "escalate", "breach", "repeat-2", "recomputed",
+             "schedule_missing", V.TimelineKind.OPENED, "upgraded-II", "someday"]
+    names = [V.step_label(step) for step in steps]
+    assert names[:3] == ["到期前 60 分钟提醒", "到期前 3 个工作日提醒", "最后一个工作日提醒"]
+    assert names[-1] == "提醒" and len(set(names)) == len(names)
+    triggers = [*V.ReportTrigger, "action:3", "t+2h", "t+24h"]
+    assert [V.trigger_label(t) for t in triggers][-2:] == ["发布后 2 小时", "发布后 24 小时"]
+    values = [V.silence_value_label(field, code) for field, vocab in
+              [(V.SilenceField.GRADE, V.Grade), (V.SilenceField.CATEGORY, V.Category),
+               (V.SilenceField.DEADLINE_KIND, V.DeadlineKind), (V.SilenceField.AUDIENCE, V.Audience),
+               (V.SilenceField.KIND, V.NoticeKind)] for code in vocab]
+    assert V.silence_value_label(V.SilenceField.INCIDENT_ID, 7) == "7"
+    shown = names + [V.trigger_label(t) for t in triggers] + values
+    assert all(CJK.search(x) for x in shown) and raw_codes("\n".join(shown)) == []
 
 
 @pytest.mark.browser

@@ -168,7 +168,8 @@ def test_incident_record_holds_the_whole_history(session, world, settings):
     session.add(action)
     session.add(
         IncidentEvent(
-            incident_id=world.incident_serious, at=t(3.2), actor="rule", kind="opened", message="按规则立案"
+            incident_id=world.incident_serious, at=t(3.2), actor="rule:grade-threshold", kind="opened",
+            message="按规则立案",
         )
     )
     session.flush()
@@ -182,7 +183,7 @@ def test_incident_record_holds_the_whole_history(session, world, settings):
     r = incident_record(session, settings, incident_id=world.incident_serious, now=world.now)
     text = _texts(r)
     assert r.title == "舆情事件处置档案：网传CPI数据造假"
-    assert "2026-11-09 11:12｜rule｜opened｜按规则立案" in text
+    assert "2026-11-09 11:12｜自动研判规则｜事件建立｜按规则立案" in text
     assert "https://tjj.example.gov.cn/jd/3.html" in text
     assert "回应时限 2 项：按时 1 项" in text
 

@@ -57,7 +57,7 @@ def background(settings: Settings, engine: Engine, role: Role, intervals=None): 
     if role is Role.crawler:
         return Scheduler(settings, engine, intervals=intervals, jobs=frozenset({"crawl"}), lead=False,
                          crawl_runner=SharedCrawls(settings, engine))
-    raise ValueError(f"{role} is not a background role")
+    raise ValueError(f"{role} 不是后台进程角色")
 
 
 def wait_for_signal(stop: threading.Event | None = None) -> None:

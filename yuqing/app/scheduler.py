@@ -171,7 +171,7 @@ class Scheduler:
     ) -> None:
         """`jobs`: which of JOB_NAMES this process runs; `lead`: whether they wait for the leader lock."""
         if unknown := set(jobs) - JOB_NAMES:
-            raise ValueError(f"unknown jobs: {sorted(unknown)}")
+            raise ValueError(f"未知的定时任务：{sorted(unknown)}")
         self.settings = settings
         self.engine = engine
         self.jobs = frozenset(jobs)
@@ -297,11 +297,10 @@ class Scheduler:
         add("reports", self._guard(self.due_reports), "interval", seconds=self.intervals.reports,
             id="reports")
         if self.crawl:
-            defaults = self.settings.crawl.default_intervals
             for src in self.settings.sources:
                 if not src.enabled:
                     continue
-                seconds = src.interval_seconds or defaults.get(src.kind, 300)
+                seconds = self.settings.crawl.interval_of(src.kind, src.interval_seconds)
                 add("crawl", self._guard(self.crawl_source, src.name), "interval", seconds=seconds,
                     id=f"crawl:{src.name}", next_run_time=start)
         self.aps.start()

@@ -152,6 +152,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """导入某年节假日安排：该年即为已知，并重新计算所有按暂定规则计算的未到期期限，通知负责人。"""
         from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
+        from store.audit import record
         from store.db import make_engine, session_factory, session_scope
         from yuqing.clock import now
         from yuqing.config import get_settings
@@ -166,6 +167,9 @@ def register(app: typer.Typer) -> None:
                 result = import_year(session, year=year, entries=entries, actor=actor, now=now(),
                                      settings=settings, source=file.name)
                 changed = len(result.recomputed)
+                record(session, actor="cli", action="holidays.import", target=f"holidays:{year}",
+                       data={"filename": file.name, "days": result.days, "as": actor,
+                             "recomputed": [d.id for d in result.recomputed]})
         except HolidayFileError as exc:
             _fail(f"未导入：{exc}")
         for warning in result.warnings:

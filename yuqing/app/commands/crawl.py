@@ -7,14 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-STATUS_TEXT = {
-    "ok": "正常",
-    "warning": "有告警",
-    "blocked": "被限流/验证，已退避",
-    "error": "失败",
-    "skipped": "未抓取",
-}
-
 
 def _prepare() -> Any:
     """Settings, and the configured sources mirrored into the database (cheap, idempotent).
@@ -75,7 +67,7 @@ def register(app: typer.Typer) -> None:
         from rich.live import Live
         from rich.table import Table
 
-        from crawler.run import CrawlError, run_crawls
+        from crawler.run import CrawlError, run_crawls, status_label
         from crawler.spiders import SPIDER_NAMES
 
         console = Console()
@@ -133,7 +125,7 @@ def register(app: typer.Typer) -> None:
             summary.add_row(
                 r.source,
                 r.spider,
-                STATUS_TEXT.get(r.status, r.status),
+                status_label(r.status),
                 str(r.stored),
                 str(r.duplicates),
                 str(r.skipped_known),
@@ -206,7 +198,7 @@ def register(app: typer.Typer) -> None:
         ids: Annotated[list[int], typer.Argument(metavar="条目编号", help="隔离区条目编号（可多个）")],
     ) -> None:
         """放行条目并立即抓取其来源，重新抓取这些网址。"""
-        from crawler.run import CrawlError, run_crawls
+        from crawler.run import CrawlError, run_crawls, status_label
 
         settings, names = _release(ids)
         try:
@@ -216,7 +208,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         for r in results:
             typer.echo(
-                f"{r.source}：{STATUS_TEXT.get(r.status, r.status)}，入库 {r.stored}，"
+                f"{r.source}：{status_label(r.status)}，入库 {r.stored}，"
                 f"隔离 {r.quarantined}，错误 {r.errors}" + (f"（{r.message}）" if r.message else "")
             )
 

@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
         shown = 0
         for t, owner in rows:
             state = token_state(t, now)
-            if state != "active" and not all_:
+            if state != TokenState.ACTIVE and not all_:
                 continue
             shown += 1
             typer.echo(f"{t.id}\t{owner}\t{t.name}\t{TokenScope.label_of(t.scope)}"
