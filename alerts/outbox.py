@@ -173,13 +173,6 @@ def alarms(session: Session) -> list[dict[str, Any]]:
             for r in rows if r.payload.get("kind") == NoticeKind.DEADLINE]
 
 
-def dead_letters(session: Session, *, limit: int = 100) -> list[Notification]:
-    """Notifications that gave up, newest first: shown in the UI for a human to act on."""
-    return list(session.scalars(
-        select(Notification).where(Notification.status == NoticeStatus.DEAD)
-        .order_by(Notification.id.desc()).limit(limit)))
-
-
 def retry_dead(session: Session, *, notification_id: int, now: datetime) -> Notification:
     """Put a dead letter back in the queue (after fixing the channel)."""
     from .errors import InvalidTransition, NotFound

@@ -55,18 +55,6 @@ class CrawlResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def run_crawl(
-    settings: Settings,
-    source_name: str,
-    spider: str | None = None,
-    *,
-    progress: ProgressCallback | None = None,
-    log_level: str = "WARNING",
-) -> CrawlResult:
-    """One real Scrapy crawl of one configured source (exits early while the source backs off)."""
-    return run_crawls(settings, [source_name], spider, progress=progress, log_level=log_level)[0]
-
-
 def run_crawls(
     settings: Settings,
     source_names: list[str],

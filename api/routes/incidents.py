@@ -18,7 +18,7 @@ from store.audit import record
 from store.models import Incident, Release
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
-from yuqing.vocab import AuthorityKind, IncidentStatus
+from yuqing.vocab import ActionKind, AuthorityKind, IncidentStatus
 
 from .. import schemas as S
 from ..deps import (
@@ -246,7 +246,7 @@ def confirm_response_candidate(
     opened = Q.clocks_started(session, incident_id)
     at = published if opened is None or published >= as_utc(opened) else clock_now()
     body = S.ActionIn(
-        kind="authoritative_info", at=local_iso(at) or "", evidence_url=found.url,
+        kind=ActionKind.AUTHORITATIVE_INFO, at=local_iso(at) or "", evidence_url=found.url,
         description=f"{AuthorityKind.label_of(found.authority, empty='权威发布')}（发布于 "
                     f"{local_iso(published)}）：{found.title or found.text[:60]}",
     )

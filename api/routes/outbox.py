@@ -13,6 +13,7 @@ from store.audit import record
 from store.models import Silence
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.vocab import Audience
 
 from .. import schemas as S
 from ..deps import Allowed, CurrentUser, SessionDep, allowed
@@ -66,7 +67,7 @@ def _silence_out(s: Silence) -> S.SilenceOut:
 def may_mute_leadership(matcher: dict[str, Any]) -> bool:
     """Whether a silence with this matcher could mute a notice to leadership (escalation, breach,
     grade I/II openings): unless it is pinned to the press office's audience, it could."""
-    return matcher.get("audience") != "press"
+    return matcher.get("audience") != Audience.PRESS
 
 
 @router.get("/silences", response_model=list[S.SilenceOut], summary="静默规则")

@@ -21,11 +21,10 @@ from ..present import source_warnings
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 
 
-def _interval(settings: Settings, source: Source) -> int | None:
-    for cfg in settings.sources:
-        if cfg.name == source.name and cfg.interval_seconds:
-            return cfg.interval_seconds
-    return settings.crawl.default_intervals.get(source.kind)
+def _interval(settings: Settings, source: Source) -> int:
+    """The source's crawl interval as the scheduler runs it (one rule: CrawlConfig.interval_of)."""
+    own = next((cfg.interval_seconds for cfg in settings.sources if cfg.name == source.name), None)
+    return settings.crawl.interval_of(source.kind, own)
 
 
 def _quarantine_out(r: Quarantine, source: str | None, body_bytes: int, now: datetime) -> S.QuarantineOut:

@@ -83,8 +83,8 @@ Handler = Allowed("incident.handle")
 def _handled(
     session: Session, who: Principal, w: EarlyWarning, action: str, data: dict[str, Any]
 ) -> WarningOut:
-    record(session, actor=who.name, action=action, target=f"warning:{w.id}", before={"status": "open"},
-           after={"status": w.status, **data})
+    record(session, actor=who.name, action=action, target=f"warning:{w.id}",
+           before={"status": WarningStatus.OPEN}, after={"status": w.status, **data})
     session.commit()
     return warning_out(session, w)
 
