@@ -51,7 +51,7 @@ bench: $(VENV)/.dev
 
 # Regenerates the initial migration from the models (allowed until the first production deployment).
 migration: $(BIN)/yuqing
-	$(BIN)/python -m store.regen_migration
+	$(BIN)/python -m yuqing.store.regen_migration
 
 clean:
 	rm -rf $(VENV) var/*.db

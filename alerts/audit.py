@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Deadline, IncidentEvent, Notification
 from yuqing.clock import as_utc, local_iso
 from yuqing.config import Settings
+from yuqing.store.models import Deadline, IncidentEvent, Notification
 from yuqing.vocab import (
     OPEN_DEADLINE_STATES,
     UNSENT_NOTICE_STATUSES,

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Deadline
 from yuqing.clock import local_iso
+from yuqing.store.models import Deadline
 from yuqing.vocab import DeadlineKind, DeadlineState, Outcome
 
 OUTCOMES = Outcome.values()

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Deadline
 from yuqing.config import PolicyConfig
+from yuqing.store.models import Action, Deadline
 from yuqing.vocab import OPEN_DEADLINE_STATES, DeadlineState
 
 from .calendar import WorkingDayCalendar

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Action, IncidentMention, Mention
 from yuqing.clock import as_utc, local_iso
+from yuqing.store.models import Action, IncidentMention, Mention
 from yuqing.vocab import Sentiment
 
 WINDOW_HOURS = 24

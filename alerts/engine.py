@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analysis.incident_describe import describe_incident, event_title
-from store.models import (
+from yuqing.analysis.incident_describe import describe_incident, event_title
+from yuqing.clock import as_utc, to_local
+from yuqing.config import Settings
+from yuqing.store.models import (
     Action,
     Case,
     Deadline,
@@ -25,8 +27,6 @@ from store.models import (
     Notification,
     Source,
 )
-from yuqing.clock import as_utc, to_local
-from yuqing.config import Settings
 from yuqing.vocab import (
     OPEN_DEADLINE_STATES,
     UNDUE_DEADLINE_STATES,

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Deadline, Incident
 from yuqing.clock import as_utc, local_iso
+from yuqing.store.models import Deadline, Incident
 from yuqing.vocab import (
     SERIOUS_GRADES,
     ActionKind,

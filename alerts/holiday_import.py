@@ -21,9 +21,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Case, Deadline, HolidaySchedule, Incident, Notification
 from yuqing.clock import as_utc, to_local
 from yuqing.config import Settings
+from yuqing.store.models import Case, Deadline, HolidaySchedule, Incident, Notification
 from yuqing.vocab import (
     OPEN_DEADLINE_STATES,
     Audience,

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import HolidayOverride, HolidaySchedule
 from yuqing.config import CalendarConfig, Settings
+from yuqing.store.models import HolidayOverride, HolidaySchedule
 
 from .calendar import WorkingDayCalendar
 

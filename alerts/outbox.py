@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.db import begin_write
-from store.models import Incident, Notification
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import ChannelConfig, NotifyConfig, Settings
+from yuqing.store.db import begin_write
+from yuqing.store.models import Incident, Notification
 from yuqing.vocab import (
     SERIOUS_GRADES,
     Audience,

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.incident_describe import describe_incident
-from store.models import (
+from yuqing.analysis.incident_describe import describe_incident
+from yuqing.clock import as_utc, to_local
+from yuqing.config import Settings, get_settings
+from yuqing.store.models import (
     Action,
     Case,
     Deadline,
@@ -26,8 +28,6 @@ from store.models import (
     Release,
     Silence,
 )
-from yuqing.clock import as_utc, to_local
-from yuqing.config import Settings, get_settings
 from yuqing.vocab import (
     PUBLISHING_ACTIONS,
     UNDUE_DEADLINE_STATES,

@@ -32,9 +32,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Case, Deadline, Incident, IncidentMention, Mention, Notification, Silence
 from yuqing.clock import as_utc
 from yuqing.config import ChannelConfig, Settings
+from yuqing.store.models import Case, Deadline, Incident, IncidentMention, Mention, Notification, Silence
 from yuqing.vocab import (
     DELIVERABLE_NOTICE_STATUSES,
     OPEN_DEADLINE_STATES,

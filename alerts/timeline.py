@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from store.models import IncidentEvent
 from yuqing.clock import as_utc
+from yuqing.store.models import IncidentEvent
 
 _UNSET: Any = object()
 

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analysis.bursts import Burst, current_bursts
-from store.models import EarlyWarning, Incident, IncidentMention, Mention, MentionRelease
+from yuqing.analysis.bursts import Burst, current_bursts
 from yuqing.clock import as_utc
 from yuqing.config import Settings
+from yuqing.store.models import EarlyWarning, Incident, IncidentMention, Mention, MentionRelease
 from yuqing.vocab import (
     Audience,
     Grade,

@@ -72,7 +72,7 @@ def response_candidates(session: Any, incident_id: int, *, now: datetime, limit:
     release, published from LOOKBACK before its first mention up to `now`."""
     from sqlalchemy import or_, select
 
-    from store.models import Incident, IncidentMention, Mention, MentionRelease
+    from yuqing.store.models import Incident, IncidentMention, Mention, MentionRelease
 
     incident = session.get(Incident, incident_id)
     if incident is None:

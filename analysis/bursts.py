@@ -132,7 +132,7 @@ def current_bursts(
     """
     from sqlalchemy import and_, or_, select
 
-    from store.models import Mention, MentionRelease, Release
+    from yuqing.store.models import Mention, MentionRelease, Release
 
     since = now - history_hours * HOUR
     in_range = or_(

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from analysis.incident_text import (
+from yuqing.analysis.incident_text import (
     MentionBrief,
     ReleaseFacts,
     incident_title,
@@ -21,13 +21,13 @@ from analysis.incident_text import (
     situation_summary,
     subtitle,
 )
-from analysis.indicators import BY_CODE
+from yuqing.analysis.indicators import BY_CODE
 
 
 def _facts(session: Session, release_id: int | None, event_key: str | None) -> ReleaseFacts | None:
     """The release's indicator and period; before the release is known, the indicator a topic event names
     ("topic:data_credibility:CPI:2026-W49")."""
-    from store.models import Release
+    from yuqing.store.models import Release
 
     release = session.get(Release, release_id) if release_id else None
     if release is not None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from analysis.indicators import BY_CODE
+from yuqing.analysis.indicators import BY_CODE
 from yuqing.vocab import Platform
 
 # Claims people make about a release: a name, the title's predicate, and the words that show it.

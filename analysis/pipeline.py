@@ -13,16 +13,16 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.normalise import normalise
-from analysis.releases import ReleaseLink, ReleaseRef, link_releases
-from analysis.relevance import Relevance, relevance
-from analysis.risk import RiskInputs, score
-from analysis.sensitive import SensitiveLexicon
-from analysis.sentiment.cues import stance_text
-from analysis.sentiment.model import LABELS, SentimentModel
-from analysis.stories import signatures
-from analysis.tokenise import tokenise
-from analysis.watch import WatchSet
+from yuqing.analysis.normalise import normalise
+from yuqing.analysis.releases import ReleaseLink, ReleaseRef, link_releases
+from yuqing.analysis.relevance import Relevance, relevance
+from yuqing.analysis.risk import RiskInputs, score
+from yuqing.analysis.sensitive import SensitiveLexicon
+from yuqing.analysis.sentiment.cues import stance_text
+from yuqing.analysis.sentiment.model import LABELS, SentimentModel
+from yuqing.analysis.stories import signatures
+from yuqing.analysis.tokenise import tokenise
+from yuqing.analysis.watch import WatchSet
 
 MAX_CHARS = 20_000  # longer bodies are cut: a novel-length forum post is not more informative
 

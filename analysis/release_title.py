@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from analysis.indicators import find_indicators
+from yuqing.analysis.indicators import find_indicators
 from yuqing.clock import SHANGHAI
 from yuqing.vocab import OTHER_INDICATOR
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from analysis.indicators import find_indicators
+from yuqing.analysis.indicators import find_indicators
 
 GENERIC_WORDS = (
     "统计局", "统计数据", "官方数据", "数据造假", "造假", "注水", "被平均", "被增长", "公布的数据",

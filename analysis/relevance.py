@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.indicators import find_indicators
+from yuqing.analysis.indicators import find_indicators
 
 # Abbreviations that other fields use too: each sense, and the words that give it away ("游戏" is not
 # one of them: 数字游戏 is what critics call the figures).

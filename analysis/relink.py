@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from analysis.releases import ReleaseRef, link_releases
-from store.models import Mention, MentionRelease, MentionRelink, Release
+from yuqing.analysis.releases import ReleaseRef, link_releases
+from yuqing.store.models import Mention, MentionRelease, MentionRelink, Release
 
 LOOKBACK = timedelta(hours=72)  # releases that arrived this recently are checked
 SKEW = timedelta(hours=1)  # mentions up to this long before publication may discuss it

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from analysis.sensitive import TOPIC_LABELS
+from yuqing.analysis.sensitive import TOPIC_LABELS
 from yuqing.vocab import MediaTier
 
 

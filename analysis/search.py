@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
-from analysis.normalise import normalise
-from analysis.watch import And, Near, Node, Not, Or, Term, matches, parse
-from store import search_index
-from store.models import Mention, MentionRelease
+from yuqing.analysis.normalise import normalise
+from yuqing.analysis.watch import And, Near, Node, Not, Or, Term, matches, parse
+from yuqing.store import search_index
+from yuqing.store.models import Mention, MentionRelease
 
 BATCH = 500
 SCAN_CAP = 20_000  # candidates checked per request at most; beyond it the page says it is partial

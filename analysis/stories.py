@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from analysis.normalise import EMOTICON_RE
+from yuqing.analysis.normalise import EMOTICON_RE
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # P(candidate) at Jaccard 0.6 ≈ 0.89, at 0.7 ≈ 0.99, at 0.3 ≈ 0.12

@@ -16,8 +16,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.indicators import dictionary_terms
-from analysis.normalise import EMOTICON_RE
+from yuqing.analysis.indicators import dictionary_terms
+from yuqing.analysis.normalise import EMOTICON_RE
 
 # Statistics-specific words besides the indicator names: what people say about the data.
 EXTRA_TERMS: tuple[str, ...] = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.normalise import normalise
+from yuqing.analysis.normalise import normalise
 
 
 class WatchSyntaxError(ValueError):

@@ -15,15 +15,15 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from analysis.authority import AuthorityConfig, authority_kind
-from analysis.indicators import subject_of
-from analysis.pipeline import Analysis, Context, DocInput, analyse_batch
-from analysis.releases import ReleaseRef
-from analysis.risk import story_risk
-from analysis.sensitive import SensitiveLexicon
-from analysis.sentiment.model import load_model
-from analysis.stories import StoryIndex, to_bytes
-from analysis.watch import WatchSet, WatchSyntaxError
+from yuqing.analysis.authority import AuthorityConfig, authority_kind
+from yuqing.analysis.indicators import subject_of
+from yuqing.analysis.pipeline import Analysis, Context, DocInput, analyse_batch
+from yuqing.analysis.releases import ReleaseRef
+from yuqing.analysis.risk import story_risk
+from yuqing.analysis.sensitive import SensitiveLexicon
+from yuqing.analysis.sentiment.model import load_model
+from yuqing.analysis.stories import StoryIndex, to_bytes
+from yuqing.analysis.watch import WatchSet, WatchSyntaxError
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
 from yuqing.vocab import DocumentStatus, QuarantineStage
@@ -35,7 +35,7 @@ RELEASE_WINDOW = timedelta(days=30)
 
 def _watch_set(session: Session, settings: Settings) -> WatchSet:
     """Configured topics, overridden by the stored (analyst-edited) ones; bad ones skipped and logged."""
-    from store.models import WatchTopic
+    from yuqing.store.models import WatchTopic
 
     exprs = {w.name: w.expression for w in settings.watch}
     for row in session.execute(select(WatchTopic)).scalars():
@@ -54,7 +54,7 @@ def _watch_set(session: Session, settings: Settings) -> WatchSet:
 
 
 def _context(session: Session, settings: Settings, now: datetime) -> Context:
-    from store.models import MentionRelease, Release
+    from yuqing.store.models import MentionRelease, Release
 
     rels = session.execute(
         select(Release.id, Release.indicator, Release.period_label, Release.published_at)
@@ -76,7 +76,7 @@ def _context(session: Session, settings: Settings, now: datetime) -> Context:
 
 
 def _claim(session: Session, batch: int) -> list[Any]:
-    from store.models import Document
+    from yuqing.store.models import Document
 
     q = select(Document).where(Document.status == DocumentStatus.NEW).order_by(Document.id).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
@@ -103,7 +103,7 @@ class _Stories:
     """Story membership within one batch, backed by the stored recent stories."""
 
     def __init__(self, session: Session, now: datetime) -> None:
-        from store.models import Story
+        from yuqing.store.models import Story
 
         self.session = session
         rows = session.execute(
@@ -114,7 +114,7 @@ class _Stories:
         self.by_dedup_key: dict[tuple[str, str], int] = {}
 
     def parent_story(self, doc: Any) -> int | None:
-        from store.models import Document, Mention
+        from yuqing.store.models import Document, Mention
 
         if not doc.parent_key:
             return None
@@ -127,7 +127,7 @@ class _Stories:
         ).scalar_one_or_none()
 
     def place(self, doc: Any, a: Analysis, now: datetime) -> int:
-        from store.models import Story
+        from yuqing.store.models import Story
 
         story_id = self.parent_story(doc)
         if story_id is None and a.signature is not None:
@@ -162,7 +162,7 @@ class _Stories:
 
 
 def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
-    from store.models import Quarantine
+    from yuqing.store.models import Quarantine
 
     doc.status, doc.error, doc.analysed_at = DocumentStatus.FAILED, reason[:2000], now
     session.add(Quarantine(source_id=doc.source_id, document_id=doc.id, stage=QuarantineStage.ANALYSIS,
@@ -171,7 +171,7 @@ def _fail(session: Session, doc: Any, reason: str, now: datetime) -> None:
 
 def _write(session: Session, doc: Any, a: Analysis, stories: _Stories, now: datetime, version: str,
            authority: AuthorityConfig = AuthorityConfig(), tier: str = "self") -> None:
-    from store.models import Document, Mention, MentionRelease
+    from yuqing.store.models import Document, Mention, MentionRelease
 
     doc.relevance, doc.relevance_reason = a.relevance.score, a.relevance.reason or None
     if not a.relevance.relevant:  # off-topic (鼠标 CPI …): no mention, the reason stays on the document
@@ -225,7 +225,7 @@ def analyse_pending(
 ) -> int:
     """Analyse documents with status "new" until none are left (or `limit`); returns how many were processed
     (analysed or failed)."""
-    from store.models import Source
+    from yuqing.store.models import Source
 
     processed = 0
     batch_size = max(1, settings.analysis.batch_size)

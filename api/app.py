@@ -16,9 +16,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.db import make_engine
-from store.db import session_factory as make_session_factory
 from yuqing.config import Settings, weak_secret
+from yuqing.store.db import make_engine
+from yuqing.store.db import session_factory as make_session_factory
 from yuqing.vocab import silence_value_label
 
 from .deps import MaybeUser, database_unavailable

@@ -17,10 +17,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from store.audit import record
-from store.models import ApiToken, User, WebSession
 from yuqing.clock import as_utc
 from yuqing.clock import now as clock_now
+from yuqing.store.audit import record
+from yuqing.store.models import ApiToken, User, WebSession
 from yuqing.vocab import Role, TokenScope, TokenState
 
 from .passwords import DEFAULT_MIN_LENGTH, password_problem

@@ -19,10 +19,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.db import writer_bind
-from store.models import Incident, User
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.store.db import writer_bind
+from yuqing.store.models import Incident, User
 
 from .auth import SCOPES, token_for
 from .sessions import SESSION_COOKIE, session_user

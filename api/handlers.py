@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alerts.errors import InvalidTransition, NotFound
+from yuqing.alerts.errors import InvalidTransition, NotFound
 
 from .auth import AuthError
 

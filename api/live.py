@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from alerts import outbox
-from store.models import Deadline, Incident, IncidentEvent, Mention
+from yuqing.alerts import outbox
 from yuqing.clock import local_iso
+from yuqing.store.models import Deadline, Incident, IncidentEvent, Mention
 from yuqing.vocab import OPEN_DEADLINE_STATES as RUNNING
 from yuqing.vocab import DeadlineKind, DeadlineState, Grade, IncidentStatus
 

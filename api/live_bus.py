@@ -17,8 +17,8 @@ import threading
 
 from sqlalchemy.engine import make_url
 
-from store.db import normalise_url
-from store.live_notify import CHANNEL
+from yuqing.store.db import normalise_url
+from yuqing.store.live_notify import CHANNEL
 
 log = logging.getLogger(__name__)
 

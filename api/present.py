@@ -7,9 +7,19 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from alerts.calendar import WorkingDayCalendar
-from store.models import Action, Case, Deadline, Incident, IncidentEvent, Mention, Release, Source, Story
+from yuqing.alerts.calendar import WorkingDayCalendar
 from yuqing.clock import SHANGHAI, as_utc, local_iso
+from yuqing.store.models import (
+    Action,
+    Case,
+    Deadline,
+    Incident,
+    IncidentEvent,
+    Mention,
+    Release,
+    Source,
+    Story,
+)
 from yuqing.vocab import (
     OPEN_DEADLINE_STATES,
     ActionKind,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from alerts import service
-from store.audit import record
-from store.models import Action
+from yuqing.alerts import service
 from yuqing.clock import now as clock_now
+from yuqing.store.audit import record
+from yuqing.store.models import Action
 
 from . import schemas as S
 

@@ -15,10 +15,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from store.audit import record
-from store.models import User, WebSession
 from yuqing.clock import as_utc
 from yuqing.config import AuthConfig
+from yuqing.store.audit import record
+from yuqing.store.models import User, WebSession
 
 SESSION_COOKIE = "yuqing_session"
 SEEN_INTERVAL = timedelta(minutes=1)  # last_seen_at is written at most this often

@@ -23,10 +23,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from store.audit import ANONYMOUS, record
-from store.models import LoginThrottle, User
 from yuqing.clock import as_utc
 from yuqing.config import AuthConfig
+from yuqing.store.audit import ANONYMOUS, record
+from yuqing.store.models import LoginThrottle, User
 
 
 @dataclass(frozen=True)

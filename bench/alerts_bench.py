@@ -13,12 +13,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alerts.calendar import WorkingDayCalendar
-from alerts.engine import process_mentions, tick
-from alerts.windows import working_day_window
-from store.db import make_engine, migrate, session_factory
-from store.models import Document, Mention, Story
+from yuqing.alerts.calendar import WorkingDayCalendar
+from yuqing.alerts.engine import process_mentions, tick
+from yuqing.alerts.windows import working_day_window
 from yuqing.config import Settings
+from yuqing.store.db import make_engine, migrate, session_factory
+from yuqing.store.models import Document, Mention, Story
 
 
 def main(mentions: int = 5000, events: int = 300, windows: int = 20000) -> None:

@@ -30,13 +30,13 @@ def main() -> None:
     ap.add_argument("--snownlp", type=int, default=2_000, help="posts for SnowNLP (it is slow); 0 skips")
     args = ap.parse_args()
 
-    from analysis.pipeline import Context, DocInput, analyse_batch
-    from analysis.releases import ReleaseRef
-    from analysis.sensitive import SensitiveLexicon
-    from analysis.sentiment.model import load_model
-    from analysis.stories import StoryIndex
-    from analysis.tokenise import tokenizer
-    from analysis.watch import WatchSet
+    from yuqing.analysis.pipeline import Context, DocInput, analyse_batch
+    from yuqing.analysis.releases import ReleaseRef
+    from yuqing.analysis.sensitive import SensitiveLexicon
+    from yuqing.analysis.sentiment.model import load_model
+    from yuqing.analysis.stories import StoryIndex
+    from yuqing.analysis.tokenise import tokenizer
+    from yuqing.analysis.watch import WatchSet
 
     with (args.data / "weibo_senti_100k.csv").open(encoding="utf-8") as fh:
         posts = [row["review"] for _, row in zip(range(args.n), csv.DictReader(fh), strict=False)]

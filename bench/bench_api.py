@@ -40,10 +40,10 @@ def text_for(rng: random.Random, n: int) -> str:
 def load(url: str, mentions: int, incidents: int) -> None:
     from sqlalchemy import insert
 
-    from alerts import service
-    from store import search_index
-    from store.db import make_engine, migrate, session_factory
-    from store.models import Document, Mention
+    from yuqing.alerts import service
+    from yuqing.store import search_index
+    from yuqing.store.db import make_engine, migrate, session_factory
+    from yuqing.store.models import Document, Mention
 
     engine = make_engine(url)
     migrate(engine)
@@ -92,10 +92,10 @@ def load(url: str, mentions: int, incidents: int) -> None:
 def serve(url: str) -> tuple[str, str, object]:
     import uvicorn
 
-    from api.app import create_app
-    from api.auth import create_token, ensure_user
-    from store.db import make_engine, session_factory
+    from yuqing.api.app import create_app
+    from yuqing.api.auth import create_token, ensure_user
     from yuqing.config import Settings
+    from yuqing.store.db import make_engine, session_factory
 
     settings = Settings(env="test", database_url=url, secret_key="bench-secret-key-0123456789abcdef")
     engine = make_engine(url)
@@ -163,8 +163,8 @@ def hammer(base: str, token: str, clients: int, requests: int, incidents: int) -
 
 def single(url: str) -> None:
     """Search alone, one client: the cost of the query itself."""
-    from analysis import search as engine_search
-    from store.db import make_engine, session_factory
+    from yuqing.analysis import search as engine_search
+    from yuqing.store.db import make_engine, session_factory
 
     engine = make_engine(url)
     factory = session_factory(engine, writer=False)
@@ -196,7 +196,7 @@ def main() -> None:
         if args.database_url:
             from sqlalchemy import text
 
-            from store.db import make_engine
+            from yuqing.store.db import make_engine
 
             eng = make_engine(url)
             with eng.begin() as conn:

@@ -67,7 +67,7 @@ def free_port() -> int:
 def make_database(base: str) -> tuple[str, object]:
     from sqlalchemy import create_engine, text
 
-    from store.db import normalise_url
+    from yuqing.store.db import normalise_url
 
     base = normalise_url(base)
     name = f"yuqing_bench_{uuid.uuid4().hex[:8]}"
@@ -86,9 +86,9 @@ def make_database(base: str) -> tuple[str, object]:
 
 
 def prepare(url: str) -> tuple[int, str]:
-    from api.auth import create_token, ensure_user
-    from store.db import make_engine, migrate, session_factory
-    from store.models import Source
+    from yuqing.api.auth import create_token, ensure_user
+    from yuqing.store.db import make_engine, migrate, session_factory
+    from yuqing.store.models import Source
 
     engine = make_engine(url)
     migrate(engine)
@@ -107,7 +107,7 @@ class Feeder:
     """Documents at a fixed rate, in ticks of 100 ms, as the crawl store writes them."""
 
     def __init__(self, url: str, source_id: int, rate: float) -> None:
-        from store.db import make_engine
+        from yuqing.store.db import make_engine
 
         self.engine = make_engine(url)
         self.source_id, self.rate, self.sent, self.errors = source_id, rate, 0, 0
@@ -131,7 +131,7 @@ class Feeder:
     def run(self, seconds: float) -> None:
         from sqlalchemy import insert
 
-        from store.models import Document
+        from yuqing.store.models import Document
 
         start = time.monotonic()
         while (elapsed := time.monotonic() - start) < seconds:
@@ -266,7 +266,7 @@ def main() -> None:
 
         from sqlalchemy import func, select
 
-        from store.models import Document, Incident, IncidentMention, Mention
+        from yuqing.store.models import Document, Incident, IncidentMention, Mention
 
         def pending() -> int:
             with feeder.engine.connect() as c:

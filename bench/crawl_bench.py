@@ -137,13 +137,13 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    import crawler.spiders.news_rss
-    import crawler.spiders.weibo_search  # noqa: F401 (imported before the clock starts)
-    from crawler.run import run_crawls
-    from store.db import make_engine, migrate, session_factory, session_scope
-    from store.models import Document
-    from store.sync import sync_config
+    import yuqing.crawler.spiders.news_rss
+    import yuqing.crawler.spiders.weibo_search  # noqa: F401 (imported before the clock starts)
     from yuqing.config import Settings
+    from yuqing.crawler.run import run_crawls
+    from yuqing.store.db import make_engine, migrate, session_factory, session_scope
+    from yuqing.store.models import Document
+    from yuqing.store.sync import sync_config
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "site"

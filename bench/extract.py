@@ -51,7 +51,7 @@ def shown_text(page: str) -> str:
     <textarea> fields and data stores), whitespace removed."""
     from lxml import etree
 
-    from crawler.parsing.density import parse_tree
+    from yuqing.crawler.parsing.density import parse_tree
 
     root = parse_tree(page)
     if root is None:
@@ -66,8 +66,8 @@ def coverage(ours: str, peer: str | None, shown: str | None = None) -> tuple[flo
 
     `shown`: the page's shown text (`shown_text`); a peer clause absent from it is not counted.
     """
-    from crawler.parsing.article import unmarkup
-    from crawler.parsing.boilerplate import clean, is_prose
+    from yuqing.crawler.parsing.article import unmarkup
+    from yuqing.crawler.parsing.boilerplate import clean, is_prose
 
     have = re.sub(r"\s+", "", ours)
     total = covered = 0
@@ -94,8 +94,8 @@ def main() -> None:
     import trafilatura
     from gne import GeneralNewsExtractor
 
-    from crawler.parsing.article import ArticleError, extract_article
-    from crawler.parsing.charset import decode_html
+    from yuqing.crawler.parsing.article import ArticleError, extract_article
+    from yuqing.crawler.parsing.charset import decode_html
 
     warnings.filterwarnings("ignore")
     news = args.real / "news"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import date, timedelta
 
-from alerts.calendar import DayInfo, WorkingDayCalendar
+from yuqing.alerts.calendar import DayInfo, WorkingDayCalendar
 
 TRUE = WorkingDayCalendar()
 

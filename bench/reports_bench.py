@@ -19,8 +19,9 @@ T0 = time.perf_counter()
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from store.db import make_engine, migrate, session_factory  # noqa: E402
-from store.models import (  # noqa: E402
+from yuqing.config import Settings  # noqa: E402
+from yuqing.store.db import make_engine, migrate, session_factory  # noqa: E402
+from yuqing.store.models import (  # noqa: E402
     Document,
     Incident,
     IncidentMention,
@@ -29,7 +30,6 @@ from store.models import (  # noqa: E402
     Release,
     Story,
 )
-from yuqing.config import Settings  # noqa: E402
 
 START = datetime(2026, 11, 9, tzinfo=UTC)
 CHUNK = 5000
@@ -129,7 +129,7 @@ def timed(label: str, fn):  # type: ignore[no-untyped-def]
 
 
 def main(n: int) -> None:
-    from store.db import MIGRATIONS
+    from yuqing.store.db import MIGRATIONS
 
     schema = hashlib.sha256(
         b"".join(p.read_bytes() for p in sorted(Path(MIGRATIONS).rglob("*.py")))
@@ -145,11 +145,11 @@ def main(n: int) -> None:
         partial.rename(path)  # a build that failed half-way is never reused
         print(f"built {n:,} mentions in {time.perf_counter() - t:.1f} s ({path})")
     imports = time.perf_counter()
-    from reports.assessment import build_assessment
-    from reports.blocks import assessment_report, daily_report
-    from reports.briefing import build_daily
-    from reports.render import render
-    from reports.special import build_special
+    from yuqing.reports.assessment import build_assessment
+    from yuqing.reports.blocks import assessment_report, daily_report
+    from yuqing.reports.briefing import build_daily
+    from yuqing.reports.render import render
+    from yuqing.reports.special import build_special
 
     print(
         f"imports (process start → reports loaded): {time.perf_counter() - T0:.2f} s "

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.release_title import parse_release_title
-from store.models import Release
+from yuqing.analysis.release_title import parse_release_title
 from yuqing.clock import SHANGHAI
+from yuqing.store.models import Release
 
 
 class CalendarError(ValueError):

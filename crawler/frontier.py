@@ -51,7 +51,7 @@ def scrapy_redis_settings(settings: Settings, source: SourceConfig) -> dict[str,
         "SCHEDULER_QUEUE_KEY": f"{base}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{base}:seen",
         "SCHEDULER_PERSIST": True,  # another process may still be crawling this round
-        "SCHEDULER_SERIALIZER": "crawler.frontier",
+        "SCHEDULER_SERIALIZER": "yuqing.crawler.frontier",
         "REDIS_URL": settings.redis_url,
     }
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from store.models import Source
+from yuqing.store.models import Source
 from yuqing.vocab import SourceStatus
 
 _EXC = "spider_exceptions/count"  # Scrapy's count of exceptions raised in callbacks

@@ -15,12 +15,12 @@ from sqlalchemy import Engine, Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.health import RunOutcome, record_run
-from crawler.items import DocumentItem, QuarantineItem, ReleaseItem
-from crawler.seen import retry_time
-from store.db import make_engine, session_factory, session_scope
-from store.models import CrawlCursor, Document, Quarantine, Release
 from yuqing.clock import now
+from yuqing.crawler.health import RunOutcome, record_run
+from yuqing.crawler.items import DocumentItem, QuarantineItem, ReleaseItem
+from yuqing.crawler.seen import retry_time
+from yuqing.store.db import make_engine, session_factory, session_scope
+from yuqing.store.models import CrawlCursor, Document, Quarantine, Release
 from yuqing.vocab import QuarantineStage
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.audit import record
-from store.models import Quarantine, Source
 from yuqing.clock import local_iso
+from yuqing.store.audit import record
+from yuqing.store.models import Quarantine, Source
 
 
 class QuarantineError(ValueError):

@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawler.health import RunOutcome, remark, run_status
-from crawler.progress import ProgressCallback, counters
-from crawler.seen import load_seen
-from store.db import make_engine, session_factory, session_scope
-from store.models import Source
 from yuqing.clock import local_iso, now
 from yuqing.config import Settings
+from yuqing.crawler.health import RunOutcome, remark, run_status
+from yuqing.crawler.progress import ProgressCallback, counters
+from yuqing.crawler.seen import load_seen
+from yuqing.store.db import make_engine, session_factory, session_scope
+from yuqing.store.models import Source
 from yuqing.vocab import SourceStatus
 
 
@@ -66,8 +66,8 @@ def run_crawls(
 ) -> list[CrawlResult]:
     """Several sources in one reactor run, concurrently; one result per source, in order.
     `timeout` (seconds) bounds a crawl run in the reactor thread: it is stopped, then TimeoutError."""
-    from crawler.spiders import spider_class
-    from crawler.spiders.base import SourceSpider
+    from yuqing.crawler.spiders import spider_class
+    from yuqing.crawler.spiders.base import SourceSpider
 
     engine = make_engine(settings.database_url)
     results: dict[str, CrawlResult] = {}
@@ -143,8 +143,8 @@ def _crawl(
     """Run the planned spiders together; (source, spider name, finished crawler) each."""
     from scrapy.crawler import CrawlerProcess, CrawlerRunner
 
-    from crawler import reactor
-    from crawler.settings import scrapy_settings
+    from yuqing.crawler import reactor
+    from yuqing.crawler.settings import scrapy_settings
 
     base = {"LOG_LEVEL": log_level, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False}
     in_thread = reactor.running()
@@ -179,7 +179,7 @@ def in_process_runner(settings: Settings, timeout: float = 600) -> Callable[[str
     (started on first use). 0 when the crawl ran (whatever its status), 1 when it could not."""
     import logging
 
-    from crawler import reactor
+    from yuqing.crawler import reactor
 
     log = logging.getLogger(__name__)
 

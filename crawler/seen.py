@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from store.models import CrawlCursor, Document, Quarantine, Release
+from yuqing.store.models import CrawlCursor, Document, Quarantine, Release
 from yuqing.vocab import Platform, SourceKind
 
 PLATFORM_OF_KIND: dict[str, Platform] = {
@@ -67,7 +67,7 @@ def load_seen(session: Session, *, source_id: int, kind: str, now: datetime, hor
         # one an admin released is fetched again on the next crawl
         from w3lib.url import canonicalize_url
 
-        from crawler.parsing.wechat import article_key as wechat_key
+        from yuqing.crawler.parsing.wechat import article_key as wechat_key
 
         keys |= {
             wechat_key(u) if platform == Platform.WECHAT else canonicalize_url(u)[:500]

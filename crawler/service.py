@@ -1,6 +1,6 @@
 """The long-lived crawler role (`yuqing serve --role crawler`): owns the crawl timetable.
 
-Each crawl runs in a child process (`python -m crawler.service NAME`, which calls `run_crawls`
+Each crawl runs in a child process (`python -m yuqing.crawler.service NAME`, which calls `run_crawls`
 without migrating: the schema is brought to head at deploy time by `yuqing migrate`), because
 Twisted's reactor cannot be restarted inside one process. Several crawler processes on several
 hosts share the timetable: on PostgreSQL a crawl first takes a per-source advisory lock on a
@@ -21,9 +21,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select, text
 
-from store.models import Source
 from yuqing.clock import as_utc, now
 from yuqing.config import Settings
+from yuqing.store.models import Source
 from yuqing.vocab import SourceStatus
 
 log = logging.getLogger("yuqing.crawler")
@@ -33,7 +33,7 @@ RECENT_FRACTION = 0.8  # a run this far into the interval counts as this interva
 
 
 def child_command(source_name: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.service", source_name]
+    return [sys.executable, "-m", "yuqing.crawler.service", source_name]
 
 
 def run_child(source_name: str, env: dict[str, str] | None = None, timeout: float = 600) -> int:
@@ -85,13 +85,13 @@ class SharedCrawls:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m crawler.service NAME...`: crawl these sources once, on an already migrated database."""
-    from crawler.run import CrawlError, run_crawls, status_label
+    """`python -m yuqing.crawler.service NAME...`: crawl these sources once, on an already migrated database."""
     from yuqing.config import get_settings
+    from yuqing.crawler.run import CrawlError, run_crawls, status_label
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not argv:
-        print("用法：python -m crawler.service 来源名称 ...", file=sys.stderr)
+        print("用法：python -m yuqing.crawler.service 来源名称 ...", file=sys.stderr)
         return 2
     try:
         results = run_crawls(get_settings(), argv)

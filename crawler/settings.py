@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.frontier import scrapy_redis_settings
 from yuqing.config import Settings, SourceConfig
+from yuqing.crawler.frontier import scrapy_redis_settings
 from yuqing.source_options import DEFAULT_MAX_BYTES, MB
 
 
@@ -53,11 +53,11 @@ def scrapy_settings(
         "REDIRECT_ENABLED": True,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.BackoffRetryMiddleware": 550,
-            "crawler.middlewares.BlockDetectorMiddleware": 560,
+            "yuqing.crawler.middlewares.BackoffRetryMiddleware": 550,
+            "yuqing.crawler.middlewares.BlockDetectorMiddleware": 560,
         },
-        "SPIDER_MIDDLEWARES": {"crawler.middlewares.RefetchMiddleware": 10},
-        "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
-        "EXTENSIONS": {"crawler.progress.ProgressExtension": 500},
+        "SPIDER_MIDDLEWARES": {"yuqing.crawler.middlewares.RefetchMiddleware": 10},
+        "ITEM_PIPELINES": {"yuqing.crawler.pipelines.StorePipeline": 300},
+        "EXTENSIONS": {"yuqing.crawler.progress.ProgressExtension": 500},
         **scrapy_redis_settings(settings, source),  # a frontier shared by crawler processes, if configured
     }

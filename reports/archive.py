@@ -15,9 +15,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from alerts.channels import email as email_channel
-from store.models import Briefing
+from yuqing.alerts.channels import email as email_channel
 from yuqing.config import Settings
+from yuqing.store.models import Briefing
 from yuqing.vocab import ReportKind, trigger_label  # noqa: F401 - trigger_label: the archive's pages use it
 
 from .blocks import Report
@@ -109,7 +109,7 @@ def stored_bytes(row: Briefing, fmt: str) -> bytes | None:
 
 @lru_cache(maxsize=4)
 def _engine(url: str) -> Engine:
-    from store.db import make_engine
+    from yuqing.store.db import make_engine
 
     return make_engine(url)
 

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import (
+from yuqing.config import Settings
+from yuqing.store.models import (
     Incident,
     IncidentMention,
     Mention,
@@ -21,7 +22,6 @@ from store.models import (
     ReleaseInterpretation,
     ReleasePlan,
 )
-from yuqing.config import Settings
 from yuqing.vocab import (
     SERIOUS_GRADES,
     Grade,
@@ -522,8 +522,8 @@ def build_assessment(
 
 def _effects(session: Session, incidents: Sequence[Incident], now: datetime) -> list[str]:
     """The responses made to the release's incidents and their measured effect."""
-    from alerts.effect import incident_effect
-    from store.models import Action
+    from yuqing.alerts.effect import incident_effect
+    from yuqing.store.models import Action
 
     from .special import effect_lines
 

@@ -17,8 +17,18 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Case, Deadline, Document, EarlyWarning, Incident, Mention, Release, Source
 from yuqing.config import Settings
+from yuqing.store.models import (
+    Action,
+    Case,
+    Deadline,
+    Document,
+    EarlyWarning,
+    Incident,
+    Mention,
+    Release,
+    Source,
+)
 from yuqing.vocab import (
     OPEN_DEADLINE_STATES,
     SERIOUS_GRADES,

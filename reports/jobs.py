@@ -16,14 +16,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.holidays import load_calendar
-from alerts.outbox import enqueue
-from alerts.templates import Text, safe_text
-from store.db import session_scope
-from store.models import Action, Briefing, Incident, Release
+from yuqing.alerts.holidays import load_calendar
+from yuqing.alerts.outbox import enqueue
+from yuqing.alerts.templates import Text, safe_text
 from yuqing.clock import SHANGHAI, to_local
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.store.db import session_scope
+from yuqing.store.models import Action, Briefing, Incident, Release
 from yuqing.vocab import Audience, IncidentStatus, NoticeKind, ReportKind, ReportTrigger, trigger_label
 
 from .archive import latest, store_report

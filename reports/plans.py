@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Release, ReleaseInterpretation, ReleasePlan
+from yuqing.store.models import Release, ReleaseInterpretation, ReleasePlan
 
 from .timefmt import fmt_hours, fmt_short
 

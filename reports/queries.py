@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Integer, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import IncidentMention, Mention, MentionRelease, Story
-from store.queries import said_at
 from yuqing.clock import to_local
+from yuqing.store.models import IncidentMention, Mention, MentionRelease, Story
+from yuqing.store.queries import said_at
 from yuqing.vocab import Platform, SensitiveTopic, Sentiment
 
 from .sentences import factors_sentence

@@ -14,11 +14,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.effect import incident_effect
-from alerts.evaluation import conclusion
-from store.audit import action_label, actor_name
-from store.models import Action, AuditLog, Incident, IncidentEvent, IncidentMention, Mention, Notification
+from yuqing.alerts.effect import incident_effect
+from yuqing.alerts.evaluation import conclusion
 from yuqing.config import Settings
+from yuqing.store.audit import action_label, actor_name
+from yuqing.store.models import (
+    Action,
+    AuditLog,
+    Incident,
+    IncidentEvent,
+    IncidentMention,
+    Mention,
+    Notification,
+)
 from yuqing.vocab import ActionKind, Audience, NoticeStatus, TimelineKind, actor_label
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table

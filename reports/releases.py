@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Briefing, Release
 from yuqing.clock import local_iso
+from yuqing.store.models import Briefing, Release
 from yuqing.vocab import ReportKind, indicator_label
 
 from .queries import release_reactions

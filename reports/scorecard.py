@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.evaluation import evaluations_in
-from store.models import Deadline, Incident, Release, ReleaseInterpretation
+from yuqing.alerts.evaluation import evaluations_in
 from yuqing.config import Settings
+from yuqing.store.models import Deadline, Incident, Release, ReleaseInterpretation
 from yuqing.vocab import DeadlineKind, DeadlineState
 
 from .blocks import Block, Heading, Paragraph, Report, Table

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from alerts.effect import incident_effect
-from store.models import Action, Incident, IncidentMention, Mention, Story
+from yuqing.alerts.effect import incident_effect
 from yuqing.clock import as_utc
 from yuqing.config import Settings
+from yuqing.store.models import Action, Incident, IncidentMention, Mention, Story
 from yuqing.vocab import ActionKind, ClaimsAddressed, IncidentStatus, Platform, Sentiment
 
 from .blocks import Block, Bullets, Heading, Paragraph, Report, Table

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.models import AuditLog
 from yuqing.vocab import AuditAction, AuditActor
 
 ANONYMOUS = AuditActor.ANONYMOUS  # the actor of what an unauthenticated request did: never the name it typed

@@ -15,7 +15,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import live_notify  # noqa: F401  (registers the live-board publisher on every Session)
+from yuqing.store import live_notify  # noqa: F401  (registers the live-board publisher on every Session)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

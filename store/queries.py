@@ -16,7 +16,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from store.models import (
+from yuqing.store.models import (
     Action,
     Case,
     Deadline,

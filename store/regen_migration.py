@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 
-from store.db import MIGRATIONS, alembic_config, make_engine
+from yuqing.store.db import MIGRATIONS, alembic_config, make_engine
 
 
 def main() -> None:

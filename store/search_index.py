@@ -129,7 +129,7 @@ def clear(conn: Connection) -> None:
 
 def rebuild(session: Session, batch: int = 5000) -> int:
     """Index every mention again (after a bulk load that bypassed the ORM). Returns the count."""
-    from store.models import Mention  # the models import this module's hook
+    from yuqing.store.models import Mention  # the models import this module's hook
 
     conn = session.connection()
     clear(conn)
@@ -149,7 +149,7 @@ def rebuild(session: Session, batch: int = 5000) -> int:
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    from store.models import Mention
+    from yuqing.store.models import Mention
 
     changed = [o for o in session.new if isinstance(o, Mention) and o.id is not None]
     for o in session.dirty:

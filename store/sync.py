@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Source, WatchTopic
 from yuqing.config import Settings
+from yuqing.store.models import Source, WatchTopic
 
 
 def sync_config(session: Session, settings: Settings) -> None:

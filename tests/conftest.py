@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import search_index
-from store.db import make_engine, migrate, normalise_url, session_factory
-from store.models import Base
+from yuqing.store import search_index
+from yuqing.store.db import make_engine, migrate, normalise_url, session_factory
+from yuqing.store.models import Base
 
 SUITE_DATABASE_FIXTURES = frozenset({"database_url", "fresh_database_url"})
 
@@ -73,7 +73,7 @@ def _cheap_password_hashes() -> Iterator[None]:
     processes (`yuqing user add` …) hash at the production cost."""
     from argon2 import PasswordHasher
 
-    from api import auth
+    from yuqing.api import auth
 
     production = auth._hasher
     auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -68,7 +68,7 @@ def test_the_checker_sees_a_backwards_import(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("import os\nfrom alerts.engine import tick\n\ndef f():\n    from api import app\n",
                       encoding="utf-8")
-    assert _imports(module) == ["os", "alerts.engine", "alerts.engine.tick", "api", "api.app"]
+    assert _imports(module) == ["os", "yuqing.alerts.engine", "yuqing.alerts.engine.tick", "api", "yuqing.api.app"]
 
 
 @pytest.mark.parametrize("package", sorted(RULES))

@@ -107,7 +107,7 @@ def test_the_alert_job_raises_a_warning_from_a_burst_before_any_incident(
     import time_machine
     from sqlalchemy import select
 
-    from store.models import Document, EarlyWarning, Incident, Mention
+    from yuqing.store.models import Document, EarlyWarning, Incident, Mention
 
     at = datetime(2026, 12, 7, 2, tzinfo=UTC)  # 10:00 Beijing, on the hour
     counter = iter(range(10**6))

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api.auth import authenticate, create_token, ensure_user, user_for_token
-from store.models import AuditLog, User
+from yuqing.api.auth import authenticate, create_token, ensure_user, user_for_token
 from yuqing.app.cli import app
 from yuqing.clock import to_local
 from yuqing.config import get_settings
+from yuqing.store.models import AuditLog, User
 
 STRONG = "Night-rota-2026!"
 

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store import search_index
-from store.models import Base, Document, Source
+from yuqing.store import search_index
+from yuqing.store.models import Base, Document, Source
 
 
 def test_migrations_match_models(engine: Engine) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analysis.sentiment.corpora import CORPORA
-from analysis.sentiment.train import TrainResult
+from yuqing.analysis.sentiment.corpora import CORPORA
+from yuqing.analysis.sentiment.train import TrainResult
 
 
 def model_card(result: TrainResult, *, trained_at: datetime, data_dir: str,

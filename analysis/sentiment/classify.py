@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.sentiment.evaluation import predict_raw
-from analysis.sentiment.model import LABELS, load_model
+from yuqing.analysis.sentiment.evaluation import predict_raw
+from yuqing.analysis.sentiment.model import LABELS, load_model
 
 
 def classify_texts(texts: Sequence[str], model_dir: Path | None = None) -> list[dict[str, Any]]:

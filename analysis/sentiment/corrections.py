@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from analysis.sentiment.model import LABELS
+from yuqing.analysis.sentiment.model import LABELS
 
 
 def read_corrections(database_url: str) -> list[tuple[str, str]]:
     """(text, label) per corrected text, the latest correction winning; ValueError when unreadable."""
-    from store.db import make_engine
-    from store.models import SentimentCorrection
+    from yuqing.store.db import make_engine
+    from yuqing.store.models import SentimentCorrection
 
     try:
         engine = make_engine(database_url)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.normalise import normalise, strip_emoticons
-from analysis.sentiment.cues import stance_text
-from analysis.sentiment.model import LABELS, SentimentModel
-from analysis.tokenise import tokenise
+from yuqing.analysis.normalise import normalise, strip_emoticons
+from yuqing.analysis.sentiment.cues import stance_text
+from yuqing.analysis.sentiment.model import LABELS, SentimentModel
+from yuqing.analysis.tokenise import tokenise
 
 DOMAIN_SET = Path(__file__).resolve().parent / "eval" / "stats_domain.tsv"
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from analysis.normalise import EMOTICON_RE
-from analysis.sentiment.cues import cue_terms, negated_terms
+from yuqing.analysis.normalise import EMOTICON_RE
+from yuqing.analysis.sentiment.cues import cue_terms, negated_terms
 
 N_FEATURES = 2**19
 _PUNCT = frozenset("，。！？、；：“”‘’（）《》…—,.!?;:\"'()[]<>-~·%#/\\|@_=+*&^$ \n\t")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment.features import SPEC_2, WORDS_ONLY, FeatureSpec, vectorise
+from yuqing.analysis.sentiment.features import SPEC_2, WORDS_ONLY, FeatureSpec, vectorise
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "model"

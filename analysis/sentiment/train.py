@@ -18,13 +18,13 @@ from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from analysis.normalise import normalise, strip_emoticons
-from analysis.sentiment.corpora import CORPORA, Corpus, read_corpus
-from analysis.sentiment.evaluation import read_domain_set, score_rows
-from analysis.sentiment.features import FeatureSpec, vectorise
-from analysis.sentiment.model import LABELS, SentimentModel
-from analysis.sentiment.project_corpus import project_rows
-from analysis.tokenise import tokenise
+from yuqing.analysis.normalise import normalise, strip_emoticons
+from yuqing.analysis.sentiment.corpora import CORPORA, Corpus, read_corpus
+from yuqing.analysis.sentiment.evaluation import read_domain_set, score_rows
+from yuqing.analysis.sentiment.features import FeatureSpec, vectorise
+from yuqing.analysis.sentiment.model import LABELS, SentimentModel
+from yuqing.analysis.sentiment.project_corpus import project_rows
+from yuqing.analysis.tokenise import tokenise
 
 MODEL_VERSION = "1.3.0"  # the shipped model; `yuqing train` with no options reproduces it
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -50,7 +50,7 @@ def tokeniser_description() -> str:
     """What segmented the training text: recorded because a different segmenter means different weights."""
     from importlib.metadata import version as dist_version
 
-    from analysis.tokenise import our_terms
+    from yuqing.analysis.tokenise import our_terms
 
     return (f"rjieba {dist_version('rjieba')} (jieba-rs, its built-in copy of jieba "
             f"{dist_version('jieba')}'s dict.txt), "

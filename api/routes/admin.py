@@ -9,10 +9,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from store.audit import export_csv, newest
-from store.models import User
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.audit import export_csv, newest
+from yuqing.store.models import User
 from yuqing.vocab import Role, TokenScope, TokenState
 
 from .. import schemas as S

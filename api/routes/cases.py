@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy.orm import Session
 
-from alerts import service
-from alerts.holidays import load_calendar
-from store import queries as Q
-from store.audit import record
-from store.models import Case, Deadline
+from yuqing.alerts import service
+from yuqing.alerts.holidays import load_calendar
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import Case, Deadline
 
 from .. import schemas as S
 from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep

@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 
-from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
-from alerts.holidays import load_calendar
-from store import queries as Q
-from store.audit import record
+from yuqing.alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
+from yuqing.alerts.holidays import load_calendar
 from yuqing.clock import local_iso, to_local
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
 
 from ..deps import Allowed, CurrentUser, SessionDep, SettingsDep
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from store import queries as Q
-from store.models import Mention, Release
 from yuqing.clock import as_utc, local_iso
+from yuqing.store import queries as Q
+from yuqing.store.models import Mention, Release
 from yuqing.vocab import ActionKind, Platform, Sentiment
 
 from .. import schemas as S

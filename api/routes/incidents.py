@@ -11,13 +11,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy.orm import Session
 
-from alerts import service
-from analysis.authority import response_candidates
-from store import queries as Q
-from store.audit import record
-from store.models import Incident, Release
+from yuqing.alerts import service
+from yuqing.analysis.authority import response_candidates
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import Incident, Release
 from yuqing.vocab import ActionKind, AuthorityKind, IncidentStatus
 
 from .. import schemas as S

@@ -6,10 +6,10 @@ from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from store import queries as Q
-from store.audit import record
-from store.models import Mention, Release, SentimentCorrection, Story
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import Mention, Release, SentimentCorrection, Story
 
 from .. import schemas as S
 from ..deps import MAX_ID, Allowed, CurrentUser, IdPath, SessionDep

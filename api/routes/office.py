@@ -15,13 +15,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile
 
-from alerts import outbox as alerts_outbox
-from alerts import service
-from alerts.case_import import import_rows, read_rows
-from store.audit import record
-from store.models import Notification, Silence
+from yuqing.alerts import outbox as alerts_outbox
+from yuqing.alerts import service
+from yuqing.alerts.case_import import import_rows, read_rows
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.audit import record
+from yuqing.store.models import Notification, Silence
 from yuqing.vocab import Outcome
 
 from .. import schemas as S

@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from alerts import outbox as alerts_outbox
-from alerts import service
-from store import queries as Q
-from store.audit import record
-from store.models import Silence
+from yuqing.alerts import outbox as alerts_outbox
+from yuqing.alerts import service
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import Silence
 from yuqing.vocab import Audience
 
 from .. import schemas as S

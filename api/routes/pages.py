@@ -12,10 +12,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from store import queries as Q
-from store.audit import record
-from store.models import User
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import User
 from yuqing.vocab import INCIDENT_ACTIONS, Grade, IncidentStatus, Platform, Role, Sentiment
 
 from ..deps import CSRF_HEADER, PERMISSIONS, IdPath, MaybeUser, SessionDep, client_address

@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from alerts.holidays import load_calendar
-from store import queries as Q
-from store.models import Notification
+from yuqing.alerts.holidays import load_calendar
 from yuqing.clock import as_utc, local_iso, to_local
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.models import Notification
 from yuqing.vocab import (
     ActionKind,
     Audience,
@@ -194,8 +194,8 @@ def reports_page(
 ) -> Response:
     if who is None:
         return _to_login(request)
-    from reports.archive import KIND_LABELS, archived, trigger_label
-    from reports.releases import release_rows
+    from yuqing.reports.archive import KIND_LABELS, archived, trigger_label
+    from yuqing.reports.releases import release_rows
 
     return _page(
         request,
@@ -216,7 +216,7 @@ def releases_page(request: Request, who: MaybeUser, session: SessionDep) -> Resp
     """数据发布: upcoming and past releases with their ids, reception and archived 研判."""
     if who is None:
         return _to_login(request)
-    from reports.releases import release_rows
+    from yuqing.reports.releases import release_rows
 
     return _page(
         request,

@@ -15,12 +15,12 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
-from reports import archive
-from reports.blocks import Report
-from store.audit import record
-from store.models import Briefing, Release, ReleasePlan
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.reports import archive
+from yuqing.reports.blocks import Report
+from yuqing.store.audit import record
+from yuqing.store.models import Briefing, Release, ReleasePlan
 
 from .. import schemas as S
 from ..deps import Allowed, CurrentUser, IdPath, SessionDep, SettingsDep
@@ -80,7 +80,7 @@ def _meta(b: Briefing) -> dict[str, object]:
 
 
 def _file(content: bytes, fmt: str, stem: str) -> Response:
-    from reports.render import MEDIA_TYPES, filename
+    from yuqing.reports.render import MEDIA_TYPES, filename
 
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
     name = quote(filename(stem, fmt))
@@ -92,7 +92,7 @@ def _file(content: bytes, fmt: str, stem: str) -> Response:
 
 
 def _document(report: Report, fmt: str, stem: str) -> Response:
-    from reports.render import render
+    from yuqing.reports.render import render
 
     return _file(render(report, fmt), fmt, stem)
 
@@ -117,7 +117,7 @@ def generate_briefing(
 ) -> dict[str, object]:
     """The archived briefing is what leadership read: only the press office, which issues it, or an
     administrator may (re)generate it, and every generation is audited with what it replaced."""
-    from reports.jobs import store_daily
+    from yuqing.reports.jobs import store_daily
 
     row, _ = store_daily(session, settings, day=day, now=clock_now(), on_demand=day is None, trigger="manual",
                          created_by=who.name)
@@ -145,8 +145,8 @@ def daily_on_demand(
     day: S.Day | None = Query(None, description="指定日期则为该日 08:00 定时日报的时段"),
     format: str = FORMAT,
 ) -> Response:
-    from reports.blocks import daily_report
-    from reports.briefing import build_daily
+    from yuqing.reports.blocks import daily_report
+    from yuqing.reports.briefing import build_daily
 
     b = build_daily(session, settings, day=day, now=clock_now(), on_demand=day is None)
     report = daily_report(b, classification=settings.reports.classification)
@@ -158,7 +158,7 @@ def daily_on_demand(
 def special_on_demand(
     _: CurrentUser, incident_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
-    from reports.special import build_special
+    from yuqing.reports.special import build_special
 
     report = _found(lambda: build_special(session, settings, incident_id=incident_id, now=clock_now()))
     return _document(report, format, f"舆情专报-事件{incident_id}")
@@ -168,7 +168,7 @@ def special_on_demand(
 def special_archive(
     who: Generator, incident_id: IdPath, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
-    from reports.jobs import store_special
+    from yuqing.reports.jobs import store_special
 
     row = _found(lambda: store_special(session, settings, incident_id=incident_id, now=clock_now(),
                                        created_by=who.name))
@@ -182,7 +182,7 @@ def list_releases(
     upcoming_days: int = Query(30, ge=0, le=366),
     past_days: int = Query(90, ge=0, le=3660),
 ) -> list[dict[str, object]]:
-    from reports.releases import release_rows
+    from yuqing.reports.releases import release_rows
 
     return [r.as_json() for r in release_rows(session, now=clock_now(), upcoming_days=upcoming_days,
                                               past_days=past_days)]
@@ -193,8 +193,8 @@ def list_releases(
 def release_assessment(
     _: CurrentUser, release_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
-    from reports.assessment import build_assessment
-    from reports.blocks import assessment_report
+    from yuqing.reports.assessment import build_assessment
+    from yuqing.reports.blocks import assessment_report
 
     a = _found(lambda: build_assessment(session, settings, release_id=release_id, now=clock_now()))
     report = assessment_report(a, classification=settings.reports.classification)
@@ -205,7 +205,7 @@ def release_assessment(
 def release_assessment_archive(
     who: Generator, release_id: IdPath, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
-    from reports.jobs import store_assessment
+    from yuqing.reports.jobs import store_assessment
 
     row, _ = _found(lambda: store_assessment(session, settings, release_id=release_id, now=clock_now(),
                                              created_by=who.name))
@@ -277,7 +277,7 @@ def _plan_out(p: ReleasePlan) -> dict[str, object]:
 
 @router.get("/releases/{release_id}/plan", summary="数据发布的舆情应对预案及其修订历史（新版本在前）")
 def get_plan(_: CurrentUser, release_id: IdPath, session: SessionDep) -> dict[str, object]:
-    from reports.plans import plan_history
+    from yuqing.reports.plans import plan_history
 
     if session.get(Release, release_id) is None:
         raise HTTPException(404, detail=f"数据发布 {release_id} 不存在")
@@ -287,7 +287,7 @@ def get_plan(_: CurrentUser, release_id: IdPath, session: SessionDep) -> dict[st
 
 @router.put("/releases/{release_id}/plan", summary="修订预案（保存为新版本，须重新审批）")
 def put_plan(who: PlanEditor, release_id: IdPath, body: PlanIn, session: SessionDep) -> dict[str, object]:
-    from reports.plans import save_plan
+    from yuqing.reports.plans import save_plan
 
     fields = body.model_dump(exclude_unset=True)
     if "qa" in fields and fields["qa"] is not None:
@@ -304,7 +304,7 @@ def put_plan(who: PlanEditor, release_id: IdPath, body: PlanIn, session: Session
 def approve(
     who: Allowed("plan.approve"), release_id: IdPath, body: ApproveIn, session: SessionDep
 ) -> dict[str, object]:
-    from reports.plans import PlanError, approve_plan
+    from yuqing.reports.plans import PlanError, approve_plan
 
     try:
         plan = _found(lambda: approve_plan(session, release_id=release_id, version=body.version,
@@ -321,7 +321,7 @@ def approve(
 def put_interpretation(
     who: PlanEditor, release_id: IdPath, body: InterpretationIn, session: SessionDep
 ) -> dict[str, object]:
-    from reports.plans import interpretation_status, record_interpretation
+    from yuqing.reports.plans import interpretation_status, record_interpretation
 
     now = clock_now()
     row = _found(lambda: record_interpretation(session, release_id=release_id, published_at=body.published_at,
@@ -364,7 +364,7 @@ def _csv(content: bytes, stem: str) -> Response:
 def incident_record_export(
     _: CurrentUser, incident_id: IdPath, session: SessionDep, settings: SettingsDep, format: str = FORMAT
 ) -> Response:
-    from reports.record import incident_record
+    from yuqing.reports.record import incident_record
 
     report = _found(lambda: incident_record(session, settings, incident_id=incident_id, now=clock_now()))
     return _document(report, format, f"处置档案-事件{incident_id}")
@@ -379,7 +379,7 @@ def audit_export(
     end: S.Day = Query(..., description="结束日期（含当日）"),
     format: str = EXPORT_FORMAT,
 ) -> Response:
-    from reports.record import audit_csv, audit_report, audit_rows
+    from yuqing.reports.record import audit_csv, audit_report, audit_rows
 
     lo, hi = _period(start, end)
     rows = audit_rows(session, start=lo, end=hi)
@@ -399,7 +399,7 @@ def scorecard_export(
     end: S.Day = Query(..., description="结束日期（含当日）"),
     format: str = EXPORT_FORMAT,
 ) -> Response:
-    from reports.scorecard import build_scorecard, scorecard_csv, scorecard_report
+    from yuqing.reports.scorecard import build_scorecard, scorecard_csv, scorecard_report
 
     lo, hi = _period(start, end)
     card = build_scorecard(session, settings, start=lo, end=hi, now=clock_now())

@@ -15,13 +15,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from analysis import search as engine
-from analysis.watch import WatchSyntaxError, validate
-from store import queries as Q
-from store.audit import record
-from store.models import WatchTopic
+from yuqing.analysis import search as engine
+from yuqing.analysis.watch import WatchSyntaxError, validate
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import WatchTopic
 from yuqing.vocab import Platform, Sentiment
 
 from .. import schemas as S

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 
-from store.models import ApiToken, User
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.models import ApiToken, User
 from yuqing.vocab import Role, TokenScope, TokenState
 
 from .. import schemas as S

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Query
 
-from crawler.quarantine import QuarantineError, quarantined, release, state_of
-from store import queries as Q
-from store.models import Quarantine, Source
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.crawler.quarantine import QuarantineError, quarantined, release, state_of
+from yuqing.store import queries as Q
+from yuqing.store.models import Quarantine, Source
 from yuqing.vocab import SourceKind, SourceStatus
 
 from .. import schemas as S

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from alerts import evaluation as evaluations
-from alerts import warnings as W
-from store import queries as Q
-from store.audit import record
-from store.models import EarlyWarning
+from yuqing.alerts import evaluation as evaluations
+from yuqing.alerts import warnings as W
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store import queries as Q
+from yuqing.store.audit import record
+from yuqing.store.models import EarlyWarning
 from yuqing.vocab import ClaimsAddressed, WarningLevel, WarningStatus
 
 from .. import schemas as S

@@ -23,9 +23,9 @@ import trafilatura
 from htmldate import find_date
 from lxml import html as lxml_html
 
-from crawler.parsing import boilerplate, byline
-from crawler.parsing.density import best_node, node_text, parse_tree, prune
-from crawler.parsing.times import parse_time
+from yuqing.crawler.parsing import boilerplate, byline
+from yuqing.crawler.parsing.density import best_node, node_text, parse_tree, prune
+from yuqing.crawler.parsing.times import parse_time
 
 # candidates in order of preference when their scores are close (the cleaner first)
 METHODS = ("trafilatura_precision", "trafilatura", "density", "trafilatura_recall", "embedded")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from lxml import html
 
-from crawler.parsing.density import node_text
+from yuqing.crawler.parsing.density import node_text
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u200b]+")
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|稿源|出处|出處)\s*[：:]\s*")

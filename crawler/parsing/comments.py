@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.parsing.times import parse_time
+from yuqing.crawler.parsing.times import parse_time
 
 _TAGS = re.compile(r"<[^>]+>")
 

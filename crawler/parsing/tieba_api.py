@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.parsing.forums import ForumFormatError, ForumPost
 from yuqing.clock import SHANGHAI
+from yuqing.crawler.parsing.forums import ForumFormatError, ForumPost
 
 SIGN_SALT = "tiebaclient!!!"
 _TAG = re.compile(r"<[^>]+>")

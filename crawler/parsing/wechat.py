@@ -15,10 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from w3lib.url import canonicalize_url
 
-from crawler.parsing import boilerplate
-from crawler.parsing.byline import as_name, squash
-from crawler.parsing.density import node_text, parse_tree
-from crawler.parsing.times import parse_time
+from yuqing.crawler.parsing import boilerplate
+from yuqing.crawler.parsing.byline import as_name, squash
+from yuqing.crawler.parsing.density import node_text, parse_tree
+from yuqing.crawler.parsing.times import parse_time
 
 _VERIFY = ("环境异常", "完成验证后即可继续访问", "weixin110.qq.com", "请输入验证码")
 _GONE = ("该内容已被发布者删除", "此内容因违规无法查看", "已停止访问该网页", "该公众号已迁移", "内容已删除")

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from crawler.parsing.counts import parse_count
-from crawler.parsing.times import parse_time
 from yuqing.clock import to_local
+from yuqing.crawler.parsing.counts import parse_count
+from yuqing.crawler.parsing.times import parse_time
 
 
 class WeiboFormatError(ValueError):

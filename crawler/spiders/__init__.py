@@ -9,17 +9,17 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crawler.spiders.base import SourceSpider
+    from yuqing.crawler.spiders.base import SourceSpider
 
 _CLASSES = {
-    "news_rss": "crawler.spiders.news_rss:NewsRssSpider",
-    "news_site": "crawler.spiders.news_site:NewsSiteSpider",
-    "weibo_search": "crawler.spiders.weibo_search:WeiboSearchSpider",
-    "tieba": "crawler.spiders.tieba:TiebaSpider",
-    "discuz": "crawler.spiders.discuz:DiscuzSpider",
-    "releases": "crawler.spiders.releases:ReleasesSpider",
-    "news_comments": "crawler.spiders.news_comments:NewsCommentsSpider",
-    "wechat": "crawler.spiders.wechat:WechatSpider",
+    "news_rss": "yuqing.crawler.spiders.news_rss:NewsRssSpider",
+    "news_site": "yuqing.crawler.spiders.news_site:NewsSiteSpider",
+    "weibo_search": "yuqing.crawler.spiders.weibo_search:WeiboSearchSpider",
+    "tieba": "yuqing.crawler.spiders.tieba:TiebaSpider",
+    "discuz": "yuqing.crawler.spiders.discuz:DiscuzSpider",
+    "releases": "yuqing.crawler.spiders.releases:ReleasesSpider",
+    "news_comments": "yuqing.crawler.spiders.news_comments:NewsCommentsSpider",
+    "wechat": "yuqing.crawler.spiders.wechat:WechatSpider",
 }
 SPIDER_NAMES = tuple(_CLASSES)
 

@@ -14,12 +14,12 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.items import QuarantineItem
-from crawler.links import SKIP_REASONS, link_target
-from crawler.parsing.charset import UndecodableError, decode_html
-from crawler.seen import Seen
 from yuqing.clock import now
 from yuqing.config import Settings, SourceConfig
+from yuqing.crawler.items import QuarantineItem
+from yuqing.crawler.links import SKIP_REASONS, link_target
+from yuqing.crawler.parsing.charset import UndecodableError, decode_html
+from yuqing.crawler.seen import Seen
 
 log = logging.getLogger(__name__)
 

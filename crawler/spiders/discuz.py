@@ -16,10 +16,10 @@ from urllib.parse import parse_qs, urlparse
 
 from scrapy.http import Response
 
-from crawler.items import DocumentItem
-from crawler.parsing.forums import ForumFormatError, discuz_list, discuz_page_url, discuz_thread
-from crawler.spiders.base import SourceSpider
-from crawler.spiders.forum import post_document, remember, thread_pages_left
+from yuqing.crawler.items import DocumentItem
+from yuqing.crawler.parsing.forums import ForumFormatError, discuz_list, discuz_page_url, discuz_thread
+from yuqing.crawler.spiders.base import SourceSpider
+from yuqing.crawler.spiders.forum import post_document, remember, thread_pages_left
 
 # what a page holds, counted on the raw markup (crawler.health: a page read short is never 正常)
 _LIST_ROW = re.compile(r"""<tbody[^>]*id=["']normalthread_\d+""")

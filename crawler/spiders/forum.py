@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from crawler.parsing.forums import ForumPost
-from crawler.parsing.times import parse_time
+from yuqing.crawler.parsing.forums import ForumPost
+from yuqing.crawler.parsing.times import parse_time
 
 
 def post_document(

@@ -10,10 +10,10 @@ from typing import Any
 from scrapy.http import Response
 from w3lib.url import canonicalize_url
 
-from crawler.items import DocumentItem
-from crawler.parsing.article import ArticleError, extract_article
-from crawler.spiders.base import SourceSpider
 from yuqing.clock import to_local
+from yuqing.crawler.items import DocumentItem
+from yuqing.crawler.parsing.article import ArticleError, extract_article
+from yuqing.crawler.spiders.base import SourceSpider
 from yuqing.source_options import NewsRssOptions, NewsSiteOptions
 
 log = logging.getLogger(__name__)

@@ -21,12 +21,12 @@ from typing import Any
 from scrapy.http import Response
 from sqlalchemy import select
 
-from crawler.items import DocumentItem
-from crawler.parsing.comments import CommentsError, parse_comment_page, utf8_body
-from crawler.spiders.base import SourceSpider
-from store.db import make_engine, session_factory, session_scope
-from store.models import Document
+from yuqing.crawler.items import DocumentItem
+from yuqing.crawler.parsing.comments import CommentsError, parse_comment_page, utf8_body
+from yuqing.crawler.spiders.base import SourceSpider
 from yuqing.source_options import NewsCommentsOptions
+from yuqing.store.db import make_engine, session_factory, session_scope
+from yuqing.store.models import Document
 from yuqing.vocab import Platform
 
 DEFAULT_THREAD = r"/(?:article/|a/)?([0-9A-Z]{16})\.html"

@@ -9,10 +9,10 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.parsing.feeds import parse_feed
-from crawler.parsing.times import parse_time
-from crawler.spiders.news import ArticleSpider, article_key
 from yuqing.clock import SHANGHAI
+from yuqing.crawler.parsing.feeds import parse_feed
+from yuqing.crawler.parsing.times import parse_time
+from yuqing.crawler.spiders.news import ArticleSpider, article_key
 
 
 def feed_entries(xml: str) -> list[dict[str, str | None]]:

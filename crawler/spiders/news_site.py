@@ -11,8 +11,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.links import link_target
-from crawler.spiders.news import ArticleSpider, article_key
+from yuqing.crawler.links import link_target
+from yuqing.crawler.spiders.news import ArticleSpider, article_key
 from yuqing.source_options import NewsSiteOptions
 
 

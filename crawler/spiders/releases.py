@@ -14,9 +14,9 @@ from typing import Any
 
 from scrapy.http import Response
 
-from analysis.release_title import parse_release_title
-from crawler.items import ReleaseItem
-from crawler.parsing.release_list import (
+from yuqing.analysis.release_title import parse_release_title
+from yuqing.crawler.items import ReleaseItem
+from yuqing.crawler.parsing.release_list import (
     Layout,
     ReleaseFormatError,
     ReleaseRow,
@@ -24,8 +24,8 @@ from crawler.parsing.release_list import (
     list_page,
     page_url,
 )
-from crawler.parsing.times import parse_time
-from crawler.spiders.base import SourceSpider
+from yuqing.crawler.parsing.times import parse_time
+from yuqing.crawler.spiders.base import SourceSpider
 
 
 class ReleasesSpider(SourceSpider):

@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, quote, urlparse
 import scrapy
 from scrapy.http import Response
 
-from crawler.items import DocumentItem
-from crawler.parsing.forums import (
+from yuqing.crawler.items import DocumentItem
+from yuqing.crawler.parsing.forums import (
     ForumFormatError,
     ForumPost,
     tieba_forum_list,
@@ -35,9 +35,9 @@ from crawler.parsing.forums import (
     tieba_thread,
     tieba_thread_pages,
 )
-from crawler.parsing.tieba_api import TiebaApiError, search_form, tieba_api_search
-from crawler.spiders.base import SourceSpider
-from crawler.spiders.forum import post_document, remember, thread_pages_left
+from yuqing.crawler.parsing.tieba_api import TiebaApiError, search_form, tieba_api_search
+from yuqing.crawler.spiders.base import SourceSpider
+from yuqing.crawler.spiders.forum import post_document, remember, thread_pages_left
 
 # what a page holds, counted on the raw markup (crawler.health: a page read short is never 正常)
 _SEARCH_ROW = re.compile(r"""class=["']s_post["']""")

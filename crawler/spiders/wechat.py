@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 from scrapy.http import Response
 
-from crawler.items import DocumentItem
-from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
-from crawler.spiders.news import ArticleSpider
+from yuqing.crawler.items import DocumentItem
+from yuqing.crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
+from yuqing.crawler.spiders.news import ArticleSpider
 from yuqing.source_options import WechatOptions
 
 DEFAULT_ITEMS = ".news-list h3 a, .news-list .txt-box a[href*='/s'], a[href*='mp.weixin.qq.com/s']"

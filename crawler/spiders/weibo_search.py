@@ -22,8 +22,9 @@ from urllib.parse import quote
 
 from scrapy.http import Response
 
-from crawler.items import DocumentItem
-from crawler.parsing.weibo import (
+from yuqing.clock import SHANGHAI
+from yuqing.crawler.items import DocumentItem
+from yuqing.crawler.parsing.weibo import (
     WeiboFormatError,
     detail_status,
     hot_document,
@@ -33,8 +34,7 @@ from crawler.parsing.weibo import (
     load_json,
     mblog_document,
 )
-from crawler.spiders.base import SourceSpider
-from yuqing.clock import SHANGHAI
+from yuqing.crawler.spiders.base import SourceSpider
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class WeiboSearchSpider(SourceSpider):
 
     def watch_set(self) -> Any:
         """The watch topics' expressions, compiled (a topic with a bad expression is left out)."""
-        from analysis.watch import WatchSet, WatchSyntaxError
+        from yuqing.analysis.watch import WatchSet, WatchSyntaxError
 
         valid = {}
         for topic in self.app_settings.watch:
@@ -107,7 +107,7 @@ class WeiboSearchSpider(SourceSpider):
 
     def parse_hot(self, response: Response) -> Iterator[Any]:
         """Hot topics matching a watch topic; the rest of the list is only counted."""
-        from analysis.normalise import normalise
+        from yuqing.analysis.normalise import normalise
 
         try:
             entries = hot_topics(load_json(response.body))

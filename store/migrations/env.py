@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from store import search_index
-from store.models import Base
+from yuqing.store import search_index
+from yuqing.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -14,8 +14,8 @@ target_metadata = Base.metadata
 def run() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from store.db import make_engine
         from yuqing.config import get_settings
+        from yuqing.store.db import make_engine
 
         engine = make_engine(get_settings().database_url)
     with engine.begin() as connection:

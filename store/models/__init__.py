@@ -1,6 +1,6 @@
 """All models, importable from one place: `from store.models import Document`."""
 
-from store import search_index
+from yuqing.store import search_index
 
 from .analysis import Mention, MentionRelease, MentionRelink, Release, SentimentCorrection, Story, WatchTopic
 from .base import Base, UTCDateTime

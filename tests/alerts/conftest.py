@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy.orm import Session
 
-from store.models import Document, Mention, Story
 from yuqing.config import ChannelConfig, NotifyConfig, Settings
+from yuqing.store.models import Document, Mention, Story
 
 
 class Receiver:
@@ -185,8 +185,8 @@ class Timeline:
         self.deliveries: list[tuple[datetime, str, dict[str, Any]]] = []
 
     def step(self, now: datetime, settings: Settings | None = None) -> None:
-        from alerts.engine import process_mentions, tick
-        from alerts.outbox import deliver_due
+        from yuqing.alerts.engine import process_mentions, tick
+        from yuqing.alerts.outbox import deliver_due
 
         settings = settings or self.settings
         with self.session_maker() as s, s.begin():

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 
-from alerts.audit import audit
-from alerts.engine import tick
-from alerts.outbox import deliver_due
-from store.models import Deadline, IncidentEvent, Notification
+from yuqing.alerts.audit import audit
+from yuqing.alerts.engine import tick
+from yuqing.alerts.outbox import deliver_due
+from yuqing.store.models import Deadline, IncidentEvent, Notification
 
 from .conftest import T0, Timeline
 from .test_timeline import open_grade_i

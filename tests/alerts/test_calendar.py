@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from alerts.calendar import LAST_YEAR, WorkingDayCalendar
-from alerts.windows import hour_window, working_day_window
+from yuqing.alerts.calendar import LAST_YEAR, WorkingDayCalendar
+from yuqing.alerts.windows import hour_window, working_day_window
 from yuqing.clock import SHANGHAI
 
 CAL = WorkingDayCalendar()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alerts.grading import MentionFacts, category_of
+from yuqing.alerts.grading import MentionFacts, category_of
 
 AT = datetime(2026, 11, 9, 3, 0, tzinfo=UTC)
 
@@ -30,8 +30,8 @@ def test_an_incident_s_category_follows_the_event(session, add_mentions, make_se
 
     from sqlalchemy import select
 
-    from alerts.engine import process_mentions
-    from store.models import Incident, IncidentEvent, Release
+    from yuqing.alerts.engine import process_mentions
+    from yuqing.store.models import Incident, IncidentEvent, Release
 
     settings = make_settings()
     release = Release(title="2026年10月份居民消费价格", indicator="CPI", published_at=AT)

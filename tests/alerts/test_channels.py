@@ -9,10 +9,10 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 
-from alerts import service
-from alerts.channels.dingtalk import signature
-from alerts.outbox import deliver_due
-from alerts.templates import safe_text
+from yuqing.alerts import service
+from yuqing.alerts.channels.dingtalk import signature
+from yuqing.alerts.outbox import deliver_due
+from yuqing.alerts.templates import safe_text
 from yuqing.config import ChannelConfig, NotifyConfig
 
 from .conftest import T0

@@ -10,9 +10,9 @@ import time_machine
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from store.models import AuditLog, Case, Deadline, HolidayOverride
 from yuqing.app.cli import app
 from yuqing.config import get_settings
+from yuqing.store.models import AuditLog, Case, Deadline, HolidayOverride
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_cases_import_checks_every_row_first(cli, tmp_path, session_maker):
 
 @time_machine.travel(datetime(2026, 12, 29, 9, tzinfo=UTC), tick=False)
 def test_holidays_import_marks_the_year_known_and_recomputes(cli, tmp_path, session_maker):
-    from alerts.holidays import load_calendar
+    from yuqing.alerts.holidays import load_calendar
 
     result = cli.invoke(app, ["cases", "import", str(_write(tmp_path / "c.csv",
                         "kind,title,received_at\ncomplaint,跨年投诉,2026-12-28 10:00\n"))])

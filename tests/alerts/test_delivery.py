@@ -10,11 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from alerts import outbox, service
-from alerts.engine import tick
-from alerts.outbox import deliver_due
-from store.models import IncidentEvent, Notification
+from yuqing.alerts import outbox, service
+from yuqing.alerts.engine import tick
+from yuqing.alerts.outbox import deliver_due
 from yuqing.config import ChannelConfig, NotifyConfig
+from yuqing.store.models import IncidentEvent, Notification
 
 from .conftest import T0, Timeline
 from .test_timeline import open_grade_i
@@ -78,7 +78,7 @@ def test_a_crash_after_sending_never_re_sends_a_stale_reminder(session_maker, ma
         tick(s, settings, now=DUE - 15 * MIN)  # lead-60 skipped, lead-15 and the escalation written
     with session_maker() as s, s.begin():
         claimed = outbox.claim(s, settings, DUE - 15 * MIN)
-    from alerts.channels import send
+    from yuqing.alerts.channels import send
     for channel, message in claimed:
         send(channel, message, settings, DUE - 15 * MIN)  # …and the process dies before `settle`
     sent_before = len(receiver.requests)
@@ -217,8 +217,8 @@ def test_the_lease_must_outlast_every_channel_timeout(receiver) -> None:  # type
 
 
 def test_what_makes_a_notice_stale() -> None:
-    from alerts.stages import stale_reason, step_rank
-    from store.models import Deadline
+    from yuqing.alerts.stages import stale_reason, step_rank
+    from yuqing.store.models import Deadline
 
     open_deadline = Deadline(state="due_soon", due_at=DUE)
     base = dict(now=DUE - 10 * MIN, deadline=open_deadline, quiet=False, later_sent=None,

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from alerts.engine import process_mentions
-from store.models import (
+from yuqing.alerts.engine import process_mentions
+from yuqing.store.models import (
     Deadline,
     Incident,
     IncidentEvent,

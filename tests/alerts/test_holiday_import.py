@@ -9,18 +9,18 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from alerts import service
-from alerts.engine import tick
-from alerts.holiday_import import (
+from yuqing.alerts import service
+from yuqing.alerts.engine import tick
+from yuqing.alerts.holiday_import import (
     HolidayFileError,
     import_year,
     missing_schedule_notice,
     parse_holiday_file,
 )
-from alerts.holidays import load_calendar
-from alerts.policy import ClockPolicy
-from store.models import Deadline, HolidaySchedule, IncidentEvent, Notification
+from yuqing.alerts.holidays import load_calendar
+from yuqing.alerts.policy import ClockPolicy
 from yuqing.clock import SHANGHAI, now
+from yuqing.store.models import Deadline, HolidaySchedule, IncidentEvent, Notification
 
 # A notice in the State Council's usual shape (dates as a test fixture: 2027's is not published yet).
 NOTICE_2027 = """日期,结束日期,类型,名称

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alerts import service
-from alerts.engine import process_mentions
-from alerts.grouping import event_of
-from store.models import Incident, Release
+from yuqing.alerts import service
+from yuqing.alerts.engine import process_mentions
+from yuqing.alerts.grouping import event_of
+from yuqing.store.models import Incident, Release
 
 from .conftest import T0
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from alerts import service
-from alerts.inhibition import Subject, inhibitor
-from store.models import IncidentEvent, IncidentMention, Notification, Release
+from yuqing.alerts import service
+from yuqing.alerts.inhibition import Subject, inhibitor
+from yuqing.store.models import IncidentEvent, IncidentMention, Notification, Release
 
 from .conftest import T0, Timeline
 

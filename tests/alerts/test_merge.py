@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from alerts.engine import process_mentions
-from store.models import Deadline, Incident, IncidentEvent, MentionRelink, Release
+from yuqing.alerts.engine import process_mentions
+from yuqing.store.models import Deadline, Incident, IncidentEvent, MentionRelink, Release
 
 from .conftest import T0
 

@@ -9,12 +9,12 @@ import time_machine
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from alerts import service
-from alerts.engine import tick
-from alerts.policy import ClockPolicy, IncidentPolicy, WindowSpec, incident_windows
-from store.models import Case, Deadline, Incident, Notification
+from yuqing.alerts import service
+from yuqing.alerts.engine import tick
+from yuqing.alerts.policy import ClockPolicy, IncidentPolicy, WindowSpec, incident_windows
 from yuqing.clock import now
 from yuqing.config import PolicyConfig, Settings
+from yuqing.store.models import Case, Deadline, Incident, Notification
 
 from .conftest import T0
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from alerts.engine import tick
-from alerts.outbox import LEASE_SECONDS, deliver_due
-from store.models import Notification
+from yuqing.alerts.engine import tick
+from yuqing.alerts.outbox import LEASE_SECONDS, deliver_due
+from yuqing.store.models import Notification
 
 from .conftest import T0
 from .test_timeline import open_grade_i
@@ -19,9 +19,9 @@ from .test_timeline import open_grade_i
 CHILD = """
 import os, signal, sys
 from datetime import datetime
-from alerts.channels import send
-from alerts.outbox import deliver_due
-from store.db import make_engine, session_factory
+from yuqing.alerts.channels import send
+from yuqing.alerts.outbox import deliver_due
+from yuqing.store.db import make_engine, session_factory
 from yuqing.config import Settings
 
 url, settings_json, now = sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3])

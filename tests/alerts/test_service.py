@@ -1,4 +1,4 @@
-"""alerts.service: lifecycle, refusals with Chinese messages, cases on working days, evidence, effect."""
+"""yuqing.alerts.service: lifecycle, refusals with Chinese messages, cases on working days, evidence, effect."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from alerts import service
-from alerts.engine import tick
-from alerts.errors import InvalidTransition, NotFound
-from alerts.holiday_import import HolidayEntry, import_year
-from alerts.holidays import set_override
-from store.models import Deadline, IncidentEvent
+from yuqing.alerts import service
+from yuqing.alerts.engine import tick
+from yuqing.alerts.errors import InvalidTransition, NotFound
+from yuqing.alerts.holiday_import import HolidayEntry, import_year
+from yuqing.alerts.holidays import set_override
 from yuqing.clock import SHANGHAI
+from yuqing.store.models import Deadline, IncidentEvent
 
 from .conftest import T0
 

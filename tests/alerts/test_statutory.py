@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from alerts.calendar import WorkingDayCalendar
-from alerts.statutory import festivals, statutory_rest_days
+from yuqing.alerts.calendar import WorkingDayCalendar
+from yuqing.alerts.statutory import festivals, statutory_rest_days
 
 CAL = WorkingDayCalendar()
 

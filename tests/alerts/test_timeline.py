@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from alerts import service
-from alerts.outbox import deliver_due
-from store.models import Deadline, Notification
+from yuqing.alerts import service
+from yuqing.alerts.outbox import deliver_due
+from yuqing.store.models import Deadline, Notification
 
 from .conftest import T0, Timeline
 
@@ -172,8 +172,8 @@ def test_restart_with_claimed_deliveries_sends_each_once(
     database_url, session_maker, make_settings, receiver
 ):
     """A worker dies after claiming (and once after sending); a fresh engine on the same DB finishes."""
-    from alerts import outbox
-    from store.db import make_engine, session_factory
+    from yuqing.alerts import outbox
+    from yuqing.store.db import make_engine, session_factory
 
     settings = make_settings(receiver)
     open_grade_i(session_maker, settings)
@@ -181,19 +181,19 @@ def test_restart_with_claimed_deliveries_sends_each_once(
     timeline = Timeline(session_maker, settings, receiver)
     timeline.run(T0, T0 + timedelta(hours=3), 60 * MIN)
     with session_maker() as s, s.begin():  # engine writes lead-60 + escalate, then deliveries...
-        from alerts.engine import tick
+        from yuqing.alerts.engine import tick
         tick(s, settings, now=due - 59 * MIN)
     with session_maker() as s, s.begin():  # ...are claimed, and the process dies before sending
         claimed = outbox.claim(s, settings, due - 59 * MIN)
     assert claimed
     with session_maker() as s, s.begin():  # another claims breach-time rows, sends, dies before settling
-        from alerts.engine import tick
+        from yuqing.alerts.engine import tick
         tick(s, settings, now=due - 14 * MIN)
     with session_maker() as s, s.begin():
         second = outbox.claim(s, settings, due - 14 * MIN)
     # the first claim's lease ran out: its batch is claimed again under the same key
     assert {m.key for _, m in claimed} < {m.key for _, m in second}
-    from alerts.channels import send
+    from yuqing.alerts.channels import send
     for channel, message in second:
         send(channel, message, settings, due - 14 * MIN)
 

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from alerts import service
-from alerts.engine import process_mentions
-from store.models import Deadline, Incident, IncidentEvent, Notification
+from yuqing.alerts import service
+from yuqing.alerts.engine import process_mentions
+from yuqing.store.models import Deadline, Incident, IncidentEvent, Notification
 
 from .conftest import T0
 

@@ -11,17 +11,17 @@ from datetime import UTC, date, datetime, timedelta
 import time_machine
 from sqlalchemy import select
 
-from alerts import service
-from alerts.audit import audit
-from alerts.calendar import WorkingDayCalendar
-from alerts.engine import tick
-from alerts.escalation import plan, working_day_schedule
-from alerts.outbox import deliver_due
-from alerts.policy import ClockPolicy
-from alerts.windows import working_day_window
-from store.models import Deadline, Notification
+from yuqing.alerts import service
+from yuqing.alerts.audit import audit
+from yuqing.alerts.calendar import WorkingDayCalendar
+from yuqing.alerts.engine import tick
+from yuqing.alerts.escalation import plan, working_day_schedule
+from yuqing.alerts.outbox import deliver_due
+from yuqing.alerts.policy import ClockPolicy
+from yuqing.alerts.windows import working_day_window
 from yuqing.clock import SHANGHAI, now
 from yuqing.config import PolicyConfig
+from yuqing.store.models import Deadline, Notification
 
 CAL = WorkingDayCalendar()
 
@@ -33,7 +33,7 @@ def local(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
 def complaint_clock(**daily: object) -> ClockPolicy:
     policy = PolicyConfig(working_day_reminders={**PolicyConfig().working_day_reminders.model_dump(),
                                                  **daily})
-    from alerts.policy import WindowSpec
+    from yuqing.alerts.policy import WindowSpec
     return ClockPolicy.for_window(WindowSpec("complaint_reply", working_days=15), policy, provisional=False)
 
 

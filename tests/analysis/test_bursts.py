@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from analysis.bursts import BurstParams, current_bursts, detect, ewma_baseline, hourly_counts
-from store.models import Document, Mention, MentionRelease, Release, Source
+from yuqing.analysis.bursts import BurstParams, current_bursts, detect, ewma_baseline, hourly_counts
+from yuqing.store.models import Document, Mention, MentionRelease, Release, Source
 
 NOW = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from analysis.sentiment.corrections import read_corrections
-from store.models import SentimentCorrection
+from yuqing.analysis.sentiment.corrections import read_corrections
 from yuqing.app.cli import app
+from yuqing.store.models import SentimentCorrection
 
 AT = datetime(2026, 12, 10, 6, tzinfo=UTC)
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.sentiment.classify import classify_texts
-from analysis.sentiment.cues import cue_terms, negated_terms, stance_text
-from analysis.sentiment.evaluation import DOMAIN_SET, macro_f1, predict_raw, read_domain_set
-from analysis.sentiment.features import SPEC_2, hash_strings
-from analysis.sentiment.model import LABELS, load_model, read_model
-from analysis.sentiment.project_corpus import project_rows
+from yuqing.analysis.sentiment.classify import classify_texts
+from yuqing.analysis.sentiment.cues import cue_terms, negated_terms, stance_text
+from yuqing.analysis.sentiment.evaluation import DOMAIN_SET, macro_f1, predict_raw, read_domain_set
+from yuqing.analysis.sentiment.features import SPEC_2, hash_strings
+from yuqing.analysis.sentiment.model import LABELS, load_model, read_model
+from yuqing.analysis.sentiment.project_corpus import project_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,7 +114,7 @@ def test_stance_of_real_weibo_html_reposts() -> None:
     """Weibo's API writes the chain as HTML links (//<a href='/n/x'>@x</a>:…): read like the plain form."""
     import json
 
-    from analysis.normalise import normalise
+    from yuqing.analysis.normalise import normalise
 
     path = Path("/work/shared/real/weibo/stablog_4a24142_TypeWeiboListResponse.json")
     texts = []

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from analysis.incident_text import (
+from yuqing.analysis.incident_text import (
     MentionBrief,
     ReleaseFacts,
     incident_title,

@@ -1,4 +1,4 @@
-from analysis.indicators import BY_CODE, dictionary_terms, find_indicators
+from yuqing.analysis.indicators import BY_CODE, dictionary_terms, find_indicators
 
 
 def test_finds_official_names_and_abbreviations_case_insensitively() -> None:

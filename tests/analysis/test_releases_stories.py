@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from analysis.releases import ReleaseRef, link_releases
-from analysis.stories import StoryIndex, from_bytes, signatures, to_bytes
+from yuqing.analysis.releases import ReleaseRef, link_releases
+from yuqing.analysis.stories import StoryIndex, from_bytes, signatures, to_bytes
 
 PUB = datetime(2026, 11, 10, 1, 30, tzinfo=UTC)
 CPI = ReleaseRef(1, "CPI", "2026年10月", PUB)

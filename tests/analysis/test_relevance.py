@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.relevance import relevance
+from yuqing.analysis.relevance import relevance
 
 
 @pytest.mark.parametrize("text", [
@@ -41,7 +41,7 @@ def test_text_without_any_indicator_is_not_judged() -> None:
 
 def test_the_demo_worlds_off_topic_posts_are_caught_and_its_real_ones_kept() -> None:
     """The demo's CPI feed carries printer, advertising, exam and mouse 'CPI's among the real reactions."""
-    from analysis.normalise import normalise
+    from yuqing.analysis.normalise import normalise
     from yuqing.app.demo.content import weibo
 
     posts = [d["text"].replace("{m}", "11") for v in vars(weibo).values() if isinstance(v, tuple)

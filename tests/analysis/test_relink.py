@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.relink import inherit_story_links, relink_recent
-from store.models import Document, Mention, MentionRelease, MentionRelink, Release
+from yuqing.analysis.relink import inherit_story_links, relink_recent
+from yuqing.store.models import Document, Mention, MentionRelease, MentionRelink, Release
 
 T0 = datetime(2026, 11, 9, 2, 0, tzinfo=UTC)  # 10:00 Beijing, half an hour after the release
 
@@ -58,7 +58,7 @@ def test_nothing_to_do_without_recent_releases(session: Session) -> None:
 
 
 def test_a_repost_inherits_its_storys_release(session: Session) -> None:
-    from store.models import Story
+    from yuqing.store.models import Story
 
     story = Story(title="原帖")
     release = Release(url="http://stats/t1.html", title="CPI", indicator="CPI", published_at=T0)
@@ -79,7 +79,7 @@ def test_a_repost_inherits_its_storys_release(session: Session) -> None:
 
 
 def test_a_generic_accusation_goes_to_the_release_people_are_naming() -> None:
-    from analysis.releases import ReleaseRef, link_releases
+    from yuqing.analysis.releases import ReleaseRef, link_releases
 
     cpi = ReleaseRef(1, "CPI", "2026年10月", T0, salience=40)
     ppi = ReleaseRef(2, "PPI", "2026年10月", T0, salience=3)

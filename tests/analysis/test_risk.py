@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from analysis.risk import RiskInputs, score, story_risk, summary
+from yuqing.analysis.risk import RiskInputs, score, story_risk, summary
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 

@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.sentiment.card import model_card
-from analysis.sentiment.classify import classify_texts
-from analysis.sentiment.features import FeatureSpec, char_ngrams, vectorise
-from analysis.sentiment.model import ModelError, load_model, read_model
-from analysis.sentiment.train import MODEL_VERSION, train
+from yuqing.analysis.sentiment.card import model_card
+from yuqing.analysis.sentiment.classify import classify_texts
+from yuqing.analysis.sentiment.features import FeatureSpec, char_ngrams, vectorise
+from yuqing.analysis.sentiment.model import ModelError, load_model, read_model
+from yuqing.analysis.sentiment.train import MODEL_VERSION, train
 
 DATA = Path("/work/shared/data")
 
@@ -116,8 +116,8 @@ def test_unknown_feature_hash_is_refused(tmp_path: Path) -> None:
 
 
 def test_pos_neg_accuracy_is_scored_on_the_polar_rows_of_three_class_sets() -> None:
-    from analysis.sentiment.evaluation import score_rows
-    from analysis.tokenise import tokenise
+    from yuqing.analysis.sentiment.evaluation import score_rows
+    from yuqing.analysis.tokenise import tokenise
 
     model = load_model()
     rows = [("太好了，今天真开心", "positive"), ("气死我了，太差劲", "negative"), ("今天周一", "neutral"),

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from analysis.normalise import emoticons, normalise, strip_emoticons
-from analysis.tokenise import tokenise
+from yuqing.analysis.normalise import emoticons, normalise, strip_emoticons
+from yuqing.analysis.tokenise import tokenise
 
 
 def test_normalise_strips_markup_keeps_emoticons_folds_width_and_script() -> None:
@@ -28,7 +28,7 @@ def test_statistical_terms_stay_single_tokens() -> None:
 
 def test_fast_segmenter_gives_jieba_tokens() -> None:
     """The shipped segmenter (jieba-rs over jieba's dictionary) agrees with the pure-Python jieba."""
-    from analysis.tokenise import python_jieba_tokens
+    from yuqing.analysis.tokenise import python_jieba_tokens
 
     texts = [
         "国家统计局今日发布数据，10月份居民消费价格指数同比上涨0.2%，环比持平。",
@@ -48,7 +48,7 @@ def test_fast_segmenter_agrees_on_real_posts() -> None:
     """rjieba's built-in dictionary is jieba's dict.txt: the same tokens on real Weibo posts and reviews."""
     import csv
 
-    from analysis.tokenise import python_jieba_tokens
+    from yuqing.analysis.tokenise import python_jieba_tokens
 
     data = Path("/work/shared/data")
     texts = []

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.watch import And, Near, Not, Or, Term, WatchSet, WatchSyntaxError, matches, parse
+from yuqing.analysis.watch import And, Near, Not, Or, Term, WatchSet, WatchSyntaxError, matches, parse
 
 
 def test_parses_precedence_into_a_tree() -> None:

@@ -2,10 +2,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from alerts.grouping import event_of
-from analysis.worker import analyse_pending
-from store.models import Document, Mention, MentionRelease, Quarantine, Release, Source, Story, WatchTopic
+from yuqing.alerts.grouping import event_of
+from yuqing.analysis.worker import analyse_pending
 from yuqing.config import Settings, WatchTopicConfig
+from yuqing.store.models import (
+    Document,
+    Mention,
+    MentionRelease,
+    Quarantine,
+    Release,
+    Source,
+    Story,
+    WatchTopic,
+)
 
 NOW = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
 PUB = datetime(2026, 11, 10, 1, 30, tzinfo=UTC)

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from analysis.authority import AuthorityConfig, authority_kind, response_candidates
-from analysis.worker import analyse_pending
-from store.models import Document, Incident, IncidentMention, Mention, Release, Source
+from yuqing.analysis.authority import AuthorityConfig, authority_kind, response_candidates
+from yuqing.analysis.worker import analyse_pending
 from yuqing.config import Settings, WatchTopicConfig
+from yuqing.store.models import Document, Incident, IncidentMention, Mention, Release, Source
 
 NOW = datetime(2026, 12, 10, 6, 0, tzinfo=UTC)
 PUB = datetime(2026, 12, 10, 1, 30, tzinfo=UTC)

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
-from api.auth import create_token, ensure_user
-from store.models import Document, Mention, MentionRelease, Release, Source
+from yuqing.api.app import create_app
+from yuqing.api.auth import create_token, ensure_user
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.store.models import Document, Mention, MentionRelease, Release, Source
 
 _seq = count(1)
 

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import create_user
-from store.models import AuditLog
+from yuqing.api.auth import create_user
+from yuqing.store.models import AuditLog
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -80,7 +80,7 @@ def test_audit_csv_export_for_the_annual_assessment(client_as) -> None:  # type:
 
 
 def test_admin_page_lists_tokens_and_users_escaped(app, session_maker, client_as) -> None:  # type: ignore[no-untyped-def]
-    from api.auth import create_token
+    from yuqing.api.auth import create_token
 
     with session_maker() as s:
         root = create_user(s, username="root", password="Admin-console-9", role="admin", actor="t")
@@ -107,7 +107,7 @@ def test_every_audited_action_has_a_chinese_name() -> None:
     import re
     from pathlib import Path
 
-    from store.audit import ACTION_NAMES
+    from yuqing.store.audit import ACTION_NAMES
 
     root = Path(__file__).resolve().parents[2]
     written = set()

@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import authenticate, ensure_user, hash_token
-from api.sessions import SESSION_COOKIE
-from store.models import ApiToken, AuditLog, User
+from yuqing.api.auth import authenticate, ensure_user, hash_token
+from yuqing.api.sessions import SESSION_COOKIE
+from yuqing.store.models import ApiToken, AuditLog, User
 
 
 def test_health_needs_no_login_and_tells_beijing_time(anon: TestClient) -> None:
@@ -84,7 +84,7 @@ def test_tampered_cookie_and_changed_password_log_out(anon: TestClient, session:
     assert anon.get("/api/v1/me").status_code == 401
     anon.cookies.set(SESSION_COOKIE, cookie)
     assert anon.get("/api/v1/me").status_code == 200
-    from api.auth import set_password
+    from yuqing.api.auth import set_password
 
     set_password(session, username=user.username, password="new-secret", actor="admin")
     session.commit()

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import service
-from analysis.relevance import relevance
-from api.auth import ensure_user
-from store.models import Document, Story
+from yuqing.alerts import service
+from yuqing.analysis.relevance import relevance
+from yuqing.api.auth import ensure_user
 from yuqing.clock import now as clock_now
+from yuqing.store.models import Document, Story
 
 pytestmark = pytest.mark.browser
 
@@ -261,7 +261,7 @@ def test_an_officer_corrects_a_mention_and_the_correction_is_stored(
 ) -> None:
     from sqlalchemy import select
 
-    from store.models import Mention, SentimentCorrection
+    from yuqing.store.models import Mention, SentimentCorrection
 
     with session_maker() as s:
         m = make.mention(s, "感谢统计局新闻发布会的详细说明，疑问都解答了", sentiment="negative", risk=30)
@@ -329,7 +329,7 @@ def test_history_search_and_sources_pages_answer_what_an_officer_asks(
 def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
     browser, server, officer, session_maker, make, settings  # type: ignore[no-untyped-def]
 ) -> None:
-    from alerts.warnings import raise_warnings
+    from yuqing.alerts.warnings import raise_warnings
 
     now = clock_now().replace(minute=0, second=0, microsecond=0)
     with session_maker() as s:
@@ -368,7 +368,7 @@ def test_a_warning_is_promoted_from_the_board_and_the_incident_is_evaluated(
 def test_an_authoritative_publication_is_confirmed_as_the_response_and_dead_notices_alarm(
     browser, server, officer, session_maker, make  # type: ignore[no-untyped-def]
 ) -> None:
-    from store.models import Notification
+    from yuqing.store.models import Notification
 
     now = clock_now()
     with session_maker() as s:
@@ -404,7 +404,7 @@ def test_copies_fold_into_their_story_in_the_feed_and_search_with_a_correction_o
 ) -> None:
     from sqlalchemy import select
 
-    from store.models import SentimentCorrection
+    from yuqing.store.models import SentimentCorrection
 
     now = clock_now()
     with session_maker() as s:

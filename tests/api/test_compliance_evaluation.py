@@ -11,11 +11,11 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from alerts import service
-from alerts.evaluation import evaluate
-from store.models import Incident
+from yuqing.alerts import service
+from yuqing.alerts.evaluation import evaluate
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.models import Incident
 
 
 def _closed_incidents(session: Session, make) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

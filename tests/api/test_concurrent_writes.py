@@ -15,12 +15,12 @@ import httpx
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import service
-from alerts.engine import process_mentions, tick
-from api.auth import create_token, ensure_user
-from store.db import session_factory
-from store.models import Document, Incident, IncidentEvent, Mention, Story
+from yuqing.alerts import service
+from yuqing.alerts.engine import process_mentions, tick
+from yuqing.api.auth import create_token, ensure_user
 from yuqing.config import Settings
+from yuqing.store.db import session_factory
+from yuqing.store.models import Document, Incident, IncidentEvent, Mention, Story
 
 CLIENTS = 3
 ROUNDS = 12  # per client: a note and an assignment each round

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, Notification, Quarantine, SentimentCorrection, Story
+from yuqing.store.models import AuditLog, Notification, Quarantine, SentimentCorrection, Story
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 

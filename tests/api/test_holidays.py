@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import time_machine
 from sqlalchemy import select
 
-from alerts import service
-from store.models import AuditLog, Deadline, IncidentEvent
+from yuqing.alerts import service
 from yuqing.clock import SHANGHAI
+from yuqing.store.models import AuditLog, Deadline, IncidentEvent
 
 NOTICE = "日期,结束日期,类型,名称\n2027-01-01,2027-01-03,休,元旦\n2027-02-05,2027-02-13,休,春节\n"
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from alerts import service
-from api.routes.incident_views import bucket_minutes
-from store.models import Story
+from yuqing.alerts import service
+from yuqing.api.routes.incident_views import bucket_minutes
 from yuqing.clock import now as clock_now
+from yuqing.store.models import Story
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts import service
-from store.models import AuditLog, IncidentMention
+from yuqing.alerts import service
+from yuqing.store.models import AuditLog, IncidentMention
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Beijing
 

@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import service
-from api import live
-from api.auth import create_token, ensure_user
-from store.models import Deadline
+from yuqing.alerts import service
+from yuqing.api import live
+from yuqing.api.auth import create_token, ensure_user
+from yuqing.store.models import Deadline
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 
@@ -78,9 +78,9 @@ def test_sse_stream_pushes_a_new_incident(server: str, session_maker: sessionmak
 def test_a_dead_deadline_notice_raises_the_board_alarm_until_it_gets_through(
     session: Session, client, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from alerts import outbox
-    from store.models import Notification
+    from yuqing.alerts import outbox
     from yuqing.config import ChannelConfig
+    from yuqing.store.models import Notification
 
     settings.notify.channels = [ChannelConfig(name="press-hook", kind="webhook", url="http://127.0.0.1:9/",
                                               audience="press")]

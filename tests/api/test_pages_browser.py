@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import service
-from api.auth import ensure_user
-from store.models import Case, Deadline
+from yuqing.alerts import service
+from yuqing.api.auth import ensure_user
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.models import Case, Deadline
 
 pytestmark = pytest.mark.browser
 

@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import service
-from api.auth import ensure_user
-from store.models import AuditLog, Case, Deadline
+from yuqing.alerts import service
+from yuqing.api.auth import ensure_user
 from yuqing.clock import local_iso
 from yuqing.clock import now as clock_now
+from yuqing.store.models import AuditLog, Case, Deadline
 
 HOSTILE = "<img src=x onerror=alert(1)>统计数据有误"
 HEADER = {"X-Yuqing-Request": "1"}

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import engine, service
-from api.auth import ensure_user
-from store.models import Briefing, Case, Notification, Silence
+from yuqing.alerts import engine, service
+from yuqing.api.auth import ensure_user
 from yuqing.clock import as_utc, local_iso
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
+from yuqing.store.models import Briefing, Case, Notification, Silence
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 HEADER = {"X-Yuqing-Request": "1"}

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Deadline, Document
+from yuqing.store.models import Action, Deadline, Document
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Beijing
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from yuqing.api.app import create_app
 from yuqing.config import Settings
 
 ROLES = ("press", "leader", "analyst", "admin")
@@ -175,7 +175,7 @@ def test_silence_rules_press_cannot_mute_leadership(client_as) -> None:  # type:
 
 
 def test_read_scope_tokens_cannot_change_anything(app, session_maker) -> None:  # type: ignore[no-untyped-def]
-    from api.auth import create_token, ensure_user
+    from yuqing.api.auth import create_token, ensure_user
 
     with session_maker() as s:
         token = create_token(s, user=ensure_user(s, "boss", "x", "admin", "管理员"), name="r", actor="t",

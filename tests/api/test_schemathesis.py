@@ -25,8 +25,8 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
-from api.app import create_app
-from api.auth import create_token, ensure_user
+from yuqing.api.app import create_app
+from yuqing.api.auth import create_token, ensure_user
 
 pytestmark = pytest.mark.slow  # fuzzing every operation: run first (tests/conftest.py)
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from analysis import search as engine
-from analysis.watch import matches, parse
-from store import search_index
-from store.models import Mention, WatchTopic
+from yuqing.analysis import search as engine
+from yuqing.analysis.watch import matches, parse
 from yuqing.clock import now as clock_now
+from yuqing.store import search_index
+from yuqing.store.models import Mention, WatchTopic
 
 TEXTS = [
     "房租又涨了，CPI才涨0.2%，谁信",                     # 0
@@ -181,8 +181,8 @@ def test_an_analyst_saves_a_search_as_a_watch_topic(client_as, session) -> None:
 def test_case_import_template_is_a_valid_import(client, app, tmp_path, session_maker) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from alerts.case_import import read_rows
-    from api.auth import ensure_user
+    from yuqing.alerts.case_import import read_rows
+    from yuqing.api.auth import ensure_user
 
     with session_maker() as s:
         ensure_user(s, "tmpl", "pw-template-user", "press", "模板")

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
-from api.auth import create_token, create_user, ensure_user, set_active, set_password
-from api.sessions import SESSION_COOKIE
-from store.models import ApiToken, AuditLog, LoginThrottle, WebSession
+from yuqing.api.app import create_app
+from yuqing.api.auth import create_token, create_user, ensure_user, set_active, set_password
+from yuqing.api.sessions import SESSION_COOKIE
 from yuqing.config import Settings
+from yuqing.store.models import ApiToken, AuditLog, LoginThrottle, WebSession
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Beijing
 PASSWORD = "Correct-horse-42"

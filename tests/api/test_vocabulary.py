@@ -23,16 +23,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.templates import deadline_notice, incident_notice
-from api.auth import ensure_user
-from reports.assessment import build_assessment
-from reports.blocks import assessment_report, daily_report
-from reports.briefing import build_daily
-from reports.record import incident_record
-from reports.render import render, render_daily
-from reports.render_html import render_html
-from reports.special import build_special
-from store.models import (
+from yuqing import vocab as V
+from yuqing.alerts.templates import deadline_notice, incident_notice
+from yuqing.api.auth import ensure_user
+from yuqing.clock import now as clock_now
+from yuqing.config import Settings
+from yuqing.reports.assessment import build_assessment
+from yuqing.reports.blocks import assessment_report, daily_report
+from yuqing.reports.briefing import build_daily
+from yuqing.reports.record import incident_record
+from yuqing.reports.render import render, render_daily
+from yuqing.reports.render_html import render_html
+from yuqing.reports.special import build_special
+from yuqing.store.models import (
     Action,
     Case,
     Deadline,
@@ -45,9 +48,6 @@ from store.models import (
     Silence,
     Source,
 )
-from yuqing import vocab as V
-from yuqing.clock import now as clock_now
-from yuqing.config import Settings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Grades are shown as "I级"/"特别重大（I级）" on purpose: the numerals are the grade's own name.
@@ -312,8 +312,8 @@ def test_no_code_reaches_the_timeline_the_rules_write(
     session_maker: sessionmaker[Session], settings: Settings
 ) -> None:
     """The sentences the rules write: an incident opened by the grading rule, the auditor's findings."""
-    from alerts.audit import audit
-    from alerts.service import open_incident
+    from yuqing.alerts.audit import audit
+    from yuqing.alerts.service import open_incident
 
     now = clock_now()
     with session_maker() as s:

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from alerts import service
-from alerts.warnings import raise_warnings
-from store.models import EarlyWarning, Incident, Mention, Notification
+from yuqing.alerts import service
+from yuqing.alerts.warnings import raise_warnings
 from yuqing.clock import now as clock_now
 from yuqing.config import ChannelConfig, NotifyConfig, Settings, WatchTopicConfig
+from yuqing.store.models import EarlyWarning, Incident, Mention, Notification
 
 
 def burst(session, make, now, *, quiet: int = 2, loud: int = 40):  # type: ignore[no-untyped-def]
@@ -80,7 +80,7 @@ def test_officer_acknowledges_dismisses_or_promotes_with_one_click(client, sessi
 def test_a_series_with_an_open_incident_raises_no_more_warnings(session, make, settings) -> None:  # type: ignore[no-untyped-def]
     """Once promoted, the incident's clocks speak for the series: the next hour's burst on the same
     topic is no second warning, nor are posts the engine already attached to an open incident."""
-    from alerts.warnings import promote
+    from yuqing.alerts.warnings import promote
 
     settings = settings_with_channel(settings)
     now = clock_now().replace(minute=0, second=0, microsecond=0)
@@ -141,7 +141,7 @@ def test_closing_without_an_evaluation_still_records_the_figures(session, make) 
 
 
 def test_the_briefing_counts_the_warnings_of_its_period(session, make, settings) -> None:  # type: ignore[no-untyped-def]
-    from reports.briefing import build_daily
+    from yuqing.reports.briefing import build_daily
 
     settings = settings_with_channel(settings)
     now = clock_now().replace(minute=0, second=0, microsecond=0)

@@ -187,7 +187,7 @@ class CrawlRun:
 def reactor_thread() -> None:
     """One Twisted reactor for the whole session, in a thread (crawler.reactor): every crawl of a
     test runs in this process through CrawlerRunner, with no interpreter start-up and no Alembic."""
-    from crawler import reactor
+    from yuqing.crawler import reactor
 
     reactor.start()
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from crawler.calendar_import import CalendarError, import_entries, parse_calendar
-from store.models import Release
+from yuqing.crawler.calendar_import import CalendarError, import_entries, parse_calendar
+from yuqing.store.models import Release
 
 from .conftest import SITES
 

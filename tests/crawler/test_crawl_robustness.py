@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from store.models import AuditLog, Document, Quarantine, Source
 from yuqing.clock import now
+from yuqing.store.models import AuditLog, Document, Quarantine, Source
 
 from .conftest import MockSite, Reply, run_cli_subprocess, write_config
 
@@ -166,9 +166,9 @@ def test_a_crawl_process_never_migrates(tmp_path: Path, site) -> None:
 
 def test_scheduler_runner_crawls_in_this_process(site, session, database_url: str, reactor_thread) -> None:
     """The scheduler's in-process runner: consecutive crawls through the one reactor thread."""
-    from crawler.run import in_process_runner
-    from store.sync import sync_config
     from yuqing.config import Settings
+    from yuqing.crawler.run import in_process_runner
+    from yuqing.store.sync import sync_config
 
     serve_feed(site)
     settings = Settings(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from store.models import CrawlCursor, Document, Quarantine, Source
+from yuqing.store.models import CrawlCursor, Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
 

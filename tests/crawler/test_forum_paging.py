@@ -11,14 +11,14 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-from crawler.parsing.forums import (
+from yuqing.crawler.parsing.forums import (
     ForumFormatError,
     discuz_page_url,
     discuz_thread,
     tieba_forum_list,
     tieba_thread_pages,
 )
-from store.models import CrawlCursor, Document, Quarantine, Source
+from yuqing.store.models import CrawlCursor, Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
 

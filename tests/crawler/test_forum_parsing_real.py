@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from parsel import Selector
 
-from analysis.release_title import parse_release_title
-from crawler.health import RunOutcome, remark, run_status, silent_loss
-from crawler.parsing.forums import (
+from yuqing.analysis.release_title import parse_release_title
+from yuqing.config import SourceConfig
+from yuqing.crawler.health import RunOutcome, remark, run_status, silent_loss
+from yuqing.crawler.parsing.forums import (
     IMAGE_MARKER,
     SMILEY_MARKER,
     tieba_forum_list,
@@ -19,9 +20,8 @@ from crawler.parsing.forums import (
     tieba_sub_reply_pages,
     tieba_thread,
 )
-from crawler.parsing.release_list import detail_page
-from crawler.parsing.times import parse_time
-from yuqing.config import SourceConfig
+from yuqing.crawler.parsing.release_list import detail_page
+from yuqing.crawler.parsing.times import parse_time
 
 from .conftest import REAL
 
@@ -258,7 +258,7 @@ def test_search_results_as_cards_whatever_their_class_names() -> None:
     layout: one block per result around its thread link) reads as the classic layout does."""
     import re
 
-    from crawler.parsing.forums import tieba_search
+    from yuqing.crawler.parsing.forums import tieba_search
 
     html = (REAL / "tieba" / "mc_search_keyword_notes.html").read_text(encoding="utf-8")
     bare = re.sub(r'\s(class|data-[a-z]+)="[^"]*"', "", html)

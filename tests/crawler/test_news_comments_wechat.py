@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from crawler.parsing.comments import CommentsError, parse_comment_page, utf8_body
-from crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
-from store.models import Document, Quarantine, Source
+from yuqing.crawler.parsing.comments import CommentsError, parse_comment_page, utf8_body
+from yuqing.crawler.parsing.wechat import WechatError, article_key, parse_wechat_article, redirect_target
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
 from .test_news_crawl import serve_news

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from store.models import Document, Quarantine, Source
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import MockSite, Reply
 

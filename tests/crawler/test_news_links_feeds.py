@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from crawler.links import link_target
-from crawler.parsing.article import METHODS
-from crawler.parsing.feeds import parse_feed
-from store.models import Document, Quarantine, Source
+from yuqing.crawler.links import link_target
+from yuqing.crawler.parsing.article import METHODS
+from yuqing.crawler.parsing.feeds import parse_feed
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
 from .test_news_crawl import ART, by_path, serve_news
@@ -83,7 +83,7 @@ def test_a_list_page_with_javascript_void_links_stores_its_articles(site, crawl,
 
 def source_out(session) -> dict:
     """The one source as GET /api/v1/sources presents it."""
-    from api.routes.sources import list_sources
+    from yuqing.api.routes.sources import list_sources
     from yuqing.config import Settings
 
     return list_sources(None, session, Settings())[0].model_dump()  # type: ignore[arg-type]

@@ -23,11 +23,11 @@ from gne import GeneralNewsExtractor
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.parsing.article import METHODS, Article, extract_article, publication_date, unmarkup
-from crawler.parsing.boilerplate import clean, is_boilerplate, is_prose
-from crawler.parsing.charset import decode_html
-from crawler.parsing.density import parse_tree
 from yuqing.clock import to_local
+from yuqing.crawler.parsing.article import METHODS, Article, extract_article, publication_date, unmarkup
+from yuqing.crawler.parsing.boilerplate import clean, is_boilerplate, is_prose
+from yuqing.crawler.parsing.charset import decode_html
+from yuqing.crawler.parsing.density import parse_tree
 
 REAL = Path(__file__).parents[2].parent / "shared" / "real" / "news"
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -343,7 +343,7 @@ def test_a_wechat_article_keeps_its_text_not_the_follow_prompt() -> None:
 
 
 def test_publishers_that_are_no_names_are_refused() -> None:
-    from crawler.parsing.byline import as_name
+    from yuqing.crawler.parsing.byline import as_name
 
     assert as_name("梨视频）") == "梨视频"
     assert as_name("摄图网") is None and as_name("图片来源：视觉中国") is None
@@ -379,7 +379,7 @@ def test_publishers_that_are_no_names_are_refused() -> None:
     ],
 )
 def test_news_time_forms(raw: str, beijing: str) -> None:
-    from crawler.parsing.times import parse_time
+    from yuqing.crawler.parsing.times import parse_time
 
     assert to_local(parse_time(raw, NOW)).strftime("%Y-%m-%d %H:%M") == beijing
 
@@ -412,7 +412,7 @@ def _dated(meta: str, line: str) -> str:
     ],
 )
 def test_publication_dates_as_news_pages_print_them(meta: str, line: str, expected: str) -> None:
-    from crawler.parsing.density import node_text, parse_tree
+    from yuqing.crawler.parsing.density import node_text, parse_tree
 
     html = _dated(meta, line)
     root = parse_tree(html)

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analysis.release_title import OTHER, parse_release_title
-from crawler.health import RunOutcome, run_status
-from crawler.middlewares import block_reason
-from crawler.parsing.charset import UndecodableError, decode_html
-from crawler.parsing.counts import parse_count
-from crawler.parsing.release_list import list_page, page_url
-from crawler.parsing.times import parse_time
-from crawler.parsing.weibo import WeiboFormatError, iter_mblogs, mblog_document
+from yuqing.analysis.release_title import OTHER, parse_release_title
+from yuqing.crawler.health import RunOutcome, run_status
+from yuqing.crawler.middlewares import block_reason
+from yuqing.crawler.parsing.charset import UndecodableError, decode_html
+from yuqing.crawler.parsing.counts import parse_count
+from yuqing.crawler.parsing.release_list import list_page, page_url
+from yuqing.crawler.parsing.times import parse_time
+from yuqing.crawler.parsing.weibo import WeiboFormatError, iter_mblogs, mblog_document
 
 from .conftest import SITES
 
@@ -184,7 +184,7 @@ def test_mblogs_are_found_in_card_groups_and_need_a_numeric_id() -> None:
 def test_feed_dates_are_aware_utc_whatever_their_form() -> None:
     from types import SimpleNamespace
 
-    from crawler.spiders.news_rss import _feed_date, feed_entries
+    from yuqing.crawler.spiders.news_rss import _feed_date, feed_entries
 
     spider = SimpleNamespace(crawl_time=NOW)
     expected = datetime(2026, 11, 15, 2, 5, tzinfo=UTC)
@@ -205,7 +205,7 @@ def test_feed_dates_are_aware_utc_whatever_their_form() -> None:
 
 
 def test_a_provincial_bureau_template_is_read_through_configured_selectors() -> None:
-    from crawler.parsing.release_list import Layout, detail_page
+    from yuqing.crawler.parsing.release_list import Layout, detail_page
 
     layout = Layout.from_options(
         {

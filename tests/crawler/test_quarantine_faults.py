@@ -7,8 +7,8 @@ import zlib
 
 from sqlalchemy import select
 
-from crawler.parsing.charset import decode_html
-from store.models import Document, Quarantine, Source
+from yuqing.crawler.parsing.charset import decode_html
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
 

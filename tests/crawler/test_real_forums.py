@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from crawler.parsing.forums import IMAGE_MARKER
-from store.models import Document, Quarantine, Source
 from yuqing.clock import now
+from yuqing.crawler.parsing.forums import IMAGE_MARKER
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import REAL, MockSite, Reply
 
@@ -85,7 +85,7 @@ def test_raw_forum_list_reaches_all_48_threads_with_floors_ip_images_and_nested_
 def test_browser_saved_forum_list_reaches_all_its_50_threads(site: MockSite, crawl, session) -> None:
     """gne_forum_list.html is the same kind of list saved from a browser's DOM (贴吧热议吧, 50
     threads, pinned ones first): every thread is asked for. Their pages are not served (404)."""
-    from crawler.parsing.forums import tieba_forum_list
+    from yuqing.crawler.parsing.forums import tieba_forum_list
 
     dom = (REAL / "tieba" / "gne_forum_list.html").read_text(encoding="utf-8")
     expected = {r.thread_id for r in tieba_forum_list(dom, site.url)[0]}
@@ -228,8 +228,8 @@ def test_discuz_time_forms_on_the_real_x34_thread(site: MockSite, crawl, session
 def test_a_list_page_read_short_is_never_ok(site: MockSite, crawl, session) -> None:
     """The real list with one row's data-field broken: 47 of its 48 threads are read. All 48 are
     known unchanged (cursor), so nothing is fetched, yet the source is not 正常."""
-    from crawler.parsing.forums import tieba_forum_list
-    from store.models import CrawlCursor
+    from yuqing.crawler.parsing.forums import tieba_forum_list
+    from yuqing.store.models import CrawlCursor
 
     raw = (REAL / "tieba" / "mc_tieba_note_list.html").read_text(encoding="utf-8")
     rows, _, _ = tieba_forum_list(raw, site.url)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crawler.parsing.weibo import (
+from yuqing.crawler.parsing.weibo import (
     WeiboFormatError,
     detail_status,
     iter_mblogs,
@@ -19,7 +19,7 @@ from crawler.parsing.weibo import (
     mid_time,
     published_time,
 )
-from store.models import Document, Quarantine, Source
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import REAL, MockSite, Reply
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from store.models import Quarantine, Release, Source
+from yuqing.store.models import Quarantine, Release, Source
 
 from .conftest import SITES, MockSite, Reply
 

@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from crawler.parsing.forums import ForumFormatError
-from crawler.parsing.tieba_api import (
+from yuqing.crawler.parsing.forums import ForumFormatError
+from yuqing.crawler.parsing.tieba_api import (
     TiebaApiError,
     search_form,
     signed_form,
     tieba_api_search,
     tieba_sign,
 )
-from store.models import Document, Quarantine, Source
 from yuqing.source_options import parse_options
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import SITES, MockSite, Reply
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from crawler.parsing.weibo import HOT_CONTAINER, WeiboFormatError, hot_document, hot_topics
-from store.models import Document, Quarantine, Source
 from yuqing.clock import to_local
+from yuqing.crawler.parsing.weibo import HOT_CONTAINER, WeiboFormatError, hot_document, hot_topics
+from yuqing.store.models import Document, Quarantine, Source
 
 from .conftest import SITES, Reply
 

@@ -30,14 +30,14 @@ STEP = timedelta(minutes=30)  # virtual time between crawls (the demo at ×900 c
 
 @pytest.fixture
 def loop(tmp_path: Path, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from api.auth import ensure_user
-    from store.db import session_scope
+    from yuqing.api.auth import ensure_user
     from yuqing.app.demo.inbox import MailReceiver
     from yuqing.app.demo.world import start_world
     from yuqing.app.demo_launcher import DEMO_CONFIG, demo_notify, demo_sources
     from yuqing.app.scheduler import Scheduler
     from yuqing.app.service import prepare_database
     from yuqing.config import get_settings
+    from yuqing.store.db import session_scope
 
     world = start_world(port=0, speed=1, seed=7)
     mailbox = MailReceiver(world.world.inbox)
@@ -77,10 +77,10 @@ def loop(tmp_path: Path, fresh_database_url: str, monkeypatch: pytest.MonkeyPatc
 def test_data_fraud_wave_becomes_one_grade_one_incident(loop) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from api.app import create_app
-    from crawler import reactor
+    from yuqing.api.app import create_app
     from yuqing.app.cli import app as cli
     from yuqing.config import get_settings
+    from yuqing.crawler import reactor
 
     world, scheduler, settings, factory, env, names, tmp_path = loop
     clock = world.world.scenario.clock

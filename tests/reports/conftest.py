@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from store.models import (
+from yuqing.config import Settings
+from yuqing.store.models import (
     Deadline,
     Document,
     Incident,
@@ -25,7 +26,6 @@ from store.models import (
     Source,
     Story,
 )
-from yuqing.config import Settings
 
 DAY = date(2026, 11, 10)
 NOW = datetime(2026, 11, 10, 0, 30, tzinfo=UTC)

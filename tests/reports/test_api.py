@@ -10,9 +10,9 @@ from docx import Document
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
-from api.auth import create_token, create_user
-from store.models import AuditLog, Briefing
+from yuqing.api.app import create_app
+from yuqing.api.auth import create_token, create_user
+from yuqing.store.models import AuditLog, Briefing
 
 from .conftest import add_mention, t
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.assessment import assess_risk, build_assessment
+from yuqing.reports.assessment import assess_risk, build_assessment
 
 THRESHOLDS = {"I": 80.0, "II": 65.0, "III": 50.0, "IV": 35.0}
 

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from reports.briefing import build_daily, change_text, classify_deadline
-from reports.charts import hourly_chart_png
-from reports.queries import MentionRow, volume_by_hour
-from reports.render import render_daily
-from reports.timefmt import briefing_day, briefing_window
-from store.models import Action, Case, Deadline, Document, Incident, Mention, Release
+from yuqing.reports.briefing import build_daily, change_text, classify_deadline
+from yuqing.reports.charts import hourly_chart_png
+from yuqing.reports.queries import MentionRow, volume_by_hour
+from yuqing.reports.render import render_daily
+from yuqing.reports.timefmt import briefing_day, briefing_window
+from yuqing.store.models import Action, Case, Deadline, Document, Incident, Mention, Release
 
 from .conftest import add_mention, t
 

@@ -10,10 +10,10 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from reports.archive import stored_bytes
-from reports.jobs import assessment_due_at, generate_daily, run_due_reports, store_daily
-from store.models import Action, Briefing, HolidayOverride, Incident, Notification, Release
 from yuqing.config import ChannelConfig, NotifyConfig, Settings
+from yuqing.reports.archive import stored_bytes
+from yuqing.reports.jobs import assessment_due_at, generate_daily, run_due_reports, store_daily
+from yuqing.store.models import Action, Briefing, HolidayOverride, Incident, Notification, Release
 
 from .conftest import add_mention, t
 
@@ -181,8 +181,8 @@ def _kinds(session_maker, ids: list[int]) -> list[tuple[str, str, str]]:  # type
 
 
 def test_the_leadership_email_carries_the_archived_pdf(session_maker, world, settings, database_url):
-    from alerts.channels import email
-    from alerts.outbox import OutgoingMessage
+    from yuqing.alerts.channels import email
+    from yuqing.alerts.outbox import OutgoingMessage
 
     row = generate_daily(session_maker, settings, now=world.now)
     with session_maker() as s:

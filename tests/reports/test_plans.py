@@ -10,13 +10,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from reports.assessment import build_assessment
-from reports.blocks import Bullets, Paragraph, Table, assessment_report
-from reports.plans import PlanError, approve_plan, interpretation_status, record_interpretation, save_plan
-from reports.record import incident_record
-from reports.scorecard import build_scorecard, scorecard_csv
-from store.models import Action, AuditLog, Deadline, IncidentEvent, Release, ReleasePlan
 from yuqing.config import ReportsConfig, Settings
+from yuqing.reports.assessment import build_assessment
+from yuqing.reports.blocks import Bullets, Paragraph, Table, assessment_report
+from yuqing.reports.plans import (
+    PlanError,
+    approve_plan,
+    interpretation_status,
+    record_interpretation,
+    save_plan,
+)
+from yuqing.reports.record import incident_record
+from yuqing.reports.scorecard import build_scorecard, scorecard_csv
+from yuqing.store.models import Action, AuditLog, Deadline, IncidentEvent, Release, ReleasePlan
 
 from .conftest import add_mention, t
 from .test_api import make_client  # noqa: F401  (fixture)

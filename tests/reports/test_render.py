@@ -14,10 +14,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from pypdf import PdfReader
 
-from reports.assessment import build_assessment
-from reports.blocks import daily_report
-from reports.briefing import build_daily
-from reports.render import check_format, render, render_assessment, render_daily
+from yuqing.reports.assessment import build_assessment
+from yuqing.reports.blocks import daily_report
+from yuqing.reports.briefing import build_daily
+from yuqing.reports.render import check_format, render, render_assessment, render_daily
 
 CLASSIFICATION = "内部资料　注意保存"
 
@@ -158,8 +158,8 @@ def test_unknown_format_is_refused():
 
 
 def test_pdf_set_in_the_reduced_font_falls_back_for_rare_characters():
-    from reports.blocks import Paragraph, Report
-    from reports.fonts import build_reduced_font, pdf_fonts, reduced_charset
+    from yuqing.reports.blocks import Paragraph, Report
+    from yuqing.reports.fonts import build_reduced_font, pdf_fonts, reduced_charset
 
     reduced = build_reduced_font()
     common = {ord(c) for c in "张三发布权威信息"}
@@ -175,8 +175,8 @@ def test_pdf_lines_break_the_chinese_way():
     """避头尾: no line starts with closing punctuation or ends with opening; "84.6%" stays whole."""
     from fpdf import FPDF
 
-    from reports.fonts import cjk_font_path
-    from reports.render_pdf import NO_LINE_END, NO_LINE_START, wrap
+    from yuqing.reports.fonts import cjk_font_path
+    from yuqing.reports.render_pdf import NO_LINE_END, NO_LINE_START, wrap
 
     pdf = FPDF()
     pdf.add_font("S", fname=str(cjk_font_path()))

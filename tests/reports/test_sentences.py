@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.sentences import factors_sentence, fmt_count
+from yuqing.reports.sentences import factors_sentence, fmt_count
 
 
 def test_counts_as_people_say_them():

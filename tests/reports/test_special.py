@@ -9,12 +9,12 @@ import time_machine
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from reports.blocks import Bullets, Paragraph, Table
-from reports.record import incident_record
-from reports.special import build_special, effect_lines, evaluation_lines
-from store.models import Action, Deadline, IncidentMention, Mention, Story
 from yuqing.app.cli import app
 from yuqing.config import get_settings
+from yuqing.reports.blocks import Bullets, Paragraph, Table
+from yuqing.reports.record import incident_record
+from yuqing.reports.special import build_special, effect_lines, evaluation_lines
+from yuqing.store.models import Action, Deadline, IncidentMention, Mention, Story
 
 from .conftest import add_mention, t
 
@@ -115,7 +115,7 @@ def test_special_report_of_an_incident_without_mentions_or_responses(session, wo
 
 
 def test_special_report_carries_the_evaluation(session, world, settings):
-    from alerts.evaluation import evaluate
+    from yuqing.alerts.evaluation import evaluate
 
     evaluate(session, incident_id=world.incident_new, actor="测试", now=world.now, addressed_claims=True,
              lessons="解读材料应随数据同步发布")

@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from store.db import make_engine
 from yuqing.app.roles import SCHEDULER_JOBS, wait_for_signal
 from yuqing.app.scheduler import Intervals, Scheduler
 from yuqing.config import Settings
+from yuqing.store.db import make_engine
 
 
 class Recording(Scheduler):

@@ -18,12 +18,12 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from store.db import make_engine, migrate, session_factory, session_scope
-from store.models import Document
-from store.sync import sync_config
 from tests.crawler.conftest import write_config
 from tests.scale.conftest import REDIS_URL, Children, wait_until
 from yuqing.config import Settings, SourceConfig
+from yuqing.store.db import make_engine, migrate, session_factory, session_scope
+from yuqing.store.models import Document
+from yuqing.store.sync import sync_config
 
 pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 
@@ -109,7 +109,7 @@ def test_two_crawler_processes_share_one_frontier(pg_url: str, children: Childre
                                     sources=[SourceConfig(**{k: v for k, v in source.items()})]))
         env = {**os.environ, "YUQING_CONFIG": str(config), "YUQING_DATABASE_URL": pg_url,
                "YUQING_REDIS_URL": REDIS_URL, "YUQING_CRAWL__REDIS_PREFIX": prefix}
-        procs = [children.start([sys.executable, "-m", "crawler.service", "快讯"],
+        procs = [children.start([sys.executable, "-m", "yuqing.crawler.service", "快讯"],
                                 {**env, "YUQING_CRAWL__USER_AGENT": f"crawler-{i}"}, tmp_path / f"c{i}.log")
                  for i in range(2)]
         # a bound against a hang, not a speed check: on an idle machine both finish in seconds

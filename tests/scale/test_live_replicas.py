@@ -14,12 +14,12 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
-from api.auth import create_token, ensure_user
-from store import live_notify
-from store.db import make_engine, migrate, session_factory
 from tests.scale.conftest import REDIS_URL, ThreadServer, wait_until
+from yuqing.api.app import create_app
+from yuqing.api.auth import create_token, ensure_user
 from yuqing.config import Settings
+from yuqing.store import live_notify
+from yuqing.store.db import make_engine, migrate, session_factory
 
 pytestmark = pytest.mark.slow  # several replicas: run first (tests/conftest.py)
 

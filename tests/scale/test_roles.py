@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from crawler.service import SharedCrawls
-from store.db import make_engine, migrate, session_factory, session_scope
-from store.models import Source
-from store.sync import sync_config
 from yuqing.app.roles import Role, background
 from yuqing.clock import now
 from yuqing.config import Settings, SourceConfig
+from yuqing.crawler.service import SharedCrawls
+from yuqing.store.db import make_engine, migrate, session_factory, session_scope
+from yuqing.store.models import Source
+from yuqing.store.sync import sync_config
 
 pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 

@@ -25,7 +25,7 @@ def _runs(log: Path) -> list[tuple[int, float]]:
 def test_two_schedulers_run_each_job_once_and_the_survivor_takes_over(
     pg_url: str, children: Children, tmp_path: Path
 ) -> None:
-    from store.db import make_engine, migrate
+    from yuqing.store.db import make_engine, migrate
 
     engine = make_engine(pg_url)
     migrate(engine)

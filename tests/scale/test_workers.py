@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from store.db import make_engine, migrate, session_factory
-from store.models import Document, Incident, IncidentMention, Mention, Source
 from tests.scale.conftest import Children, wait_until
+from yuqing.store.db import make_engine, migrate, session_factory
+from yuqing.store.models import Document, Incident, IncidentMention, Mention, Source
 
 pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 

@@ -69,12 +69,12 @@ def _fresh_sqlite(url: str) -> None:
 
 
 def run_demo(opts: DemoOptions) -> None:
-    from api.auth import ensure_user
-    from store.db import session_scope
+    from yuqing.api.auth import ensure_user
     from yuqing.app.demo.inbox import MailReceiver
     from yuqing.app.demo.world import start_world
     from yuqing.app.scheduler import Intervals
     from yuqing.app.service import ServeOptions, prepare_database, serve
+    from yuqing.store.db import session_scope
 
     world = start_world(port=opts.world_port, speed=opts.speed, seed=opts.seed)
     mailbox = MailReceiver(world.world.inbox)

@@ -47,8 +47,8 @@ SCHEDULER_JOBS = frozenset({"audit", "briefing", "calendar_check", "reports"})
 
 def background(settings: Settings, engine: Engine, role: Role, intervals=None):  # type: ignore[no-untyped-def]
     """The scheduler of a background role (worker, scheduler, crawler), not started."""
-    from crawler.service import SharedCrawls
     from yuqing.app.scheduler import Scheduler
+    from yuqing.crawler.service import SharedCrawls
 
     if role is Role.worker:
         return Scheduler(settings, engine, intervals=intervals, crawl=False, jobs=WORKER_JOBS, lead=False)
@@ -71,8 +71,8 @@ def wait_for_signal(stop: threading.Event | None = None) -> None:
 
 def run_background(settings: Settings, role: Role, intervals=None) -> None:  # type: ignore[no-untyped-def]
     """Run one background role until stopped, on a database already at head."""
-    from store.db import make_engine, require_head, session_factory, session_scope
-    from store.sync import sync_config
+    from yuqing.store.db import make_engine, require_head, session_factory, session_scope
+    from yuqing.store.sync import sync_config
 
     engine = make_engine(settings.database_url)
     try:

@@ -1,6 +1,6 @@
 """The scheduler: crawls on their intervals, the analysis worker, the alert engine, the sender.
 
-Crawls run as subprocesses (`python -m crawler.service NAME`, no migrations per crawl) because Twisted's
+Crawls run as subprocesses (`python -m yuqing.crawler.service NAME`, no migrations per crawl) because Twisted's
 reactor cannot be restarted inside one process; everything else runs in-process on short
 intervals and reads its state from the database, so a restart loses nothing.
 
@@ -29,9 +29,9 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from store.db import session_factory
 from yuqing.clock import SHANGHAI, now
 from yuqing.config import Settings
+from yuqing.store.db import session_factory
 
 log = logging.getLogger("yuqing.app.scheduler")
 
@@ -136,7 +136,7 @@ class LeaderLock:
 
 def crawl_command(source_name: str) -> list[str]:
     """One crawl without Alembic (the schema is migrated at start or by `yuqing migrate`)."""
-    return [sys.executable, "-m", "crawler.service", source_name]
+    return [sys.executable, "-m", "yuqing.crawler.service", source_name]
 
 
 def run_crawl_subprocess(source_name: str, env: dict[str, str] | None = None, timeout: float = 600) -> int:
@@ -196,8 +196,8 @@ class Scheduler:
         return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ALERTS_LOCK_KEY}))
 
     def analyse(self) -> None:
-        from analysis.relink import inherit_story_links, relink_recent
-        from analysis.worker import analyse_pending
+        from yuqing.analysis.relink import inherit_story_links, relink_recent
+        from yuqing.analysis.worker import analyse_pending
 
         if not self._leader():
             return
@@ -208,8 +208,8 @@ class Scheduler:
             session.commit()
 
     def alert(self) -> None:
-        from alerts.engine import process_mentions, tick
-        from alerts.warnings import raise_warnings
+        from yuqing.alerts.engine import process_mentions, tick
+        from yuqing.alerts.warnings import raise_warnings
 
         if not self._leader():
             return
@@ -231,7 +231,7 @@ class Scheduler:
 
     def audit(self) -> None:
         """Check that every reminder and escalation that should exist does (Grafana OnCall's auditor)."""
-        from alerts.audit import audit
+        from yuqing.alerts.audit import audit
 
         if not self._leader():
             return
@@ -242,8 +242,8 @@ class Scheduler:
             log.warning("时限核查：%s", finding.message)
 
     def deliver(self) -> None:
-        import reports.archive  # noqa: F401  (registers the archived reports as email attachments)
-        from alerts.outbox import deliver_due
+        import yuqing.reports.archive  # noqa: F401  (registers the archived reports as email attachments)
+        from yuqing.alerts.outbox import deliver_due
 
         if self._leader():
             deliver_due(self.factory, self.settings, now=now())
@@ -253,14 +253,14 @@ class Scheduler:
             self.crawl_runner(name)
 
     def briefing(self) -> None:
-        from reports.jobs import generate_daily
+        from yuqing.reports.jobs import generate_daily
 
         if self._leader():
             generate_daily(self.factory, self.settings, now=now())
 
     def calendar_check(self) -> None:
         """From November, remind the office weekly that next year's holiday notice is not imported."""
-        from alerts.holiday_import import missing_schedule_notice
+        from yuqing.alerts.holiday_import import missing_schedule_notice
 
         if not self._leader():
             return
@@ -269,7 +269,7 @@ class Scheduler:
             session.commit()
 
     def due_reports(self) -> None:
-        from reports.jobs import run_due_reports
+        from yuqing.reports.jobs import run_due_reports
 
         if self._leader():
             run_due_reports(self.factory, self.settings, now=now())

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from store import live_notify
-from store.db import make_engine, migrate, session_factory, session_scope
-from store.sync import sync_config
 from yuqing.app.scheduler import Intervals, Scheduler
 from yuqing.config import Settings
+from yuqing.store import live_notify
+from yuqing.store.db import make_engine, migrate, session_factory, session_scope
+from yuqing.store.sync import sync_config
 
 log = logging.getLogger("yuqing")
 
@@ -45,9 +45,9 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
 def serve(settings: Settings, options: ServeOptions) -> None:
     """One process of `options.role`; "all" migrates (the single-server default), the others
     refuse a schema that is not at head (see `yuqing.app.roles`)."""
-    from api.app import create_app
-    from crawler.run import in_process_runner
+    from yuqing.api.app import create_app
     from yuqing.app.roles import Role, run_background
+    from yuqing.crawler.run import in_process_runner
 
     role = Role(options.role)
     live_notify.configure(settings.redis_url)  # every role's writes wake the API replicas' streams
@@ -55,7 +55,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
         run_background(settings, role, options.intervals)
         return
     if role is Role.api:
-        from store.db import require_head
+        from yuqing.store.db import require_head
 
         engine = make_engine(settings.database_url)
         require_head(engine)

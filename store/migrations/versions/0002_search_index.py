@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from store import search_index
+from yuqing.store import search_index
 
 revision = "0002"
 down_revision = "0001"

@@ -28,8 +28,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="输出 JSON，供脚本使用"),
     ) -> None:
         """计算期限：打印截止时间（北京时间）以及是否为暂定。"""
-        from alerts.case_import import parse_local_time
-        from alerts.windows import hour_window, working_day_window
+        from yuqing.alerts.case_import import parse_local_time
+        from yuqing.alerts.windows import hour_window, working_day_window
         from yuqing.clock import to_local
         from yuqing.config import get_settings
 
@@ -93,10 +93,10 @@ def register(app: typer.Typer) -> None:
         actor: str = typer.Option("import", help="操作人"),
     ) -> None:
         """从 CSV 导入事项；先校验全部行，有错误则一行也不导入。"""
-        from alerts.case_import import import_rows, read_rows
-        from store.db import make_engine, session_factory, session_scope
+        from yuqing.alerts.case_import import import_rows, read_rows
         from yuqing.clock import now
         from yuqing.config import get_settings
+        from yuqing.store.db import make_engine, session_factory, session_scope
 
         rows, errors = read_rows(file)
         if errors:
@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"第 {e.line} 行：{e.message}", err=True)
             _fail(f"{len(errors)} 行有误，未导入任何事项")
         settings = get_settings()
-        from store.audit import record
+        from yuqing.store.audit import record
 
         with session_scope(session_factory(make_engine(settings.database_url))) as session:
             created, refused = import_rows(session, rows, actor=actor, now=now(), settings=settings)
@@ -127,12 +127,12 @@ def register(app: typer.Typer) -> None:
         actor: str = typer.Option("admin", help="操作人"),
     ) -> None:
         """录入某日为工作日或节假日（已生成的期限不变；整年安排请用 import）。"""
-        from alerts.holidays import set_override
-        from store.audit import record
-        from store.db import make_engine, session_factory, session_scope
-        from store.models import HolidayOverride
+        from yuqing.alerts.holidays import set_override
         from yuqing.clock import now
         from yuqing.config import get_settings
+        from yuqing.store.audit import record
+        from yuqing.store.db import make_engine, session_factory, session_scope
+        from yuqing.store.models import HolidayOverride
 
         parsed = _parse_day(day)
         with session_scope(session_factory(make_engine(get_settings().database_url))) as session:
@@ -151,11 +151,11 @@ def register(app: typer.Typer) -> None:
         actor: str = typer.Option("admin", help="操作人"),
     ) -> None:
         """导入某年节假日安排：该年即为已知，并重新计算所有按暂定规则计算的未到期期限，通知负责人。"""
-        from alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
-        from store.audit import record
-        from store.db import make_engine, session_factory, session_scope
+        from yuqing.alerts.holiday_import import HolidayFileError, import_year, parse_holiday_file
         from yuqing.clock import now
         from yuqing.config import get_settings
+        from yuqing.store.audit import record
+        from yuqing.store.db import make_engine, session_factory, session_scope
 
         try:
             entries = parse_holiday_file(file.read_bytes(), file.name)
@@ -179,11 +179,11 @@ def register(app: typer.Typer) -> None:
     @holidays.command("remove")
     def holidays_remove(day: str = typer.Argument(..., metavar="日期", help="日期 YYYY-MM-DD")) -> None:
         """删除某日的录入，恢复为节假日安排或周一至周五规则。"""
-        from alerts.holidays import remove_override
-        from store.audit import record
-        from store.db import make_engine, session_factory, session_scope
-        from store.models import HolidayOverride
+        from yuqing.alerts.holidays import remove_override
         from yuqing.config import get_settings
+        from yuqing.store.audit import record
+        from yuqing.store.db import make_engine, session_factory, session_scope
+        from yuqing.store.models import HolidayOverride
 
         parsed = _parse_day(day)
         with session_scope(session_factory(make_engine(get_settings().database_url))) as session:
@@ -220,10 +220,10 @@ def register(app: typer.Typer) -> None:
         """考核报表：期内到期的时限按类型统计按时、超时、未完成。"""
         from datetime import datetime, time, timedelta
 
-        from alerts.service import compliance_report
-        from store.db import make_engine, session_factory
+        from yuqing.alerts.service import compliance_report
         from yuqing.clock import SHANGHAI
         from yuqing.config import get_settings
+        from yuqing.store.db import make_engine, session_factory
 
         first = datetime.combine(_parse_day(start), time(0), tzinfo=SHANGHAI)
         last = datetime.combine(_parse_day(end) + timedelta(days=1), time(0), tzinfo=SHANGHAI)
@@ -252,13 +252,13 @@ def _parse_day(value: str) -> date:
 
 def _calendar(database_url: str):  # type: ignore[no-untyped-def]
     """The calendar with stored overrides; without a reachable database, the package's schedule only."""
-    from alerts.calendar import WorkingDayCalendar
+    from yuqing.alerts.calendar import WorkingDayCalendar
 
     if database_url.startswith("sqlite:///") and not Path(database_url.removeprefix("sqlite:///")).exists():
         return WorkingDayCalendar(), "数据库尚未创建，仅按节假日安排计算"
     try:
-        from alerts.holidays import load_calendar
-        from store.db import make_engine, session_factory
+        from yuqing.alerts.holidays import load_calendar
+        from yuqing.store.db import make_engine, session_factory
 
         engine = make_engine(database_url)
         try:

@@ -21,10 +21,10 @@ def register(app: typer.Typer) -> None:
         """训练情感模型（不带选项时复现 analysis/model/ 中发布的模型）。"""
         from rich.progress import Progress
 
-        from analysis.sentiment.card import model_card, score_lines
-        from analysis.sentiment.model import DEFAULT_MODEL_DIR, ModelError, read_model
-        from analysis.sentiment.train import MODEL_VERSION
-        from analysis.sentiment.train import train as run_training
+        from yuqing.analysis.sentiment.card import model_card, score_lines
+        from yuqing.analysis.sentiment.model import DEFAULT_MODEL_DIR, ModelError, read_model
+        from yuqing.analysis.sentiment.train import MODEL_VERSION
+        from yuqing.analysis.sentiment.train import train as run_training
         from yuqing.clock import now
         from yuqing.config import get_settings
 
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         import json
         import sys
 
-        from analysis.sentiment.classify import classify_texts
+        from yuqing.analysis.sentiment.classify import classify_texts
         from yuqing.config import get_settings
 
         fh = input_file.open(encoding="utf-8-sig", newline="") if input_file else sys.stdin
@@ -106,9 +106,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def analyse(limit: int | None = typer.Option(None, help="最多处理的文档数")) -> None:
         """运行一次分析：把新文档分析为舆情条目。"""
-        from analysis.worker import analyse_pending
-        from store.db import make_engine, session_factory
+        from yuqing.analysis.worker import analyse_pending
         from yuqing.config import get_settings
+        from yuqing.store.db import make_engine, session_factory
 
         settings = get_settings()
         engine = make_engine(settings.database_url)
@@ -118,6 +118,6 @@ def register(app: typer.Typer) -> None:
 
 def _corrections(database_url: str) -> list[tuple[str, str]]:
     """Analysts' relabellings from the store, the latest per text (an analyst may correct twice)."""
-    from analysis.sentiment.corrections import read_corrections
+    from yuqing.analysis.sentiment.corrections import read_corrections
 
     return read_corrections(database_url)

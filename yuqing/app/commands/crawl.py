@@ -18,9 +18,9 @@ def _prepare() -> Any:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    from store.db import alembic_config, make_engine, session_factory, session_scope
-    from store.sync import sync_config
     from yuqing.config import get_settings
+    from yuqing.store.db import alembic_config, make_engine, session_factory, session_scope
+    from yuqing.store.sync import sync_config
 
     try:
         settings = get_settings()
@@ -67,8 +67,8 @@ def register(app: typer.Typer) -> None:
         from rich.live import Live
         from rich.table import Table
 
-        from crawler.run import CrawlError, run_crawls, status_label
-        from crawler.spiders import SPIDER_NAMES
+        from yuqing.crawler.run import CrawlError, run_crawls, status_label
+        from yuqing.crawler.spiders import SPIDER_NAMES
 
         console = Console()
         if spider is not None and spider not in SPIDER_NAMES:
@@ -148,9 +148,9 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        from crawler.quarantine import list_entries
-        from store.db import make_engine, session_factory, session_scope
         from yuqing.clock import local_iso, now
+        from yuqing.crawler.quarantine import list_entries
+        from yuqing.store.db import make_engine, session_factory, session_scope
 
         settings = _prepare()
         engine = make_engine(settings.database_url)
@@ -168,9 +168,9 @@ def register(app: typer.Typer) -> None:
         Console().print(table)
 
     def _release(ids: list[int]) -> tuple[Any, list[str]]:
-        from crawler.quarantine import QuarantineError, release, sources_of
-        from store.db import make_engine, session_factory, session_scope
         from yuqing.clock import now
+        from yuqing.crawler.quarantine import QuarantineError, release, sources_of
+        from yuqing.store.db import make_engine, session_factory, session_scope
 
         settings = _prepare()
         engine = make_engine(settings.database_url)
@@ -198,7 +198,7 @@ def register(app: typer.Typer) -> None:
         ids: Annotated[list[int], typer.Argument(metavar="条目编号", help="隔离区条目编号（可多个）")],
     ) -> None:
         """放行条目并立即抓取其来源，重新抓取这些网址。"""
-        from crawler.run import CrawlError, run_crawls, status_label
+        from yuqing.crawler.run import CrawlError, run_crawls, status_label
 
         settings, names = _release(ids)
         try:
@@ -218,8 +218,8 @@ def register(app: typer.Typer) -> None:
                                              help="发布日程：.csv 或 .ics")],
     ) -> None:
         """导入发布日程（CSV 或 iCalendar），生成待发布（scheduled）的发布记录。"""
-        from crawler.calendar_import import CalendarError, import_entries, parse_calendar
-        from store.db import make_engine, session_factory, session_scope
+        from yuqing.crawler.calendar_import import CalendarError, import_entries, parse_calendar
+        from yuqing.store.db import make_engine, session_factory, session_scope
 
         settings = _prepare()
         try:

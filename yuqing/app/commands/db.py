@@ -9,10 +9,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def migrate() -> None:
         """建立或升级数据库结构（部署时运行），并把配置中的来源同步到数据库。"""
-        from store.db import make_engine, session_factory, session_scope
-        from store.db import migrate as run_migrations
-        from store.sync import sync_config
         from yuqing.config import get_settings
+        from yuqing.store.db import make_engine, session_factory, session_scope
+        from yuqing.store.db import migrate as run_migrations
+        from yuqing.store.sync import sync_config
 
         settings = get_settings()
         engine = make_engine(settings.database_url)

@@ -26,7 +26,7 @@ def _write(content: bytes, out: Path | None, default_name: str) -> None:
 
 
 def _check(fmt: str) -> None:
-    from reports.render import check_format
+    from yuqing.reports.render import check_format
 
     try:
         check_format(fmt)
@@ -35,8 +35,8 @@ def _check(fmt: str) -> None:
 
 
 def _session():  # type: ignore[no-untyped-def]
-    from store.db import make_engine, session_factory, session_scope
     from yuqing.config import get_settings
+    from yuqing.store.db import make_engine, session_factory, session_scope
 
     settings = get_settings()
     return settings, session_scope(session_factory(make_engine(settings.database_url)))
@@ -50,10 +50,10 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="输出文件（默认：舆情日报-日期.格式）"),
         store: bool = typer.Option(False, "--store", help="同时存档为新版本（HTML、DOCX、PDF 原件）"),
     ) -> None:
-        from reports.blocks import daily_report
-        from reports.briefing import build_daily
-        from reports.render import render
         from yuqing.clock import now as clock_now
+        from yuqing.reports.blocks import daily_report
+        from yuqing.reports.briefing import build_daily
+        from yuqing.reports.render import render
 
         _check(fmt)
         the_day = _parse_day(day)
@@ -61,11 +61,11 @@ def register(app: typer.Typer) -> None:
         now = clock_now()
         with scope as session:
             if store:
-                from reports.jobs import store_daily  # archiving (and its outbox) only when asked
+                from yuqing.reports.jobs import store_daily  # archiving (and its outbox) only when asked
 
                 row, b = store_daily(session, settings, day=the_day, now=now, on_demand=the_day is None,
                                      trigger="manual", created_by="cli")
-                from reports.archive import stored_bytes
+                from yuqing.reports.archive import stored_bytes
 
                 content = stored_bytes(row, fmt) or b""
                 typer.echo(f"已存档：编号 {row.id}，第 {row.version} 版")
@@ -81,11 +81,11 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="输出文件（默认：舆情专报-事件编号.格式）"),
         store: bool = typer.Option(False, "--store", help="同时存档为新版本"),
     ) -> None:
-        from reports.archive import stored_bytes
-        from reports.jobs import store_special
-        from reports.render import render
-        from reports.special import build_special
         from yuqing.clock import now as clock_now
+        from yuqing.reports.archive import stored_bytes
+        from yuqing.reports.jobs import store_special
+        from yuqing.reports.render import render
+        from yuqing.reports.special import build_special
 
         _check(fmt)
         settings, scope = _session()
@@ -109,8 +109,8 @@ def register(app: typer.Typer) -> None:
         upcoming_days: int = typer.Option(30, "--upcoming-days", min=0, help="列出今后多少天内的发布"),
         past_days: int = typer.Option(90, "--past-days", min=0, help="列出过去多少天内的发布"),
     ) -> None:
-        from reports.releases import release_rows
         from yuqing.clock import now as clock_now
+        from yuqing.reports.releases import release_rows
 
         _, scope = _session()
         with scope as session:
@@ -128,10 +128,10 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("html", "--format", help="html、docx 或 pdf"),
         out: Path = typer.Option(None, "--out", help="输出文件（默认：发布研判-指标-编号.格式）"),
     ) -> None:
-        from reports.assessment import build_assessment
-        from reports.blocks import assessment_report
-        from reports.render import render
         from yuqing.clock import now as clock_now
+        from yuqing.reports.assessment import build_assessment
+        from yuqing.reports.blocks import assessment_report
+        from yuqing.reports.render import render
 
         _check(fmt)
         settings, scope = _session()

@@ -21,12 +21,12 @@ def register(app: typer.Typer) -> None:
         """在配置的数据库上运行接口、值班看板和定时任务。"""
         from pydantic import ValidationError
 
-        from store.db import SchemaNotCurrent
         from yuqing.app.roles import Role
         from yuqing.app.scheduler import Intervals
         from yuqing.app.service import ServeOptions, configure_logging
         from yuqing.app.service import serve as run
         from yuqing.config import get_settings
+        from yuqing.store.db import SchemaNotCurrent
 
         if role not in {r.value for r in Role}:
             typer.echo(f"未知的角色 {role!r}；可选：{'、'.join(r.value for r in Role)}", err=True)

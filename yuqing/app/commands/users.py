@@ -19,8 +19,8 @@ SCOPES_HELP = "权限：" + "、".join(f"{s}（{s.label}）" for s in TokenScope
 
 
 def _factory():  # type: ignore[no-untyped-def]
-    from store.db import make_engine, session_factory
     from yuqing.config import get_settings
+    from yuqing.store.db import make_engine, session_factory
 
     return session_factory(make_engine(get_settings().database_url))
 
@@ -57,9 +57,9 @@ def register(app: typer.Typer) -> None:
         password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     ) -> None:
         """添加用户（密码至少 10 个字符，不能是常见密码；以 argon2 散列保存）。"""
-        from api.auth import AuthError, create_user
-        from store.db import session_scope
+        from yuqing.api.auth import AuthError, create_user
         from yuqing.config import get_settings
+        from yuqing.store.db import session_scope
 
         password = read_password(password_stdin)
         try:
@@ -76,9 +76,9 @@ def register(app: typer.Typer) -> None:
         password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     ) -> None:
         """修改用户密码：该用户的所有浏览器会话结束，所有 API 令牌被吊销。"""
-        from api.auth import AuthError, set_password
-        from store.db import session_scope
+        from yuqing.api.auth import AuthError, set_password
         from yuqing.config import get_settings
+        from yuqing.store.db import session_scope
 
         password = read_password(password_stdin)
         try:
@@ -90,8 +90,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"已更新 {name} 的密码；其会话已结束、令牌已吊销")
 
     def _set_active(name: str, active: bool) -> None:
-        from api.auth import AuthError, set_active
-        from store.db import session_scope
+        from yuqing.api.auth import AuthError, set_active
+        from yuqing.store.db import session_scope
 
         try:
             with session_scope(_factory()) as session:
@@ -121,9 +121,9 @@ def register(app: typer.Typer) -> None:
         """为用户创建 API 令牌并打印（只显示这一次；库中仅存散列）。"""
         from sqlalchemy import select
 
-        from api.auth import AuthError, create_token
-        from store.db import session_scope
-        from store.models import User
+        from yuqing.api.auth import AuthError, create_token
+        from yuqing.store.db import session_scope
+        from yuqing.store.models import User
 
         try:
             with session_scope(_factory()) as session:
@@ -143,10 +143,10 @@ def register(app: typer.Typer) -> None:
         """列出 API 令牌：编号、用户、用途、权限、到期、最近使用、状态。"""
         from sqlalchemy import select
 
-        from api.auth import token_state
-        from store.models import ApiToken, User
+        from yuqing.api.auth import token_state
         from yuqing.clock import local_iso
         from yuqing.clock import now as clock_now
+        from yuqing.store.models import ApiToken, User
 
         def short(value) -> str:  # type: ignore[no-untyped-def]
             return (local_iso(value) or "—")[:16].replace("T", " ")
@@ -174,8 +174,8 @@ def register(app: typer.Typer) -> None:
         token_id: int = typer.Argument(..., metavar="令牌编号", help="令牌编号（见 yuqing token list）"),
     ) -> None:
         """吊销 API 令牌：使用它的脚本立即失效。"""
-        from api.auth import AuthError, revoke_token
-        from store.db import session_scope
+        from yuqing.api.auth import AuthError, revoke_token
+        from yuqing.store.db import session_scope
 
         try:
             with session_scope(_factory()) as session:
@@ -194,8 +194,8 @@ def register(app: typer.Typer) -> None:
         from datetime import date, datetime, time, timedelta
         from pathlib import Path
 
-        from store.audit import export_csv
         from yuqing.clock import SHANGHAI
+        from yuqing.store.audit import export_csv
 
         try:
             first, last = date.fromisoformat(start.strip()), date.fromisoformat(end.strip())
