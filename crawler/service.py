@@ -85,7 +85,7 @@ class SharedCrawls:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m yuqing.crawler.service NAME...`: crawl these sources once, on an already migrated database."""
+    """`python -m yuqing.crawler.service NAME...`: crawl these sources once, on a migrated database."""
     from yuqing.config import get_settings
     from yuqing.crawler.run import CrawlError, run_crawls, status_label
 

@@ -1,4 +1,4 @@
-"""yuqing.alerts.service: lifecycle, refusals with Chinese messages, cases on working days, evidence, effect."""
+"""alerts.service: lifecycle, refusals with Chinese messages, cases on working days, evidence, effect."""
 
 from __future__ import annotations
 

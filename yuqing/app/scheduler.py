@@ -1,7 +1,7 @@
 """The scheduler: crawls on their intervals, the analysis worker, the alert engine, the sender.
 
-Crawls run as subprocesses (`python -m yuqing.crawler.service NAME`, no migrations per crawl) because Twisted's
-reactor cannot be restarted inside one process; everything else runs in-process on short
+Crawls run as subprocesses (`python -m yuqing.crawler.service NAME`, no migrations per crawl) because
+Twisted's reactor cannot be restarted inside one process; everything else runs in-process on short
 intervals and reads its state from the database, so a restart loses nothing.
 
 On PostgreSQL only one scheduler may run jobs: the one holding an advisory lock. Others
