@@ -16,7 +16,7 @@ from .blocks import Bullets, Chart, Heading, Paragraph, Report, Table
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("reports", "templates"),
+        loader=PackageLoader("yuqing.reports", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
