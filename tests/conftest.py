@@ -34,14 +34,17 @@ def _on_postgres() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Slow tests first (xdist hands the first items out in turn, so they spread over the workers
     instead of leaving one worker alone at the end); on the PostgreSQL pass, deselect the tests
-    that never touch the suite's database."""
+    that never touch the suite's database, and the browser tests (see below)."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
     if not _on_postgres():
         return
     kept, dropped = [], []
     for item in items:
         uses_db = SUITE_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        (kept if uses_db or item.get_closest_marker("db") else dropped).append(item)
+        # Browser tests read the pages that the API builds; the API tests check those answers on
+        # both databases, so driving chromium over them again on PostgreSQL adds nothing but time.
+        in_browser = item.get_closest_marker("browser") is not None
+        (kept if (uses_db or item.get_closest_marker("db")) and not in_browser else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
