@@ -6,6 +6,7 @@ for one, so the test proves the queue is shared rather than that one process was
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 import uuid
@@ -99,8 +100,9 @@ def test_two_crawler_processes_share_one_frontier(pg_url: str, children: Childre
     engine = make_engine(pg_url)
     try:
         migrate(engine)
+        # at most two requests in flight per process: the first cannot take the whole queue
         source = {"name": "快讯", "kind": "news_rss", "url": f"{site.url}/feed.xml", "obey_robots": False,
-                  "options": {"concurrency_per_domain": 2}}
+                  "options": {"concurrency_per_domain": 2, "concurrent_requests": 2}}
         # replies are held until the second process asks (it may start seconds later): a long timeout
         config = write_config(tmp_path / "yuqing.toml", pg_url, [dict(source)],
                               crawl={"timeout_seconds": HOLD_SECONDS + 20})
@@ -109,9 +111,17 @@ def test_two_crawler_processes_share_one_frontier(pg_url: str, children: Childre
                                     sources=[SourceConfig(**{k: v for k, v in source.items()})]))
         env = {**os.environ, "YUQING_CONFIG": str(config), "YUQING_DATABASE_URL": pg_url,
                "YUQING_REDIS_URL": REDIS_URL, "YUQING_CRAWL__REDIS_PREFIX": prefix}
-        procs = [children.start([sys.executable, "-m", "yuqing.crawler.service", "快讯"],
-                                {**env, "YUQING_CRAWL__USER_AGENT": f"crawler-{i}"}, tmp_path / f"c{i}.log")
-                 for i in range(2)]
+        def start(i: int) -> subprocess.Popen[bytes]:
+            return children.start([sys.executable, "-m", "yuqing.crawler.service", "快讯"],
+                                  {**env, "YUQING_CRAWL__USER_AGENT": f"crawler-{i}"}, tmp_path / f"c{i}.log")
+
+        # The second process joins once the first has read the feed and holds its first articles, so
+        # the queue it finds is never empty (a process that finds nothing to do ends at once, which is
+        # right for a crawler and, started too early, made this test depend on process start-up time).
+        procs = [start(0)]
+        assert wait_until(lambda: any(path.startswith("/a/") for path, _ in site.log), HOLD_SECONDS), \
+            "the first crawler never asked for an article"
+        procs.append(start(1))
         # a bound against a hang, not a speed check: on an idle machine both finish in seconds
         finished = wait_until(lambda: all(p.poll() is not None for p in procs), HOLD_SECONDS + 60)
         assert finished, "crawls did not finish"
