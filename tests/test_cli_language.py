@@ -150,3 +150,18 @@ def test_a_runtime_failure_is_told_in_chinese_without_a_traceback(tmp_path: Any)
     assert "请先运行 yuqing migrate" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert not ENGLISH.search(done.stderr.replace("YUQING_DEBUG", "").replace("YUQING_DATABASE_URL", ""))
+
+
+def test_a_refusal_of_ours_is_said_as_written_without_the_exception_s_name(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "YUQING_DEBUG"}
+    done = subprocess.run([sys.executable, "-m", "yuqing", "train", "--data", str(tmp_path / "无此目录"),
+                           "--out", str(tmp_path / "model")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "错误：语料文件不存在" in done.stderr
+    assert "CorpusError" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "model").exists()  # nothing written over a model

@@ -48,7 +48,8 @@ def _runtime_error_message(exc: BaseException) -> str:
     """A failure a user can act on, in Chinese; the traceback only with YUQING_DEBUG=1."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else ""
+    lines = [ln for ln in str(getattr(exc, "orig", None) or exc).splitlines() if ln.strip()]
+    text = lines[0].strip() if lines else ""
     if isinstance(exc, OperationalError | ProgrammingError) and re.search(
         r"no such table|does not exist|UndefinedTable", str(exc)
     ):
@@ -59,7 +60,9 @@ def _runtime_error_message(exc: BaseException) -> str:
         return f"错误：没有权限访问文件：{getattr(exc, 'filename', '') or text}"
     if isinstance(exc, FileNotFoundError):
         return f"错误：找不到文件：{getattr(exc, 'filename', '') or text}"
-    return f"错误：命令未能完成（{type(exc).__name__}）：{text}"
+    if re.search(r"[\u4e00-\u9fff]", text):  # our own refusals are written for the user: say them as is
+        return f"错误：{text}"
+    return f"错误：命令未能完成（程序内部错误，请设置 YUQING_DEBUG=1 重试，并把输出交给维护人员）：{text}"
 
 
 def main() -> None:
