@@ -1,13 +1,11 @@
-"""Shared fixtures: a real database (SQLite, or PostgreSQL when YUQING_TEST_DATABASE_URL says so).
+"""Shared fixtures: every test that reaches the suite's database runs on SQLite and on PostgreSQL.
 
-On PostgreSQL each pytest worker gets a database of its own, created and dropped here, so
+The `backend` parameter doubles those tests in one pytest session ([sqlite] and [postgresql] in
+their ids; `-m "not postgresql"` keeps one). The others (parsers, window arithmetic, sentiment, and
+tests on a database of their own such as the scale tests' `pg_url`) run once. Each pytest worker
+makes one database per backend when it first needs it; on PostgreSQL (YUQING_TEST_DATABASE_URL,
+else the local server's `test`) it is a database of the worker's own, created and dropped here, so
 parallel runs and several developers never see each other's rows.
-
-The PostgreSQL pass (`make test` runs the suite twice) runs only the tests whose outcome can
-depend on the suite's database: those whose fixtures reach `database_url` or `fresh_database_url`
-(engine, session, the API app, the crawl runner …), and those marked `db`. The others (parsers,
-window arithmetic, sentiment, tests on a database of their own such as the scale tests' `pg_url`)
-already ran in the SQLite pass, identically; they are deselected here, not skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -24,30 +23,21 @@ from yuqing.store import search_index
 from yuqing.store.db import make_engine, migrate, normalise_url, session_factory
 from yuqing.store.models import Base
 
-SUITE_DATABASE_FIXTURES = frozenset({"database_url", "fresh_database_url"})
-
-
-def _on_postgres() -> bool:
-    return (os.environ.get("YUQING_TEST_DATABASE_URL") or "").startswith("postgres")
+PG_BASE = os.environ.get("YUQING_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = [pytest.param("sqlite", marks=pytest.mark.sqlite),
+            pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Slow tests first (xdist hands the first items out in turn, so they spread over the workers
-    instead of leaving one worker alone at the end); on the PostgreSQL pass, deselect the tests
-    that never touch the suite's database, and the browser tests (see below)."""
+    instead of leaving one worker alone at the end); browser tests on SQLite only: they read the
+    pages the API builds, and the API tests check those answers on both databases."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
-    if not _on_postgres():
-        return
-    kept, dropped = [], []
-    for item in items:
-        uses_db = SUITE_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        # Browser tests read the pages that the API builds; the API tests check those answers on
-        # both databases, so driving chromium over them again on PostgreSQL adds nothing but time.
-        in_browser = item.get_closest_marker("browser") is not None
-        (kept if (uses_db or item.get_closest_marker("db")) and not in_browser else dropped).append(item)
+    dropped = [item for item in items if item.get_closest_marker("browser") is not None
+               and item.get_closest_marker("postgresql") is not None]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+        items[:] = [item for item in items if item not in set(dropped)]
 
 
 def _pg_database(base_url: str) -> Iterator[str]:
@@ -68,6 +58,42 @@ def _pg_database(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _new_database(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "postgresql":
+        yield from _pg_database(PG_BASE)
+    else:
+        yield f"sqlite:///{folder / 'yuqing.db'}"
+
+
+class Databases:
+    """This worker's suite databases, one per backend, each made and migrated when first needed
+    and kept for the session (tests empty their tables after themselves)."""
+
+    def __init__(self, tmp: pytest.TempPathFactory) -> None:
+        self.tmp = tmp
+        self._made: dict[str, tuple[str, Engine, Iterator[str]]] = {}
+
+    def _get(self, backend: str) -> tuple[str, Engine, Iterator[str]]:
+        if backend not in self._made:
+            made = _new_database(backend, self.tmp.mktemp(f"db-{backend}"))
+            url = next(made)
+            eng = make_engine(url)
+            migrate(eng)
+            self._made[backend] = (url, eng, made)
+        return self._made[backend]
+
+    def url(self, backend: str) -> str:
+        return self._get(backend)[0]
+
+    def engine(self, backend: str) -> Engine:
+        return self._get(backend)[1]
+
+    def close(self) -> None:
+        for _url, eng, made in self._made.values():
+            eng.dispose()
+            next(made, None)  # drops a PostgreSQL database
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashes() -> Iterator[None]:
     """Argon2 at a test cost in this process. At the production cost (64 MiB, 3 passes: 0.3–0.7 s
@@ -85,31 +111,33 @@ def _cheap_password_hashes() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, empty database for this test session (this xdist worker)."""
-    base = os.environ.get("YUQING_TEST_DATABASE_URL")
-    if base and base.startswith("postgres"):
-        yield from _pg_database(base)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'yuqing.db'}"
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory)
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database this test runs on: "sqlite" or "postgresql"."""
+    return str(request.param)
 
 
 @pytest.fixture
-def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of this test's own, for tests that start whole yuqing processes on it."""
-    base = os.environ.get("YUQING_TEST_DATABASE_URL")
-    if base and base.startswith("postgres"):
-        yield from _pg_database(base)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'yuqing.db'}"
+def database_url(backend: str, databases: Databases) -> str:
+    """The worker's migrated database on `backend`, shared by its tests."""
+    return databases.url(backend)
 
 
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = make_engine(database_url)
-    migrate(eng)
-    yield eng
-    eng.dispose()
+@pytest.fixture
+def fresh_database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of this test's own on `backend`, for tests that start whole yuqing processes on it."""
+    yield from _new_database(backend, tmp_path_factory.mktemp("fresh"))
+
+
+@pytest.fixture
+def engine(backend: str, databases: Databases) -> Engine:
+    return databases.engine(backend)
 
 
 @pytest.fixture

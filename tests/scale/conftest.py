@@ -2,10 +2,9 @@
 
 These tests need PostgreSQL whichever database the rest of the suite runs on (advisory locks,
 SKIP LOCKED, LISTEN/NOTIFY are the subject): `pg_url` is a database of the test's own, made on
-the suite's PostgreSQL server when YUQING_TEST_DATABASE_URL names one, else on the local server
-CI starts (`.ci/run`). They run in the SQLite pass of the suite, and the PostgreSQL pass
-deselects them (tests/conftest.py): they never read the suite's database, so a second run would
-cost time and show nothing new.
+the suite's PostgreSQL server (tests/conftest.py: PG_BASE, the local server CI starts unless
+YUQING_TEST_DATABASE_URL names another). They never read the suite's database, so they are not
+doubled by its `backend` parameter: each runs once.
 """
 
 from __future__ import annotations
@@ -22,16 +21,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import _pg_database
+from tests.conftest import PG_BASE, _pg_database
 
-LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    base = os.environ.get("YUQING_TEST_DATABASE_URL") or ""
-    yield from _pg_database(base if base.startswith("postgres") else LOCAL_PG)
+    yield from _pg_database(PG_BASE)
 
 
 def free_port() -> int:
