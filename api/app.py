@@ -94,10 +94,11 @@ def create_app(
 ) -> FastAPI:
     """The app on `session_factory` (default: an engine on settings.database_url; the schema must exist).
 
-    Streams poll every `stream_interval_s` on SQLite; where a live bus wakes them (PostgreSQL
-    LISTEN/NOTIFY or Redis, see `api.live_bus`) they poll on each wake-up and every
-    `stream_backstop_s` in case a wake-up was lost. Refuses to start in production with a weak secret
-    key (Settings refuses it too; this also covers settings built without validation)."""
+    Streams poll on each wake-up (`api.live_bus`). Where any process's commit wakes them
+    (PostgreSQL LISTEN/NOTIFY or Redis) they also poll every `stream_backstop_s` in case a wake-up
+    was lost; on SQLite only this process's commits do, and they poll every `stream_interval_s`.
+    Refuses to start in production with a weak secret key (Settings refuses it too; this also
+    covers settings built without validation)."""
     if settings.production and weak_secret(settings.secret_key):
         raise RuntimeError("生产环境必须设置足够强的 YUQING_SECRET_KEY，服务拒绝启动")
 

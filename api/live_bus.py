@@ -3,9 +3,10 @@
 One listener thread per API process: PostgreSQL `LISTEN yuqing_live`, or Redis pub/sub on the same
 channel when `redis_url` is configured (see `store.live_notify`, the publishing side). Streams
 then read what changed from the database (`api.live.poll`), so every replica's clients see every
-event. On SQLite there is no listener and streams poll on their timer. A lost connection is
-re-established; on (re)connection every stream is woken, so nothing committed meanwhile waits
-longer than one poll.
+event. On SQLite there is no listener: this process's own commits wake its streams directly
+(`live_notify.subscribe`), and streams also poll on their timer for what other processes write
+(`hears_other_processes` is False). A lost connection is re-established; on (re)connection every
+stream is woken, so nothing committed meanwhile waits longer than one poll.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 
 from sqlalchemy.engine import make_url
 
+from yuqing.store import live_notify
 from yuqing.store.db import normalise_url
 from yuqing.store.live_notify import CHANNEL
 
@@ -34,25 +36,31 @@ class LiveBus:
         self._thread: threading.Thread | None = None
 
     @property
-    def kind(self) -> str | None:
-        """What this process listens to ("redis", "postgresql"), or None: streams poll on their timer."""
+    def kind(self) -> str:
+        """What wakes this process's streams: "redis", "postgresql", or "local" (its own commits only)."""
         if self.redis_url:
             return "redis"
         if self.database_url.startswith("postgresql"):
             return "postgresql"
-        return None
+        return "local"
 
-    def ensure_started(self) -> bool:
-        """Start the listener on the running event loop (first stream); False when there is none."""
-        if self.kind is None:
-            return False
-        if self._thread is None:
-            self._loop = asyncio.get_running_loop()
-            self._event = asyncio.Event()
-            target = self._listen_redis if self.kind == "redis" else self._listen_postgresql
-            self._thread = threading.Thread(target=target, name="yuqing-live-bus", daemon=True)
-            self._thread.start()
-        return True
+    @property
+    def hears_other_processes(self) -> bool:
+        """Whether a commit in any process wakes the streams (else they must also poll)."""
+        return self.kind != "local"
+
+    def ensure_started(self) -> None:
+        """Start listening, on the running event loop (the first stream's)."""
+        if self._loop is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        if self.kind == "local":
+            live_notify.subscribe(self._wake)
+            return
+        target = self._listen_redis if self.kind == "redis" else self._listen_postgresql
+        self._thread = threading.Thread(target=target, name="yuqing-live-bus", daemon=True)
+        self._thread.start()
 
     async def wait(self, seen: int, timeout: float) -> int:
         """Until a wake-up after `seen` or `timeout` seconds; returns the current version."""
@@ -63,6 +71,7 @@ class LiveBus:
 
     def stop(self) -> None:
         self._stop.set()
+        live_notify.unsubscribe(self._wake)
         if self._thread is not None:
             self._thread.join(timeout=5)
 

@@ -6,12 +6,14 @@ rolled-back write), folded into one per transaction by the server, heard by ever
 replica (`api.live_bus`). With `redis_url` configured, the same wake-up is also published on a
 Redis channel after commit. The notification carries no data: replicas read the events from the
 database (`api.live`), so a missed notification delays nothing beyond the board's backstop poll.
-SQLite has no NOTIFY; a single API process polls on its timer.
+SQLite has no NOTIFY: there the API process's own commits (its requests, and the scheduler's jobs
+in `serve --role all`) wake its streams in-process (`subscribe`), and a timer polls for the rest.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -23,6 +25,18 @@ CHANNEL = "yuqing_live"
 WATCHED = frozenset({"incidents", "deadlines", "incident_events", "mentions", "notifications"})
 _FLAG = "yuqing_live_changed"
 _redis: dict[str, Any] = {"url": None, "client": None}  # set by `configure` (settings.redis_url)
+_local: list[Callable[[], None]] = []  # this process's listeners (`subscribe`)
+
+
+def subscribe(listener: Callable[[], None]) -> None:
+    """Call `listener` (no arguments, must not block) after each commit of a live change made in
+    this process."""
+    _local.append(listener)
+
+
+def unsubscribe(listener: Callable[[], None]) -> None:
+    if listener in _local:
+        _local.remove(listener)
 
 
 def configure(redis_url: str | None) -> None:
@@ -57,6 +71,11 @@ def _notify(session: Session, _ctx: Any) -> None:
 def _publish(session: Session) -> None:
     if not session.info.pop(_FLAG, False):
         return
+    for listener in list(_local):
+        try:
+            listener()
+        except Exception:  # a listener's fault never fails the commit that woke it
+            log.warning("实时事件未能通知本进程的推送", exc_info=True)
     if _redis["url"]:
         try:
             if _redis["client"] is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -26,8 +25,11 @@ async def stream(
 ) -> EventSourceResponse:
     factory = request.app.state.session_factory
     bus = request.app.state.live_bus
-    woken = bus.ensure_started()  # else (SQLite) poll on the timer
-    interval: float = request.app.state.stream_backstop_s if woken else request.app.state.stream_interval_s
+    bus.ensure_started()
+    # Woken on every commit anywhere: poll now and then in case a wake-up was lost. Woken only by
+    # this process's commits (SQLite): poll on the timer for other processes' writes.
+    state = request.app.state
+    interval: float = state.stream_backstop_s if bus.hears_other_processes else state.stream_interval_s
     last_event_id = request.headers.get("last-event-id")
 
     def first() -> tuple[live.Watermark, bool]:
@@ -46,10 +48,8 @@ async def stream(
         while not await request.is_disconnected():
             if catch_up:  # a resumed client hears what it missed at once
                 catch_up = False
-            elif woken:
-                seen = await bus.wait(seen, interval)
             else:
-                await asyncio.sleep(interval)
+                seen = await bus.wait(seen, interval)
             found, wm = await run_in_threadpool(step, wm)
             for name, data in found:
                 yield {"event": name, "id": live.event_id(wm), "data": json.dumps(data, ensure_ascii=False)}

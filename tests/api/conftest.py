@@ -27,7 +27,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, session_maker: sessionmaker[Session]):  # type: ignore[no-untyped-def]
-    return create_app(settings, session_maker, stream_interval_s=0.05)
+    # Streams are woken by this process's commits (the tests' own writes too); the timer is for
+    # other processes' writes, and there are none here.
+    return create_app(settings, session_maker, stream_interval_s=1.0)
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.scale.conftest import ThreadServer
 from yuqing.alerts import service
 from yuqing.api import live
+from yuqing.api.app import create_app
 from yuqing.api.auth import create_token, ensure_user
 from yuqing.store.models import Deadline
 
@@ -73,6 +75,35 @@ def test_sse_stream_pushes_a_new_incident(server: str, session_maker: sessionmak
                     break
     assert seen[0][0] == "hello" and seen[0][1]["now"].endswith("+08:00")
     assert seen[-1] == ("incident", {**seen[-1][1], "type": "new", "title": "推送测试", "grade": "II"})
+
+
+def test_a_commit_wakes_the_stream_without_waiting_for_its_timer(settings, session_maker) -> None:  # type: ignore[no-untyped-def]
+    """The streams' timers are set to two minutes: the incident arrives because its commit woke them
+    (on SQLite this process's own commit, on PostgreSQL its NOTIFY)."""
+    app = create_app(settings, session_maker, stream_interval_s=120, stream_backstop_s=120)
+    with session_maker() as s:
+        token = create_token(s, user=ensure_user(s, "duty", "pw", "press", "值班"), name="t", actor="t")
+        s.commit()
+    heard: list[str] = []
+    with (
+        ThreadServer(app) as srv,
+        httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {token}"},
+                     timeout=httpx.Timeout(10, read=60)) as client,
+        client.stream("GET", "/api/v1/stream") as stream,
+    ):
+        event = None
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+                heard.append(event)
+            if event == "hello" and line.startswith("data:"):
+                with session_maker() as s:
+                    service.open_incident(s, title="立即推送", grade="III", category="other", actor="t",
+                                          now=T0)
+                    s.commit()
+            if event == "incident":
+                break
+    assert heard[0] == "hello" and "incident" in heard
 
 
 def test_a_dead_deadline_notice_raises_the_board_alarm_until_it_gets_through(

@@ -91,6 +91,7 @@ class ThreadServer:
     def __init__(self, app: Any) -> None:
         import uvicorn
 
+        self.app = app
         self.port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
                                 timeout_graceful_shutdown=2)
@@ -111,3 +112,6 @@ class ThreadServer:
         # would give each its 2 s).
         self.server.should_exit = self.server.force_exit = True
         self.thread.join(timeout=10)
+        bus = getattr(getattr(self.app, "state", None), "live_bus", None)
+        if bus is not None:  # what the app's shutdown does, which a forced exit skips
+            bus.stop()
