@@ -45,15 +45,16 @@ def prepare_database(settings: Settings):  # type: ignore[no-untyped-def]
 def serve(settings: Settings, options: ServeOptions) -> None:
     """One process of `options.role`; "all" migrates (the single-server default), the others
     refuse a schema that is not at head (see `yuqing.app.roles`)."""
-    from yuqing.api.app import create_app
     from yuqing.app.roles import Role, run_background
-    from yuqing.crawler.run import in_process_runner
 
     role = Role(options.role)
     live_notify.configure(settings.redis_url)  # every role's writes wake the API replicas' streams
     if role not in (Role.all, Role.api):
-        run_background(settings, role, options.intervals)
+        run_background(settings, role, options.intervals)  # no web app, no crawler unless its role
         return
+    from yuqing.api.app import create_app
+    from yuqing.crawler.run import in_process_runner
+
     if role is Role.api:
         from yuqing.store.db import require_head
 
