@@ -246,12 +246,23 @@ def test_working_day_clock_reads_in_working_days(browser, server, officer, sessi
     shot(page, "cases-desk")
 
 
-@pytest.mark.parametrize("path", ["/incidents", "/sources", "/search", "/stories", "/reports", "/compliance"])
-def test_other_pages_render_and_pass_the_accessibility_check(browser, server, officer, path) -> None:  # type: ignore[no-untyped-def]
-    page = signed_in(browser, server, DESK, path)
-    page.wait_for_load_state("networkidle")
-    assert page.locator("h1").count() >= 1
-    assert serious_violations(page) == []
+OTHER_PAGES = ["/incidents", "/sources", "/search", "/stories", "/reports", "/compliance"]
+
+
+def test_other_pages_render_and_pass_the_accessibility_check(browser, server, officer) -> None:  # type: ignore[no-untyped-def]
+    """One signed-in officer opens each page in turn (a sign-in per page cost more than the page)."""
+    page = signed_in(browser, server, DESK, OTHER_PAGES[0])
+    problems: dict[str, list[str]] = {}
+    for path in OTHER_PAGES:
+        if path != OTHER_PAGES[0]:
+            page.goto(f"{server}{path}")
+        page.wait_for_load_state("networkidle")
+        found = serious_violations(page)
+        if page.locator("h1").count() < 1:
+            found.append("no <h1>")
+        if found:
+            problems[path] = found
+    assert problems == {}
     favicon = page.request.get(f"{server}/favicon.ico")
     assert favicon.status == 200 and favicon.headers["content-type"].startswith("image/svg")
 
