@@ -33,11 +33,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     instead of leaving one worker alone at the end); browser tests on SQLite only: they read the
     pages the API builds, and the API tests check those answers on both databases."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
-    dropped = [item for item in items if item.get_closest_marker("browser") is not None
-               and item.get_closest_marker("postgresql") is not None]
+    kept, dropped = [], []
+    for item in items:
+        on_postgres_in_browser = (item.get_closest_marker("browser") is not None
+                                  and item.get_closest_marker("postgresql") is not None)
+        (dropped if on_postgres_in_browser else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = [item for item in items if item not in set(dropped)]
+        items[:] = kept
 
 
 def _pg_database(base_url: str) -> Iterator[str]:

@@ -11,11 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.servers import ThreadServer
 from yuqing.api.app import create_app
 from yuqing.api.auth import create_token, ensure_user
 from yuqing.clock import now as clock_now
 from yuqing.config import Settings
-from yuqing.store.models import Document, Mention, MentionRelease, Release, Source
+from yuqing.store.models import Document, Incident, Mention, MentionRelease, Release, Source
 
 _seq = count(1)
 
@@ -136,34 +137,33 @@ def link(session: Session, mention: Mention, release: Release) -> None:
     session.flush()
 
 
+def add_answered_incident(session: Session, now: datetime) -> Incident:
+    """A grade I incident over three accusing posts, opened 29 h before `now`, its authoritative
+    information published 2 h after opening (on time); no press conference (missed)."""
+    from yuqing.alerts import service
+
+    ids = [add_mention(session, "CPI造假", sentiment="negative",
+                       published_at=now - timedelta(hours=30 + i)).id for i in range(3)]
+    incident = service.open_incident(session, title="CPI数据遭造假质疑", grade="I",
+                                     category="data_credibility", actor="测试",
+                                     now=now - timedelta(hours=29), mention_ids=ids)
+    service.record_action(session, kind="authoritative_info", at=now - timedelta(hours=27), actor="测试",
+                          now=now, incident_id=incident.id,
+                          evidence_url="https://www.stats.gov.cn/sj/sjjd/1.html")
+    return incident
+
+
 @pytest.fixture
 def make():  # type: ignore[no-untyped-def]
     """Row factories (tests import nothing from conftest under --import-mode=importlib)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(source=add_source, mention=add_mention, release=add_release, link=link)
+    return SimpleNamespace(source=add_source, mention=add_mention, release=add_release, link=link,
+                           answered_incident=add_answered_incident)
 
 
 @pytest.fixture
-def server(app):  # type: ignore[no-untyped-def]
+def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with ThreadServer(app) as srv:
+        yield srv.url

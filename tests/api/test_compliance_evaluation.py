@@ -21,12 +21,7 @@ from yuqing.store.models import Incident
 def _closed_incidents(session: Session, make) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     """A judged grade I incident, a grade II one closed before evaluations existed, a grade IV one."""
     now = clock_now()
-    ids = [make.mention(session, "CPI造假", sentiment="negative",
-                        published_at=now - timedelta(hours=30 + i)).id for i in range(3)]
-    judged = service.open_incident(session, title="CPI数据遭造假质疑", grade="I", category="data_credibility",
-                                   actor="测试", now=now - timedelta(hours=29), mention_ids=ids)
-    service.record_action(session, kind="authoritative_info", at=now - timedelta(hours=27), actor="测试",
-                          now=now, incident_id=judged.id, evidence_url="https://www.stats.gov.cn/sj/sjjd/1.html")
+    judged = make.answered_incident(session, now)
     evaluate(session, incident_id=judged.id, actor="测试", now=now,
              addressed_claims=False, lessons="解读材料应随数据同步发布")
     service.change_status(session, incident_id=judged.id, status="closed", actor="测试", now=now)

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.scale.conftest import ThreadServer
+from tests.servers import ThreadServer
 from yuqing.alerts import service
 from yuqing.api import live
 from yuqing.api.app import create_app

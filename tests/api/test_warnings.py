@@ -101,13 +101,7 @@ def test_a_series_with_an_open_incident_raises_no_more_warnings(session, make, s
 
 
 def test_closing_a_serious_incident_records_its_evaluation(client, session, make) -> None:  # type: ignore[no-untyped-def]
-    now = clock_now()
-    ids = [make.mention(session, "CPI造假", sentiment="negative",
-                        published_at=now - timedelta(hours=30 + i)).id for i in range(3)]
-    inc = service.open_incident(session, title="CPI数据遭造假质疑", grade="I", category="data_credibility",
-                                actor="测试", now=now - timedelta(hours=29), mention_ids=ids)
-    service.record_action(session, kind="authoritative_info", at=now - timedelta(hours=27), actor="测试",
-                          now=now, incident_id=inc.id, evidence_url="https://www.stats.gov.cn/sj/sjjd/1.html")
+    inc = make.answered_incident(session, clock_now())
     session.commit()
     res = client.post(f"/api/v1/incidents/{inc.id}/evaluation",
                       json={"addressed_claims": True, "lessons": "解读材料应随数据同步发布"})

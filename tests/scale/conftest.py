@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +26,6 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     yield from _pg_database(PG_BASE)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until(check: Callable[[], Any], timeout: float, step: float = 0.1) -> Any:
-    """Poll `check` until it returns something truthy or `timeout` seconds pass (then its last value)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(step)
 
 
 class Children:
@@ -83,35 +64,3 @@ def children() -> Iterator[Children]:
         yield kids
     finally:
         kids.close()
-
-
-class ThreadServer:
-    """An ASGI app under uvicorn in a thread of this process."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.app = app
-        self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                timeout_graceful_shutdown=2)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> ThreadServer:
-        self.thread.start()
-        assert wait_until(lambda: self.server.started, 60), "uvicorn did not start"
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # The test is over: open event streams are dropped, not waited out (graceful shutdown
-        # would give each its 2 s).
-        self.server.should_exit = self.server.force_exit = True
-        self.thread.join(timeout=10)
-        bus = getattr(getattr(self.app, "state", None), "live_bus", None)
-        if bus is not None:  # what the app's shutdown does, which a forced exit skips
-            bus.stop()

@@ -20,7 +20,8 @@ import redis
 from sqlalchemy import func, select
 
 from tests.crawler.conftest import write_config
-from tests.scale.conftest import REDIS_URL, Children, wait_until
+from tests.scale.conftest import REDIS_URL, Children
+from tests.servers import wait_until
 from yuqing.config import Settings, SourceConfig
 from yuqing.store.db import make_engine, migrate, session_factory, session_scope
 from yuqing.store.models import Document

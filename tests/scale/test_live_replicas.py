@@ -14,7 +14,8 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.scale.conftest import REDIS_URL, ThreadServer, wait_until
+from tests.scale.conftest import REDIS_URL
+from tests.servers import ThreadServer, wait_until
 from yuqing.api.app import create_app
 from yuqing.api.auth import create_token, ensure_user
 from yuqing.config import Settings

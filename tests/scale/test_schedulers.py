@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.scale.conftest import Children, wait_until
+from tests.scale.conftest import Children
+from tests.servers import wait_until
 
 pytestmark = pytest.mark.slow  # several processes: run first (tests/conftest.py)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.scale.conftest import Children, wait_until
+from tests.scale.conftest import Children
+from tests.servers import wait_until
 from yuqing.store.db import make_engine, migrate, session_factory
 from yuqing.store.models import Document, Incident, IncidentMention, Mention, Source
 
